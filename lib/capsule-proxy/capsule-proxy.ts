@@ -1,0 +1,147 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import type { ICapsule } from '../capsule/capsule';
+import { IHelmRelease, Layer } from '../core/delivery/delivery';
+import { helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
+import { CHARTS } from '../versions';
+
+/** How capsule-proxy's serving certificate is issued (and so where its CA ends up). */
+export enum CapsuleProxyCertificates {
+  /** The chart's certgen Job (chart 0.9.x default): the CA is in Secret key `ca`. */
+  CERTGEN = 'certgen',
+  /** cert-manager (must be installed): the CA is in Secret key `ca.crt`. */
+  CERT_MANAGER = 'cert-manager',
+}
+
+/**
+ * What a pod needs so that its in-cluster Kubernetes client talks to a proxy instead of the API
+ * server, in Helm-values (wire) format: the env vars client-go reads, and a projected volume that
+ * replaces the default ServiceAccount mount (token, the proxy's CA as `ca.crt`, namespace).
+ */
+export interface InClusterApiAccess {
+  readonly env: Record<string, unknown>[];
+  readonly volume: Record<string, unknown>;
+  readonly volumeMount: Record<string, unknown>;
+}
+
+/** A Kubernetes API proxy that in-cluster clients can be routed through. */
+export interface IKubeApiProxy {
+  /** The proxy's release; clients should be installed after it. */
+  readonly release: IHelmRelease;
+  /** Namespace of the proxy. Its CA Secret can only be projected into pods of this namespace. */
+  readonly namespace: string;
+  /** Env vars, volume and mount that route an in-cluster client through the proxy. */
+  inClusterApiAccess(volumeName?: string): InClusterApiAccess;
+}
+
+export interface CapsuleProxyProps {
+  /** The Capsule installation the proxy serves; it is installed after it, in its namespace. */
+  readonly capsule: ICapsule;
+  /**
+   * Helm release name. The chart names its Service and TLS Secret after it.
+   * @default 'capsule-proxy'
+   */
+  readonly releaseName?: string;
+  /**
+   * How the serving certificate is issued.
+   * @default CapsuleProxyCertificates.CERTGEN
+   */
+  readonly certificates?: CapsuleProxyCertificates;
+  /**
+   * Extra chart values, merged over the generated ones. Values in `CapsuleProxy.OWNED_VALUES`
+   * cannot be overridden.
+   * @default - none
+   */
+  readonly values?: Record<string, unknown>;
+}
+
+/** The default mount path of a ServiceAccount token, where client-go's in-cluster config looks. */
+const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * capsule-proxy (chart `capsule-proxy`): the Kubernetes API front door that filters what Capsule
+ * users see to their tenants. It owns the facts its clients depend on (Service host and port, TLS
+ * Secret, CA key), and renders the chart values that produce them.
+ */
+export class CapsuleProxy extends Construct implements IKubeApiProxy {
+  public static readonly DEFAULT_RELEASE_NAME = 'capsule-proxy';
+  /** The chart's Service port (`service.port`). */
+  public static readonly PORT = 9001;
+
+  public static readonly OWNED_VALUES: OwnedValues = {
+    'service.port': "clients' KUBERNETES_SERVICE_PORT is derived from it",
+    'options.enableSSL': 'clients are given the proxy CA and connect with TLS',
+    'options.generateCertificates': 'set it with capsuleProxy.certificates',
+    'certManager.generateCertificates': 'set it with capsuleProxy.certificates',
+    'options.certificateVolumeName': "clients read the CA from the chart's TLS Secret",
+    'options.capsuleConfigurationName': "derived from Capsule's CapsuleConfiguration",
+    fullnameOverride: "clients' KUBERNETES_SERVICE_HOST and CA Secret are derived from the release name",
+    nameOverride: "clients' KUBERNETES_SERVICE_HOST and CA Secret are derived from the release name",
+  };
+
+  public readonly release: IHelmRelease;
+  public readonly namespace: string;
+  public readonly certificates: CapsuleProxyCertificates;
+  /** Name of the Service (and of the TLS Secret): the chart's fullname. */
+  public readonly serviceName: string;
+  /** In-cluster DNS name of the Service, which the serving certificate is valid for. */
+  public readonly serviceHost: string;
+  public readonly port = CapsuleProxy.PORT;
+  /** The Secret holding the serving certificate and its CA. */
+  public readonly tlsSecretName: string;
+  /** The key of the CA certificate in `tlsSecretName`, which depends on who issued it. */
+  public readonly caKey: string;
+
+  constructor(scope: Construct, id: string, props: CapsuleProxyProps) {
+    super(scope, id);
+    const releaseName = props.releaseName ?? CapsuleProxy.DEFAULT_RELEASE_NAME;
+    this.namespace = props.capsule.namespace;
+    this.certificates = props.certificates ?? CapsuleProxyCertificates.CERTGEN;
+    this.serviceName = helmFullname(releaseName, CHARTS.capsuleProxy.chart);
+    this.serviceHost = `${this.serviceName}.${this.namespace}.svc`;
+    this.tlsSecretName = this.serviceName;
+    // kube-webhook-certgen always stores the CA under "ca"; cert-manager under "ca.crt".
+    this.caKey = this.certificates === CapsuleProxyCertificates.CERTGEN ? 'ca' : 'ca.crt';
+
+    const certManager = this.certificates === CapsuleProxyCertificates.CERT_MANAGER;
+    const values = {
+      service: { port: this.port },
+      options: {
+        capsuleConfigurationName: props.capsule.configurationName,
+        // Both issuers would write the same Secret: enable exactly one.
+        generateCertificates: !certManager,
+      },
+      certManager: { generateCertificates: certManager },
+    };
+    this.release = Layer.of(this).delivery.addHelmRelease(this, {
+      chart: CHARTS.capsuleProxy,
+      releaseName,
+      namespace: this.namespace,
+      values: mergeValues(values, props.values, CapsuleProxy.OWNED_VALUES),
+      dependsOn: [props.capsule.release],
+    });
+  }
+
+  public inClusterApiAccess(volumeName = 'kube-api-access-capsule'): InClusterApiAccess {
+    const env: k8s.EnvVar[] = [
+      { name: 'KUBERNETES_SERVICE_HOST', value: this.serviceHost },
+      { name: 'KUBERNETES_SERVICE_PORT', value: String(this.port) },
+    ];
+    const volume: k8s.Volume = {
+      name: volumeName,
+      projected: {
+        sources: [
+          { serviceAccountToken: { path: 'token' } },
+          { secret: { name: this.tlsSecretName, items: [{ key: this.caKey, path: 'ca.crt' }] } },
+          { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+      },
+    };
+    const volumeMount: k8s.VolumeMount = { name: volumeName, mountPath: SERVICE_ACCOUNT_MOUNT_PATH, readOnly: true };
+    return {
+      env: env.map((e) => k8s.toJson_EnvVar(e)!),
+      volume: k8s.toJson_Volume(volume)!,
+      volumeMount: k8s.toJson_VolumeMount(volumeMount)!,
+    };
+  }
+}

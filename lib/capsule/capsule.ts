@@ -1,0 +1,106 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IHelmRelease, Layer } from '../core/delivery/delivery';
+import { mergeValues, OwnedValues } from '../core/helm-values';
+import { CHARTS } from '../versions';
+
+/** Capsule as other components see it. */
+export interface ICapsule {
+  /** The Helm release, for components that must be installed after Capsule. */
+  readonly release: IHelmRelease;
+  /** Namespace Capsule runs in. */
+  readonly namespace: string;
+  /** Name of the CapsuleConfiguration the chart renders. */
+  readonly configurationName: string;
+  /** Whether tenant namespaces must be named `<tenant>-<name>` unless a tenant opts out. */
+  readonly forceTenantPrefix: boolean;
+  /** Makes members of `group` Capsule users (`CapsuleConfiguration.spec.userGroups`). */
+  addUserGroup(group: string): void;
+  /** The Capsule user groups, sorted. */
+  readonly userGroups: readonly string[];
+}
+
+export interface CapsuleProps {
+  /** Namespace to install Capsule into. */
+  readonly namespace: string;
+  /**
+   * Require every tenant namespace to be named `<tenant>-<name>` (tenants may opt out with
+   * `forceTenantPrefix: false`).
+   * @default false
+   */
+  readonly forceTenantPrefix?: boolean;
+  /**
+   * Capsule user groups in addition to the ones tenants register with `addUserGroup()`.
+   * @default - only the tenants' groups
+   */
+  readonly userGroups?: readonly string[];
+  /**
+   * Extra chart values, merged over the generated ones. Values listed in `Capsule.OWNED_VALUES`
+   * cannot be overridden.
+   * @default - none
+   */
+  readonly values?: Record<string, unknown>;
+}
+
+/**
+ * The Capsule operator (chart `capsule`), installed as release `capsule`.
+ *
+ * The release name is fixed: Capsule's TLS reconciler hard-codes the webhook Service
+ * `capsule-webhook-service`, which the chart only renders under that name for release `capsule`.
+ */
+export class Capsule extends Construct implements ICapsule {
+  public static readonly RELEASE_NAME = 'capsule';
+  /** The chart's CapsuleConfiguration (`manager.options.capsuleConfiguration` default). */
+  public static readonly CONFIGURATION_NAME = 'default';
+
+  /** Chart values this construct computes; overriding them would break other components. */
+  public static readonly OWNED_VALUES: OwnedValues = {
+    'manager.options.capsuleUserGroups': 'derived from the tenants (and capsule.userGroups)',
+    'manager.options.forceTenantPrefix': 'set it with capsule.forceTenantPrefix',
+    'manager.options.capsuleConfiguration': 'capsule-proxy reads the CapsuleConfiguration by name',
+    fullnameOverride: "the webhook Service must stay 'capsule-webhook-service' (Capsule's TLS reconciler hard-codes it)",
+    nameOverride: "the webhook Service must stay 'capsule-webhook-service' (Capsule's TLS reconciler hard-codes it)",
+    'proxy.enabled': 'capsule-proxy is installed as its own release by the capsule-proxy component',
+  };
+
+  public readonly release: IHelmRelease;
+  public readonly namespace: string;
+  public readonly configurationName = Capsule.CONFIGURATION_NAME;
+  public readonly forceTenantPrefix: boolean;
+  private readonly groups = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: CapsuleProps) {
+    super(scope, id);
+    this.namespace = props.namespace;
+    this.forceTenantPrefix = props.forceTenantPrefix ?? false;
+    for (const group of props.userGroups ?? []) this.addUserGroup(group);
+
+    const values = {
+      manager: {
+        options: {
+          // Lazy: tenants are added after Capsule is constructed.
+          capsuleUserGroups: Lazy.any({ produce: () => this.userGroups }),
+          forceTenantPrefix: this.forceTenantPrefix,
+        },
+      },
+    };
+    this.release = Layer.of(this).delivery.addHelmRelease(this, {
+      chart: CHARTS.capsule,
+      releaseName: Capsule.RELEASE_NAME,
+      namespace: this.namespace,
+      values: mergeValues(values, props.values, Capsule.OWNED_VALUES),
+    });
+    this.node.addValidation({
+      validate: () => (this.groups.size ? [] : ['no Capsule user groups: add a tenant or set capsule.userGroups, otherwise nobody is a Capsule user']),
+    });
+  }
+
+  public addUserGroup(group: string): void {
+    if (!group.trim()) throw new Error('a Capsule user group cannot be empty');
+    this.groups.add(group);
+  }
+
+  public get userGroups(): readonly string[] {
+    return [...this.groups].sort();
+  }
+}

@@ -1,0 +1,60 @@
+import * as fs from 'fs';
+import { Document, isMap, isNode, LineCounter, parseDocument } from 'yaml';
+import { fieldPath, Problem } from '../errors';
+import { Explained } from '../validation/explain';
+
+/** A parsed configuration file that can point problems at the line they are on. */
+export class YamlFile {
+  /** Reads and parses `file`; a syntax error, an empty file or a non-mapping document is a problem. */
+  public static read(file: string): YamlFile | Problem {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      return { file, message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    }
+    const lineCounter = new LineCounter();
+    const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    if (document.errors.length > 0) {
+      const error = document.errors[0];
+      const line = lineCounter.linePos(error.pos[0]).line;
+      return { file, line, message: `invalid YAML: ${error.message.split('\n')[0]}` };
+    }
+    if (document.contents === null) return { file, message: 'file is empty; expected a YAML mapping' };
+    if (!isMap(document.contents)) return { file, line: 1, message: 'expected a YAML mapping at the top level' };
+    return new YamlFile(file, document, lineCounter);
+  }
+
+  public readonly data: Record<string, unknown>;
+
+  private constructor(
+    public readonly file: string,
+    private readonly document: Document,
+    private readonly lineCounter: LineCounter,
+  ) {
+    this.data = document.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  }
+
+  /** 1-based line of the node at `segments`, or of its closest existing ancestor. */
+  public lineOf(segments: readonly string[]): number | undefined {
+    for (let n = segments.length; n >= 0; n--) {
+      const node = this.document.getIn(segments.slice(0, n).map(keyOrIndex), true);
+      if (isNode(node) && node.range) return this.lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  }
+
+  /** A problem located at `segments` of this file. */
+  public problem(segments: readonly string[], message: string): Problem {
+    return { file: this.file, line: this.lineOf(segments), field: fieldPath(segments) || undefined, message };
+  }
+
+  /** Problems for schema violations; `segments` of each are relative to this file's root. */
+  public problems(explained: readonly Explained[]): Problem[] {
+    return explained.map((e) => this.problem(e.segments, e.message));
+  }
+}
+
+function keyOrIndex(segment: string): string | number {
+  return /^\d+$/.test(segment) ? Number(segment) : segment;
+}

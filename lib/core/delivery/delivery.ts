@@ -1,0 +1,104 @@
+import { Construct, IConstruct } from 'constructs';
+import type { HelmChart } from '../../versions';
+import { ManifestFile } from '../output/manifest-file';
+
+/**
+ * How the rendered output reaches a cluster. The platform is written against this interface; the
+ * GitOps tool behind it (Flux today, Argo CD later) decides which objects express it.
+ */
+export interface IDelivery extends IConstruct {
+  /**
+   * Makes the delivery tool apply `layer`'s folder, after the layers it depends on are applied and
+   * healthy. Called once by every new `Layer`.
+   */
+  bindLayer(layer: Layer): void;
+
+  /** Installs a Helm chart release; its objects go into `scope`'s layer. */
+  addHelmRelease(scope: Construct, options: HelmReleaseOptions): IHelmRelease;
+}
+
+export interface HelmReleaseOptions {
+  /** The chart to install (see lib/versions.ts). */
+  readonly chart: HelmChart;
+  /** Helm release name. Charts derive object names from it, so it is part of the contract. */
+  readonly releaseName: string;
+  /** Namespace the release is installed into. */
+  readonly namespace: string;
+  /** Chart values. May contain `Lazy` values, resolved when the output is rendered. */
+  readonly values: Record<string, unknown>;
+  /**
+   * Releases that must be installed and ready first.
+   * @default - none
+   */
+  readonly dependsOn?: readonly IHelmRelease[];
+}
+
+/** An installed Helm release. */
+export interface IHelmRelease {
+  readonly chart: HelmChart;
+  readonly releaseName: string;
+  readonly namespace: string;
+}
+
+export interface LayerProps {
+  /** The delivery that applies this layer. */
+  readonly delivery: IDelivery;
+  /** Output folder of the layer, relative to the output root, e.g. `demo/tenants`. */
+  readonly folder: string;
+  /**
+   * Layers that must be applied and healthy before this one.
+   * @default - none
+   */
+  readonly dependsOn?: readonly Layer[];
+  /**
+   * ServiceAccount the delivery tool impersonates to apply this layer, in the delivery tool's
+   * namespace.
+   * @default - the delivery tool's own identity (cluster-admin)
+   */
+  readonly serviceAccountName?: string;
+}
+
+/**
+ * A folder of the output that is applied as one unit, in dependency order with the other layers
+ * (e.g. Tenants only after Capsule and its CRDs are ready).
+ */
+export class Layer extends Construct {
+  /** The layer `construct` belongs to. */
+  public static of(construct: IConstruct): Layer {
+    const layer = construct.node.scopes.reverse().find((c): c is Layer => c instanceof Layer);
+    if (!layer) throw new Error(`${construct.node.path} is not inside a Layer`);
+    return layer;
+  }
+
+  public readonly name: string;
+  public readonly delivery: IDelivery;
+  public readonly folder: string;
+  public readonly dependsOn: readonly Layer[];
+  public readonly serviceAccountName?: string;
+  private readonly shared = new Map<string, ManifestFile>();
+
+  constructor(scope: Construct, name: string, props: LayerProps) {
+    super(scope, name);
+    this.name = name;
+    this.delivery = props.delivery;
+    this.folder = props.folder;
+    this.dependsOn = props.dependsOn ?? [];
+    this.serviceAccountName = props.serviceAccountName;
+    props.delivery.bindLayer(this);
+  }
+
+  /** A new file `<folder>/<fileName>.yaml` owned by `scope`. */
+  public addFile(scope: Construct, id: string, fileName: string): ManifestFile {
+    return new ManifestFile(scope, id, { path: `${this.folder}/${fileName}.yaml` });
+  }
+
+  /** The file `<folder>/<fileName>.yaml` that several constructs add objects to (e.g. namespaces). */
+  public sharedFile(fileName: string): ManifestFile {
+    let file = this.shared.get(fileName);
+    if (!file) {
+      file = this.addFile(this, fileName, fileName);
+      this.shared.set(fileName, file);
+    }
+    return file;
+  }
+}

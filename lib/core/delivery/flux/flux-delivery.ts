@@ -1,0 +1,167 @@
+import { Construct } from 'constructs';
+import {
+  HelmRelease,
+  HelmReleaseSpecChartSpecSourceRefKind,
+  HelmReleaseSpecInstallCrds,
+  HelmReleaseSpecUpgradeCrds,
+} from '../../../../imports/flux-helmreleases-helm.toolkit.fluxcd.io';
+import { HelmRepository } from '../../../../imports/flux-helmrepositories-source.toolkit.fluxcd.io';
+import { Kustomization, KustomizationSpecSourceRefKind } from '../../../../imports/flux-kustomizations-kustomize.toolkit.fluxcd.io';
+import type { HelmChart } from '../../../versions';
+import { ManifestFile } from '../../output/manifest-file';
+import { HelmReleaseOptions, IDelivery, IHelmRelease, Layer } from '../delivery';
+
+export const FLUX_DEFAULTS = {
+  namespace: 'flux-system',
+  sourceKind: 'GitRepository',
+  sourceName: 'flux-system',
+  pathPrefix: './dist',
+  interval: '10m',
+  layerNamePrefix: 'platform-',
+} as const;
+
+export type FluxSourceKind = 'GitRepository' | 'OCIRepository' | 'Bucket';
+
+export interface FluxDeliveryProps {
+  /** The cluster's output folder; Flux's own objects go to `<clusterFolder>/flux/`. */
+  readonly clusterFolder: string;
+  /**
+   * Namespace of Flux, and of the Kustomizations, HelmRepositories and HelmReleases it reconciles
+   * for the platform.
+   * @default 'flux-system'
+   */
+  readonly namespace?: string;
+  /**
+   * Kind of the Flux source that carries the output.
+   * @default 'GitRepository'
+   */
+  readonly sourceKind?: FluxSourceKind;
+  /**
+   * Name of the Flux source (in `namespace`) that carries the output.
+   * @default 'flux-system' (the GitRepository `flux bootstrap` creates)
+   */
+  readonly sourceName?: string;
+  /**
+   * Path of the output folder inside the source, as Flux sees it.
+   * @default './dist'
+   */
+  readonly pathPrefix?: string;
+  /**
+   * How often Flux reconciles the layers and releases.
+   * @default '10m'
+   */
+  readonly interval?: string;
+}
+
+/**
+ * Delivers the platform with Flux.
+ *
+ * - Each layer becomes a Kustomization `platform-<layer>` in `<cluster>/flux/layers.yaml` that
+ *   applies the layer's folder, waits until everything in it is healthy, and depends on the
+ *   Kustomizations of the layers before it. Point one Flux Kustomization at `<cluster>/flux`.
+ * - Each Helm release becomes a HelmRelease (in the layer's folder) installed with its exact chart
+ *   version; its HelmRepository goes to `<cluster>/flux/helm-repositories.yaml`, so sources exist
+ *   before any layer is applied.
+ */
+export class FluxDelivery extends Construct implements IDelivery {
+  public readonly namespace: string;
+  public readonly pathPrefix: string;
+  public readonly interval: string;
+  private readonly sourceKind: FluxSourceKind;
+  private readonly sourceName: string;
+  private readonly layersFile: ManifestFile;
+  private readonly repositoriesFile: ManifestFile;
+  private readonly repositories = new Map<string, HelmChart>();
+  private readonly releases = new Set<IHelmRelease>();
+
+  constructor(scope: Construct, id: string, props: FluxDeliveryProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? FLUX_DEFAULTS.namespace;
+    this.sourceKind = props.sourceKind ?? FLUX_DEFAULTS.sourceKind;
+    this.sourceName = props.sourceName ?? FLUX_DEFAULTS.sourceName;
+    this.pathPrefix = normalizePathPrefix(props.pathPrefix ?? FLUX_DEFAULTS.pathPrefix);
+    this.interval = props.interval ?? FLUX_DEFAULTS.interval;
+    this.layersFile = new ManifestFile(this, 'layers', { path: `${props.clusterFolder}/flux/layers.yaml` });
+    this.repositoriesFile = new ManifestFile(this, 'helm-repositories', { path: `${props.clusterFolder}/flux/helm-repositories.yaml` });
+  }
+
+  /** Name of the Kustomization that applies `layer`. */
+  public kustomizationName(layer: Layer): string {
+    return `${FLUX_DEFAULTS.layerNamePrefix}${layer.name}`;
+  }
+
+  public bindLayer(layer: Layer): void {
+    new Kustomization(this.layersFile, layer.name, {
+      metadata: { name: this.kustomizationName(layer), namespace: this.namespace },
+      spec: {
+        interval: this.interval,
+        retryInterval: '1m',
+        timeout: '10m',
+        sourceRef: { kind: this.sourceKind as KustomizationSpecSourceRefKind, name: this.sourceName },
+        path: `${this.pathPrefix}/${layer.folder}`,
+        prune: true,
+        // Dependents start only once everything here is healthy (e.g. HelmReleases are Ready).
+        wait: true,
+        dependsOn: layer.dependsOn.length ? layer.dependsOn.map((d) => ({ name: this.kustomizationName(d) })) : undefined,
+        serviceAccountName: layer.serviceAccountName,
+      },
+    });
+  }
+
+  public addHelmRelease(scope: Construct, options: HelmReleaseOptions): IHelmRelease {
+    const layer = Layer.of(scope);
+    if (layer.delivery !== this) throw new Error(`${scope.node.path} is in a layer of another delivery`);
+    this.addRepository(options.chart);
+    for (const dependency of options.dependsOn ?? []) {
+      if (!this.releases.has(dependency)) throw new Error(`${scope.node.path}: dependency ${dependency.releaseName} is not a release of this cluster`);
+    }
+
+    const file = layer.addFile(scope, 'HelmRelease', options.releaseName);
+    new HelmRelease(file, 'Resource', {
+      metadata: { name: options.releaseName, namespace: this.namespace },
+      spec: {
+        interval: this.interval,
+        releaseName: options.releaseName,
+        targetNamespace: options.namespace,
+        // Keep Helm's release records with the release, as `helm install -n <namespace>` would.
+        storageNamespace: options.namespace,
+        chart: {
+          spec: {
+            chart: options.chart.chart,
+            version: options.chart.version,
+            sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: options.chart.repositoryName },
+          },
+        },
+        // Keep the chart's CRDs current on upgrades too (Flux's default skips them).
+        install: { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE, remediation: { retries: 3 } },
+        upgrade: { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE, remediation: { retries: 3 } },
+        dependsOn: options.dependsOn?.length ? options.dependsOn.map((d) => ({ name: d.releaseName })) : undefined,
+        values: options.values,
+      },
+    });
+
+    const release: IHelmRelease = { chart: options.chart, releaseName: options.releaseName, namespace: options.namespace };
+    this.releases.add(release);
+    return release;
+  }
+
+  private addRepository(chart: HelmChart): void {
+    const existing = this.repositories.get(chart.repositoryName);
+    if (existing) {
+      if (existing.repositoryUrl !== chart.repositoryUrl) {
+        throw new Error(`Helm repository '${chart.repositoryName}' is used with two URLs: ${existing.repositoryUrl} and ${chart.repositoryUrl}`);
+      }
+      return;
+    }
+    this.repositories.set(chart.repositoryName, chart);
+    new HelmRepository(this.repositoriesFile, chart.repositoryName, {
+      metadata: { name: chart.repositoryName, namespace: this.namespace },
+      spec: { interval: '1h', url: chart.repositoryUrl },
+    });
+  }
+}
+
+function normalizePathPrefix(prefix: string): string {
+  const trimmed = prefix.replace(/\/+$/, '').replace(/^\.\//, '');
+  return trimmed ? `./${trimmed}` : '.';
+}

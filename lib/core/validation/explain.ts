@@ -1,0 +1,126 @@
+import type { ErrorObject } from 'ajv';
+import { describeValue, pointerSegments } from '../errors';
+
+/** A schema violation, explained: where it is and what would be accepted. */
+export interface Explained {
+  /** Path segments of the offending field inside the validated document. */
+  readonly segments: string[];
+  readonly message: string;
+}
+
+/** Schema annotation that explains a `pattern` in words, for error messages. */
+export const PATTERN_HINT = 'x-pattern-hint';
+
+// Patterns that mean something to a human; the generic fallback prints the regular expression.
+const PATTERN_HINTS: Record<string, string> = {
+  '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$': "a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
+  '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$': "a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'",
+  '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$': 'a duration such as 30s, 10m or 1h',
+};
+
+/**
+ * Turns ajv errors into one message per problem. `schema` is the schema that was validated against
+ * (to list the allowed fields), `data` the validated document (to show what was given).
+ */
+export function explainErrors(errors: readonly ErrorObject[], schema: unknown, data: unknown): Explained[] {
+  // A failed anyOf/oneOf reports each branch too; the branch errors only add noise.
+  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  const relevant = errors.filter(
+    (e) => !unions.some((u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath)),
+  );
+
+  const seen = new Set<string>();
+  const out: Explained[] = [];
+  for (const error of relevant) {
+    const explained = explain(error, schema, data);
+    const key = `${explained.segments.join('/')}\u0000${explained.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(explained);
+    }
+  }
+  return out;
+}
+
+function explain(error: ErrorObject, schema: unknown, data: unknown): Explained {
+  const segments = pointerSegments(error.instancePath);
+  const value = valueAt(data, segments);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const property = String(params.additionalProperty);
+      const allowed = Object.keys(parentSchemaAt(schema, error.schemaPath)?.properties ?? {});
+      return { segments: [...segments, property], message: unknownFieldMessage(allowed) };
+    }
+    case 'required':
+      return { segments: [...segments, String(params.missingProperty)], message: 'required field is missing' };
+    case 'enum':
+      return { segments, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => describeValue(v)).join(', ')} (got ${describeValue(value)})` };
+    case 'const':
+      return { segments, message: `must be ${describeValue(params.allowedValue)} (got ${describeValue(value)})` };
+    case 'type':
+      return { segments, message: `must be ${article(String(params.type))} (got ${typeOf(value)} ${describeValue(value)})` };
+    case 'pattern': {
+      const pattern = String(params.pattern);
+      // Our own schemas may say in words what the pattern means.
+      const hint = (parentSchemaAt(schema, error.schemaPath) as { [PATTERN_HINT]?: string } | undefined)?.[PATTERN_HINT];
+      return { segments, message: `must be ${hint ?? PATTERN_HINTS[pattern] ?? `a string matching ${pattern}`} (got ${describeValue(value)})` };
+    }
+    case 'minLength':
+      return { segments, message: params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters long (got ${describeValue(value)})` };
+    case 'maxLength':
+      return { segments, message: `must be at most ${params.limit} characters long (got ${describeValue(value)})` };
+    case 'minItems':
+      return { segments, message: `must have at least ${params.limit} item(s)` };
+    case 'uniqueItems':
+      return { segments, message: `items must be unique (items ${params.j} and ${params.i} are equal)` };
+    case 'format':
+      return { segments, message: `must be a valid ${String(params.format)} (got ${describeValue(value)})` };
+    case 'anyOf':
+    case 'oneOf':
+      return { segments, message: `${describeAlternatives(error, schema)} (got ${describeValue(value)})` };
+    case 'propertyNames':
+      return { segments: [...segments, String(params.propertyName)], message: 'is not a valid key here' };
+    default:
+      return { segments, message: `${error.message ?? error.keyword} (got ${describeValue(value)})` };
+  }
+}
+
+export function unknownFieldMessage(allowed: readonly string[]): string {
+  return allowed.length ? `unknown field; allowed fields here: ${allowed.join(', ')}` : 'unknown field; this object takes no fields';
+}
+
+function describeAlternatives(error: ErrorObject, schema: unknown): string {
+  const branches = schemaAt(schema, error.schemaPath) as Array<{ type?: string }> | undefined;
+  const types = Array.isArray(branches) ? branches.map((b) => b.type).filter(Boolean) : [];
+  return types.length ? `must be ${types.map((t) => article(String(t))).join(' or ')}` : `does not match any of the allowed forms`;
+}
+
+function article(type: string): string {
+  if (type.includes(',')) return type.split(',').map(article).join(' or ');
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function valueAt(data: unknown, segments: string[]): unknown {
+  let current = data;
+  for (const segment of segments) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/** Resolves an ajv `schemaPath` (`#/properties/spec/...`) inside the schema. */
+function schemaAt(schema: unknown, schemaPath: string): unknown {
+  return valueAt(schema, pointerSegments(schemaPath.replace(/^#/, '')));
+}
+
+function parentSchemaAt(schema: unknown, schemaPath: string): { properties?: Record<string, unknown> } | undefined {
+  return schemaAt(schema, schemaPath.replace(/\/[^/]+$/, '')) as { properties?: Record<string, unknown> } | undefined;
+}

@@ -1,0 +1,38 @@
+import { PlatformApp, RenderedFile } from '../core/output/platform-app';
+import { publishDirectory } from '../core/output/publish';
+import { ClusterPlatform } from './cluster-platform';
+import { loadPlatform, PlatformDefinition } from './config/load';
+
+/** Builds the cdk8s app for a configuration: one `ClusterPlatform` per cluster. */
+export function buildPlatform(definition: PlatformDefinition, outdir?: string): PlatformApp {
+  const app = new PlatformApp({ outdir });
+  for (const settings of definition.settings.clusters) {
+    new ClusterPlatform(app, {
+      settings,
+      flux: definition.settings.delivery?.flux,
+      tenants: definition.tenants.filter((t) => !t.platform.clusters || t.platform.clusters.includes(settings.name)),
+    });
+  }
+  return app;
+}
+
+export interface SynthOptions {
+  /** Configuration folder (`platform.yaml`, `tenants/`). */
+  readonly configDir: string;
+  /** Staging folder the app renders into (cdk8s' output folder). */
+  readonly stagingDir: string;
+  /** Folder the validated output is published to. */
+  readonly outDir: string;
+}
+
+/**
+ * Loads the configuration, renders and validates every object, writes the staging folder and then
+ * publishes it atomically. Any failure leaves `outDir` exactly as it was.
+ */
+export function synthPlatform(options: SynthOptions): RenderedFile[] {
+  const app = buildPlatform(loadPlatform(options.configDir), options.stagingDir);
+  const files = app.render();
+  app.writeFiles(files);
+  publishDirectory(options.stagingDir, options.outDir);
+  return files;
+}

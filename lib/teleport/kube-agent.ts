@@ -1,0 +1,133 @@
+import { Construct } from 'constructs';
+import type { IKubeApiProxy } from '../capsule-proxy/capsule-proxy';
+import { IHelmRelease, Layer } from '../core/delivery/delivery';
+import { mergeValues, OwnedValues } from '../core/helm-values';
+import { CHARTS } from '../versions';
+
+/**
+ * The agent joins with a `token`-method join token kept in an existing Secret (never rendered).
+ * Create it out of band: `kubectl -n <namespace> create secret generic <secretName>
+ * --from-literal=auth-token=<token>` (or with SOPS / External Secrets).
+ */
+export interface TokenJoin {
+  readonly method: 'token';
+  /**
+   * Name of the existing Secret (key `auth-token`) in the agent's namespace.
+   * @default 'teleport-kube-agent-join-token'
+   */
+  readonly secretName?: string;
+}
+
+export type TeleportAgentJoin = TokenJoin;
+
+export interface TeleportKubeAgentProps {
+  /** Namespace to install the agent into. */
+  readonly namespace: string;
+  /**
+   * Helm release name; the chart names the agent's StatefulSet and ServiceAccount after it.
+   * @default 'teleport-agent'
+   */
+  readonly releaseName?: string;
+  /** Address of the Teleport Proxy Service, `host:port` (`proxyAddr`). */
+  readonly proxyAddr: string;
+  /** Name of the Kubernetes cluster in Teleport (`kubeClusterName`). */
+  readonly kubeClusterName: string;
+  /**
+   * Teleport labels of the cluster; roles reach it through `kubernetes_labels` that match them.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Skip verifying the Teleport proxy's TLS certificate (demo setups with self-signed certificates).
+   * @default false
+   */
+  readonly insecureSkipProxyTLSVerify?: boolean;
+  /**
+   * How the agent joins the Teleport cluster.
+   * @default - token method with Secret 'teleport-kube-agent-join-token'
+   */
+  readonly join?: TeleportAgentJoin;
+  /**
+   * Route the agent's Kubernetes API calls through this proxy (e.g. capsule-proxy, so Teleport
+   * users only see their tenants). The agent must run in the proxy's namespace, where the proxy's
+   * CA Secret is.
+   * @default - the agent talks to the API server directly
+   */
+  readonly kubeApiProxy?: IKubeApiProxy;
+  /**
+   * Extra chart values, merged over the generated ones. Values in
+   * `TeleportKubeAgent.OWNED_VALUES` cannot be overridden.
+   * @default - none
+   */
+  readonly values?: Record<string, unknown>;
+}
+
+const TOKEN_IS_SECRET = 'join tokens are secrets and never rendered: use join.secretName (an existing Secret with key auth-token)';
+
+/** Teleport's Kubernetes agent (chart `teleport-kube-agent`), which registers the cluster with Teleport. */
+export class TeleportKubeAgent extends Construct {
+  public static readonly DEFAULT_RELEASE_NAME = 'teleport-agent';
+  public static readonly DEFAULT_JOIN_SECRET = 'teleport-kube-agent-join-token';
+  /** The key the chart reads the join token from. */
+  public static readonly JOIN_SECRET_KEY = 'auth-token';
+
+  public static readonly OWNED_VALUES: OwnedValues = {
+    authToken: TOKEN_IS_SECRET,
+    secretName: 'set it with join.secretName',
+    joinTokenSecret: 'set it with join.secretName',
+    joinParams: 'set it with join',
+    proxyAddr: 'set it with proxyAddr',
+    kubeClusterName: 'set it with kubeClusterName',
+    labels: 'set it with labels',
+    insecureSkipProxyTLSVerify: 'set it with insecureSkipProxyTLSVerify',
+    extraEnv: 'routes the agent through capsule-proxy',
+    extraVolumes: 'routes the agent through capsule-proxy',
+    extraVolumeMounts: 'routes the agent through capsule-proxy',
+    'serviceAccount.name': "the agent's ServiceAccount is the release name",
+    serviceAccountName: "the agent's ServiceAccount is the release name",
+  };
+
+  public readonly release: IHelmRelease;
+  public readonly namespace: string;
+  /** The ServiceAccount the agent runs as (the chart names it after the release). */
+  public readonly serviceAccountName: string;
+  /** Teleport labels of the cluster. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** Name of the Secret the join token is read from (token join method). */
+  public readonly joinSecretName: string;
+
+  constructor(scope: Construct, id: string, props: TeleportKubeAgentProps) {
+    super(scope, id);
+    const releaseName = props.releaseName ?? TeleportKubeAgent.DEFAULT_RELEASE_NAME;
+    this.namespace = props.namespace;
+    this.serviceAccountName = releaseName;
+    this.labels = props.labels ?? {};
+    const join = props.join ?? { method: 'token' };
+    this.joinSecretName = join.secretName ?? TeleportKubeAgent.DEFAULT_JOIN_SECRET;
+
+    const proxy = props.kubeApiProxy;
+    if (proxy && proxy.namespace !== this.namespace) {
+      throw new Error(
+        `teleport-kube-agent must run in ${proxy.namespace} to read the capsule-proxy CA (it is in namespace ${this.namespace}); ` +
+          'install it there, or replicate the CA Secret (e.g. trust-manager) and route it yourself',
+      );
+    }
+    const access = proxy?.inClusterApiAccess();
+
+    const values: Record<string, unknown> = {
+      proxyAddr: props.proxyAddr,
+      kubeClusterName: props.kubeClusterName,
+      insecureSkipProxyTLSVerify: props.insecureSkipProxyTLSVerify ?? false,
+      joinTokenSecret: { create: false, name: this.joinSecretName },
+      ...(props.labels ? { labels: { ...props.labels } } : {}),
+      ...(access ? { extraEnv: access.env, extraVolumes: [access.volume], extraVolumeMounts: [access.volumeMount] } : {}),
+    };
+    this.release = Layer.of(this).delivery.addHelmRelease(this, {
+      chart: CHARTS.teleportKubeAgent,
+      releaseName,
+      namespace: this.namespace,
+      values: mergeValues(values, props.values, TeleportKubeAgent.OWNED_VALUES),
+      dependsOn: proxy ? [proxy.release] : undefined,
+    });
+  }
+}

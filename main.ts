@@ -1,0 +1,30 @@
+/**
+ * Synthesizes the platform: `npm run synth` or `npx cdk8s synth`.
+ *
+ *   PLATFORM_CONFIG  configuration folder (default: config)
+ *   PLATFORM_OUT     folder the GitOps output is published to (default: dist)
+ *   CDK8S_OUTDIR     staging folder, set by `cdk8s synth` (default: cdk8s.out)
+ */
+import { formatProblem, PlatformError } from './lib/core/errors';
+import { synthPlatform } from './lib/platform/synth';
+
+const outDir = process.env.PLATFORM_OUT || 'dist';
+try {
+  const started = performance.now();
+  const files = synthPlatform({
+    configDir: process.env.PLATFORM_CONFIG || 'config',
+    stagingDir: process.env.CDK8S_OUTDIR || 'cdk8s.out',
+    outDir,
+  });
+  const objects = files.reduce((n, f) => n + f.manifests.length, 0);
+  console.log(`synthesized ${objects} objects in ${files.length} files to ${outDir} (${Math.round(performance.now() - started)} ms)`);
+} catch (error) {
+  if (error instanceof PlatformError) {
+    console.error(`error: ${error.message.split('\n')[0]}`);
+    for (const problem of error.problems) console.error(`  - ${formatProblem(problem)}`);
+  } else {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  console.error(`nothing was published; ${outDir} is unchanged`);
+  process.exit(1);
+}
