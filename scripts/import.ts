@@ -17,7 +17,8 @@ import * as YAML from 'yaml';
 import { CrdSource, generateValidators } from './import/generate-validators';
 
 const ROOT = path.resolve(__dirname, '..');
-const IMPORTS = path.join(ROOT, 'imports');
+// IMPORTS_OUT lets a test regenerate into a temporary folder and compare with the committed imports/.
+const IMPORTS = path.resolve(ROOT, process.env.IMPORTS_OUT ?? 'imports');
 
 interface ImportSpec {
   readonly name: string;
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
 
     // cdk8s import reads cdk8s.yaml from its working directory: give it one that points at local copies.
     fs.writeFileSync(path.join(work, 'cdk8s.yaml'), YAML.stringify({ language: 'typescript', imports: localImports }));
+    fs.mkdirSync(IMPORTS, { recursive: true });
     for (const file of fs.readdirSync(IMPORTS, { withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.ts'))) {
       fs.rmSync(path.join(IMPORTS, file.name));
     }

@@ -1,0 +1,71 @@
+import { Capsule } from '../capsule/capsule';
+import { helmValues, testCluster } from '../core/testing';
+import { CapsuleProxy, CapsuleProxyCertificates } from './capsule-proxy';
+
+function setup(props: Partial<ConstructorParameters<typeof CapsuleProxy>[2]> = {}) {
+  const cluster = testCluster();
+  const capsule = new Capsule(cluster.layer, 'capsule', { namespace: 'capsule-system', userGroups: ['tenant-oil'] });
+  const proxy = new CapsuleProxy(cluster.layer, 'capsule-proxy', { capsule, ...props });
+  return { ...cluster, capsule, proxy };
+}
+
+describe('CapsuleProxy', () => {
+  test('installs chart capsule-proxy 0.9.12 after Capsule, in its namespace', () => {
+    const { app, proxy } = setup();
+    expect(proxy.release).toMatchObject({ releaseName: 'capsule-proxy', namespace: 'capsule-system', chart: { chart: 'capsule-proxy', version: '0.9.12' } });
+    const files = app.render();
+    expect(files.flatMap((f) => f.manifests).find((m) => m.metadata.name === 'capsule-proxy')?.spec).toMatchObject({ dependsOn: [{ name: 'capsule' }] });
+    expect(helmValues(files, 'capsule-proxy')).toEqual({
+      service: { port: 9001 },
+      options: { capsuleConfigurationName: 'default', generateCertificates: true },
+      certManager: { generateCertificates: false },
+    });
+  });
+
+  test('owns the facts its clients depend on', () => {
+    const { proxy } = setup();
+    expect(proxy.serviceHost).toBe('capsule-proxy.capsule-system.svc');
+    expect(proxy.port).toBe(9001);
+    expect(proxy.tlsSecretName).toBe('capsule-proxy');
+    expect(proxy.caKey).toBe('ca');
+  });
+
+  test('derives names from the release name the way the chart does', () => {
+    const { proxy } = setup({ releaseName: 'tenant-api' });
+    expect(proxy.serviceHost).toBe('tenant-api-capsule-proxy.capsule-system.svc');
+    expect(proxy.inClusterApiAccess().volume).toMatchObject({ projected: { sources: [{}, { secret: { name: 'tenant-api-capsule-proxy' } }, {}] } });
+  });
+
+  test('with cert-manager, enables only cert-manager and reads the CA from ca.crt', () => {
+    const { app, proxy } = setup({ certificates: CapsuleProxyCertificates.CERT_MANAGER });
+    expect(proxy.caKey).toBe('ca.crt');
+    expect(helmValues(app.render(), 'capsule-proxy')).toMatchObject({ options: { generateCertificates: false }, certManager: { generateCertificates: true } });
+    expect(proxy.inClusterApiAccess().volume).toMatchObject({ projected: { sources: [{}, { secret: { items: [{ key: 'ca.crt', path: 'ca.crt' }] } }, {}] } });
+  });
+
+  test('routes an in-cluster client through the proxy with env, a projected volume and the default token mount path', () => {
+    const { proxy } = setup();
+    expect(proxy.inClusterApiAccess()).toEqual({
+      env: [
+        { name: 'KUBERNETES_SERVICE_HOST', value: 'capsule-proxy.capsule-system.svc' },
+        { name: 'KUBERNETES_SERVICE_PORT', value: '9001' },
+      ],
+      volume: {
+        name: 'kube-api-access-capsule',
+        projected: {
+          sources: [
+            { serviceAccountToken: { path: 'token' } },
+            { secret: { name: 'capsule-proxy', items: [{ key: 'ca', path: 'ca.crt' }] } },
+            { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+          ],
+        },
+      },
+      volumeMount: { name: 'kube-api-access-capsule', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+    });
+  });
+
+  test('refuses overrides of the values its clients depend on', () => {
+    expect(() => setup({ values: { service: { port: 8443 } } })).toThrow(/values.service.port cannot be overridden/);
+    expect(() => setup({ values: { options: { generateCertificates: false } } })).toThrow(/capsuleProxy.certificates/);
+  });
+});

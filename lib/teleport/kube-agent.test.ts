@@ -1,0 +1,65 @@
+import { Capsule } from '../capsule/capsule';
+import { CapsuleProxy } from '../capsule-proxy/capsule-proxy';
+import { helmValues, testCluster } from '../core/testing';
+import { TeleportKubeAgent, TeleportKubeAgentProps } from './kube-agent';
+
+function setup(props: Partial<TeleportKubeAgentProps> = {}) {
+  const cluster = testCluster();
+  const capsule = new Capsule(cluster.layer, 'capsule', { namespace: 'capsule-system', userGroups: ['tenant-oil'] });
+  const proxy = new CapsuleProxy(cluster.layer, 'capsule-proxy', { capsule });
+  const agent = new TeleportKubeAgent(cluster.layer, 'agent', {
+    namespace: 'capsule-system',
+    proxyAddr: 'teleport.demo:443',
+    kubeClusterName: 'teleport.demo',
+    kubeApiProxy: proxy,
+    ...props,
+  });
+  return { ...cluster, proxy, agent };
+}
+
+describe('TeleportKubeAgent', () => {
+  test('installs chart teleport-kube-agent 18.2.0 after capsule-proxy', () => {
+    const { app, agent } = setup();
+    expect(agent.release).toMatchObject({ releaseName: 'teleport-agent', namespace: 'capsule-system', chart: { chart: 'teleport-kube-agent', version: '18.2.0' } });
+    const release = app.render().flatMap((f) => f.manifests).find((m) => m.metadata.name === 'teleport-agent');
+    expect(release?.spec).toMatchObject({ dependsOn: [{ name: 'capsule-proxy' }] });
+  });
+
+  test('reads its routing from the proxy, not from typed-in values', () => {
+    const { app, proxy } = setup();
+    const values = helmValues(app.render(), 'teleport-agent');
+    const access = proxy.inClusterApiAccess();
+    expect(values.extraEnv).toEqual(access.env);
+    expect(values.extraVolumes).toEqual([access.volume]);
+    expect(values.extraVolumeMounts).toEqual([access.volumeMount]);
+  });
+
+  test('joins with an existing Secret and never renders a token', () => {
+    const { app, agent } = setup({ join: { method: 'token', secretName: 'agent-join' } });
+    const values = helmValues(app.render(), 'teleport-agent');
+    expect(values.joinTokenSecret).toEqual({ create: false, name: 'agent-join' });
+    expect(values).not.toHaveProperty('authToken');
+    expect(values).not.toHaveProperty('joinParams.tokenName');
+    expect(agent.joinSecretName).toBe('agent-join');
+    expect(setup().agent.joinSecretName).toBe('teleport-kube-agent-join-token');
+  });
+
+  test('refuses a token in its values', () => {
+    expect(() => setup({ values: { authToken: 'abc' } })).toThrow(/values.authToken cannot be overridden: join tokens are secrets/);
+  });
+
+  test('runs as a ServiceAccount named after the release', () => {
+    expect(setup({ releaseName: 'kube-agent' }).agent.serviceAccountName).toBe('kube-agent');
+  });
+
+  test('must run in the proxy namespace, where the proxy CA Secret is', () => {
+    expect(() => setup({ namespace: 'teleport' })).toThrow(/must run in capsule-system to read the capsule-proxy CA/);
+  });
+
+  test('talks to the API server directly without a proxy', () => {
+    const { app } = setup({ kubeApiProxy: undefined });
+    const values = helmValues(app.render(), 'teleport-agent');
+    expect(values).not.toHaveProperty('extraEnv');
+    expect(values).not.toHaveProperty('extraVolumes');
+  });
+});

@@ -1,0 +1,103 @@
+import * as path from 'path';
+import { formatProblem, PlatformError } from '../lib/core/errors';
+import { loadPlatform } from '../lib/platform/config/load';
+import { configWith } from './helpers';
+
+/** The problems `loadPlatform` reports for a config changed by `edit`, formatted, paths relative to the config folder. */
+function problems(edit: Parameters<typeof configWith>[0]): string[] {
+  const dir = configWith(edit);
+  try {
+    loadPlatform(dir);
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    return error.problems.map((p) => formatProblem({ ...p, file: p.file && path.relative(dir, p.file) }));
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+const oil = (body: string) => ({ 'tenants/oil.yaml': `name: oil\n${body}` });
+
+describe('configuration errors name the file, the line, the field and what is allowed', () => {
+  test('an owner kind that Capsule does not know', () => {
+    expect(problems(oil('owners:\n  - kind: Robot\n    name: r2d2\n'))).toEqual([
+      'tenants/oil.yaml:3: owners[0].kind: must be one of "User", "Group", "ServiceAccount" (got "Robot")',
+    ]);
+  });
+
+  test('a tenant without owners', () => {
+    expect(problems(oil(''))).toEqual(['tenants/oil.yaml:1: owners: required field is missing']);
+  });
+
+  test('an unknown field in a tenant file lists the allowed ones', () => {
+    const [problem] = problems(oil('owners:\n  - kind: User\n    name: alice\nowner: bob\n'));
+    expect(problem).toMatch(/^tenants\/oil.yaml:5: owner: unknown field; allowed fields here: name, platform, .*owners/);
+  });
+
+  test('a tenant file named after another tenant', () => {
+    expect(problems({ 'tenants/oil.yaml': 'name: gas\nowners:\n  - kind: User\n    name: alice\n' })).toEqual([
+      "tenants/oil.yaml:1: name: tenant 'gas' must be declared in a file named gas.yaml (this file is oil.yaml)",
+    ]);
+  });
+
+  test('a tenant name that is not a DNS label', () => {
+    expect(problems({ 'tenants/Oil_Co.yaml': 'name: Oil_Co\nowners:\n  - kind: User\n    name: alice\n' })[0]).toMatch(
+      /^tenants\/Oil_Co.yaml:1: name: must be a DNS-1123 label/,
+    );
+  });
+
+  test('YAML syntax errors and empty files', () => {
+    expect(problems({ 'tenants/oil.yaml': 'name: oil\nowners: [\n' })[0]).toMatch(/^tenants\/oil.yaml:\d+: invalid YAML: /);
+    expect(problems({ 'tenants/oil.yaml': '# nothing here\n' })).toEqual(['tenants/oil.yaml: file is empty; expected a YAML mapping']);
+  });
+
+  test('a tenant on a cluster that does not exist', () => {
+    expect(problems(oil('owners:\n  - kind: User\n    name: alice\nplatform:\n  clusters: [prod]\n'))).toEqual([
+      "tenants/oil.yaml: platform.clusters[0]: unknown cluster 'prod'; clusters in platform.yaml: demo",
+    ]);
+  });
+
+  test('a malformed Teleport proxy address', () => {
+    expect(problems({ 'platform.yaml': (old) => old.replace('teleport.demo:443', 'https://teleport.demo') })).toEqual([
+      'platform.yaml:19: clusters[0].teleport.agent.proxyAddr: must be host:port, e.g. teleport.example.com:443 (got "https://teleport.demo")',
+    ]);
+  });
+
+  test('an unknown component setting', () => {
+    expect(problems({ 'platform.yaml': (old) => old.replace('forceTenantPrefix: true', 'forceTenantPrefx: true') })).toEqual([
+      'platform.yaml:14: clusters[0].capsule.forceTenantPrefx: unknown field; allowed fields here: forceTenantPrefix, userGroups, values',
+    ]);
+  });
+
+  test('a join token in the configuration, anywhere', () => {
+    expect(problems({ 'platform.yaml': (old) => old.replace('method: token', 'method: token\n          token: 7f3e1a2b9c8d4e5f') })).toEqual([
+      'platform.yaml:28: clusters[0].teleport.agent.join.token: looks like a credential: secrets never go into configuration or output; reference an existing Secret instead (Teleport join tokens: create Secret teleport-kube-agent-join-token with key auth-token out of band and set join.secretName)',
+    ]);
+    expect(problems({ 'platform.yaml': (old) => old.replace('        join:', '        values:\n          authToken: 7f3e1a2b9c8d4e5f\n        join:') })[0]).toMatch(
+      /^platform.yaml:26: clusters\[0\].teleport.agent.values.authToken: looks like a credential/,
+    );
+  });
+
+  test('a chart value that the platform derives', () => {
+    expect(problems({ 'platform.yaml': (old) => old.replace('certificates: certgen', 'values:\n        service:\n          port: 8443') })).toEqual([
+      "platform.yaml:18: clusters[0].capsuleProxy.values.service.port: cannot be overridden: clients' KUBERNETES_SERVICE_PORT is derived from it",
+    ]);
+  });
+
+  test('duplicate cluster names', () => {
+    const platform = 'clusters:\n  - name: demo\n    capsule: {userGroups: [g]}\n  - name: demo\n';
+    expect(problems({ 'platform.yaml': platform })).toEqual(["platform.yaml:4: clusters[1].name: duplicate cluster name 'demo'; cluster names must be unique"]);
+  });
+
+  test('a missing platform.yaml', () => {
+    expect(problems({ 'platform.yaml': null })[0]).toMatch(/^platform.yaml: cannot read file \(ENOENT\)/);
+  });
+
+  test('every problem of every file is reported in one run', () => {
+    const found = problems({
+      'platform.yaml': (old) => old.replace('teleport.demo:443', 'teleport.demo'),
+      'tenants/oil.yaml': 'name: oil\nowners:\n  - kind: Robot\n    name: r2d2\n',
+      'tenants/gas.yaml': 'name: gas\n',
+    });
+    expect(found.map((p) => p.split(':')[0])).toEqual(['platform.yaml', 'tenants/gas.yaml', 'tenants/oil.yaml']);
+  });
+});

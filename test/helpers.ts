@@ -1,0 +1,69 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { RenderedFile } from '../lib/core/output/platform-app';
+import { synthPlatform } from '../lib/platform/synth';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const DEFAULT_CONFIG = path.join(ROOT, 'config');
+
+export function tempDir(prefix = 'platform-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * A copy of the default configuration, changed by `edit` (file path relative to the config folder
+ * → new content, or a function of the old content; `null` deletes the file).
+ */
+export function configWith(edit: Record<string, string | null | ((old: string) => string)> = {}): string {
+  const dir = tempDir('config-');
+  fs.cpSync(DEFAULT_CONFIG, dir, { recursive: true });
+  for (const [file, change] of Object.entries(edit)) {
+    const target = path.join(dir, file);
+    if (change === null) fs.rmSync(target);
+    else {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, typeof change === 'function' ? change(fs.readFileSync(target, 'utf8')) : change);
+    }
+  }
+  return dir;
+}
+
+/** Synthesizes `configDir` in-process into a fresh output folder. */
+export function synth(configDir = DEFAULT_CONFIG): { outDir: string; files: RenderedFile[] } {
+  const work = tempDir('synth-');
+  const outDir = path.join(work, 'out');
+  const files = synthPlatform({ configDir, stagingDir: path.join(work, 'staging'), outDir });
+  return { outDir, files };
+}
+
+/** Every file under `dir`, relative path → content. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const file = path.join(entry.parentPath, entry.name);
+      out[path.relative(dir, file).split(path.sep).join('/')] = fs.readFileSync(file, 'utf8');
+    }
+  }
+  return out;
+}
+
+/** All YAML documents of a file. */
+export function parseAll(content: string): any[] {
+  return YAML.parseAllDocuments(content).map((d) => d.toJS());
+}
+
+/** Runs a command of the project as a user would, with PLATFORM_* pointed at the given folders. */
+export function run(command: string, args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}

@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { CRD_VALIDATORS } from '../imports/validators';
+import { CHARTS } from '../lib/versions';
+import { readTree, ROOT, run, tempDir } from './helpers';
+
+const imports: string[] = YAML.parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')).imports;
+const url = (name: string) => imports.find((i) => i.startsWith(`${name}:=`))?.split(':=')[1];
+
+describe('cdk8s.yaml imports', () => {
+  test('pin the CRDs to the releases of lib/versions.ts', () => {
+    for (const name of ['capsule-tenants', 'capsule-configurations', 'capsule-tenantresources', 'capsule-globaltenantresources']) {
+      expect(url(name)).toContain(`/projectcapsule/capsule/v${CHARTS.capsule.version}/`);
+    }
+    for (const name of ['capsule-proxysettings', 'capsule-globalproxysettings']) {
+      expect(url(name)).toContain(`/projectcapsule/capsule-proxy/v${CHARTS.capsuleProxy.version}/`);
+    }
+    // Kyverno chart 3.9.0 ships Kyverno v1.19.0.
+    expect(CHARTS.kyverno.version).toBe('3.9.0');
+    expect(url('kyverno-clusterpolicies')).toContain('/kyverno/kyverno/v1.19.0/');
+  });
+
+  test('each have a strict validator for every kind the platform renders', () => {
+    for (const key of [
+      'capsule.clastix.io/v1beta2/Tenant',
+      'capsule.clastix.io/v1beta2/CapsuleConfiguration',
+      'capsule.clastix.io/v1beta2/TenantResource',
+      'capsule.clastix.io/v1beta2/GlobalTenantResource',
+      'capsule.clastix.io/v1beta1/ProxySetting',
+      'capsule.clastix.io/v1beta1/GlobalProxySettings',
+      'resources.teleport.dev/v1/TeleportRoleV8',
+      'resources.teleport.dev/v2/TeleportUser',
+      'resources.teleport.dev/v2/TeleportProvisionToken',
+      'kyverno.io/v1/ClusterPolicy',
+      'helm.toolkit.fluxcd.io/v2/HelmRelease',
+      'source.toolkit.fluxcd.io/v1/HelmRepository',
+      'source.toolkit.fluxcd.io/v1/OCIRepository',
+      'source.toolkit.fluxcd.io/v1/GitRepository',
+      'kustomize.toolkit.fluxcd.io/v1/Kustomization',
+      'argoproj.io/v1alpha1/Application',
+    ]) {
+      expect(CRD_VALIDATORS[key]?.source).toMatch(/^https:\/\//);
+    }
+  });
+});
+
+// Needs the CRD mirror (../shared/crds, or CRD_MIRROR) to run offline; CI has it beside the clone.
+const mirror = path.resolve(ROOT, process.env.CRD_MIRROR ?? '../shared/crds');
+const withMirror = fs.existsSync(mirror) ? test : test.skip;
+
+withMirror('imports/ is exactly what `npm run import` generates from cdk8s.yaml', () => {
+  const out = path.join(tempDir('imports-'), 'imports');
+  const result = run('npx', ['tsx', 'scripts/import.ts'], { IMPORTS_OUT: out, CRD_MIRROR: mirror });
+  expect(result.stderr).not.toMatch(/failed/);
+  expect(result.status).toBe(0);
+  const generated = readTree(out);
+  const committed = readTree(path.join(ROOT, 'imports'));
+  expect(Object.keys(generated).sort()).toEqual(Object.keys(committed).sort());
+  for (const [file, content] of Object.entries(generated)) {
+    expect({ file, content }).toEqual({ file, content: committed[file] });
+  }
+});

@@ -1,0 +1,78 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { PlatformError } from '../lib/core/errors';
+import { validateManifest } from '../lib/core/validation/manifests';
+import { buildPlatform, synthPlatform } from '../lib/platform/synth';
+import { loadPlatform } from '../lib/platform/config/load';
+import { configWith, DEFAULT_CONFIG, parseAll, readTree, run, synth, tempDir } from './helpers';
+
+const ROBOT_OWNER = { 'tenants/oil.yaml': 'name: oil\nowners:\n  - kind: Robot\n    name: r2d2\n' };
+
+describe('synth', () => {
+  test('is deterministic: two synths of the same config are byte-identical', () => {
+    const first = readTree(synth().outDir);
+    const second = readTree(synth().outDir);
+    expect(Object.keys(first).length).toBeGreaterThan(0);
+    expect(second).toEqual(first);
+  });
+
+  test('publishes exactly what it staged, and every published object passes its strict schema', () => {
+    const work = tempDir();
+    const files = synthPlatform({ configDir: DEFAULT_CONFIG, stagingDir: path.join(work, 'staging'), outDir: path.join(work, 'out') });
+    const published = readTree(path.join(work, 'out'));
+    expect(readTree(path.join(work, 'staging'))).toEqual(published);
+    expect(Object.keys(published).sort()).toEqual(files.map((f) => f.path));
+    for (const [file, content] of Object.entries(published)) {
+      for (const object of parseAll(content)) expect(validateManifest(file, object)).toEqual([]);
+    }
+  });
+
+  test('fails on an object that its schema rejects, naming the object and the field', () => {
+    const app = buildPlatform(loadPlatform(DEFAULT_CONFIG));
+    const tenant = app.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Tenant')!;
+    tenant.addJsonPatch(JsonPatch.add('/spec/nodeSelectr', { pool: 'a' }));
+    expect(() => app.render()).toThrow(/demo\/tenants\/oil.yaml \(Tenant oil\): spec.nodeSelectr: unknown field/);
+  });
+
+  test('a failed synth leaves the published output exactly as it was', () => {
+    const { outDir } = synth();
+    // A file the next successful synth would remove: it must survive a failed one.
+    fs.writeFileSync(path.join(outDir, 'demo', 'NOTE.md'), 'hand-written\n');
+    const before = readTree(outDir);
+    expect(() => synthPlatform({ configDir: configWith(ROBOT_OWNER), stagingDir: path.join(tempDir(), 'staging'), outDir })).toThrow(PlatformError);
+    expect(readTree(outDir)).toEqual(before);
+    // No half-published leftovers next to the output.
+    expect(fs.readdirSync(path.dirname(outDir)).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  test('a successful synth removes files that are no longer rendered', () => {
+    const { outDir } = synth();
+    fs.writeFileSync(path.join(outDir, 'demo', 'tenants', 'gone.yaml'), 'stale');
+    synthPlatform({ configDir: DEFAULT_CONFIG, stagingDir: path.join(tempDir(), 'staging'), outDir });
+    expect(fs.existsSync(path.join(outDir, 'demo', 'tenants', 'gone.yaml'))).toBe(false);
+  });
+});
+
+// Staging goes to a temporary folder so tests never touch the project's cdk8s.out.
+describe.each([
+  ['npm run synth', 'npm', (staging: string) => ({ args: ['run', '--silent', 'synth'], env: { CDK8S_OUTDIR: staging } })],
+  ['npx cdk8s synth', 'npx', (staging: string) => ({ args: ['cdk8s', 'synth', '--no-check-upgrade', '--output', staging], env: {} })],
+])('%s', (_name, command, invocation) => {
+  test('publishes the platform to PLATFORM_OUT, and a bad config exits non-zero and changes nothing', () => {
+    const work = tempDir();
+    const outDir = path.join(work, 'gitops', 'platform');
+    const { args, env } = invocation(path.join(work, 'staging'));
+    const good = run(command, args, { ...env, PLATFORM_CONFIG: DEFAULT_CONFIG, PLATFORM_OUT: outDir });
+    expect(good.stderr).not.toMatch(/error/i);
+    expect(good.status).toBe(0);
+    const published = readTree(outDir);
+    expect(Object.keys(published)).toContain('demo/tenants/oil.yaml');
+
+    const bad = run(command, args, { ...env, PLATFORM_CONFIG: configWith(ROBOT_OWNER), PLATFORM_OUT: outDir });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('tenants/oil.yaml:3: owners[0].kind: must be one of "User", "Group", "ServiceAccount" (got "Robot")');
+    expect(bad.stderr).toContain(`nothing was published; ${outDir} is unchanged`);
+    expect(readTree(outDir)).toEqual(published);
+  });
+});
