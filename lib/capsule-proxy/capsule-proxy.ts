@@ -1,9 +1,11 @@
-import { Construct } from 'constructs';
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import type { ICapsule } from '../capsule/capsule';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
 import { CHARTS } from '../versions';
+import { CapsuleProxyFeatureGate, LEGACY_DISABLED_MESSAGE, PROXY_CLUSTER_SCOPED } from './proxy-rules';
 
 /** How capsule-proxy's serving certificate is issued (and so where its CA ends up). */
 export enum CapsuleProxyCertificates {
@@ -48,6 +50,17 @@ export interface CapsuleProxyProps {
    */
   readonly certificates?: CapsuleProxyCertificates;
   /**
+   * Feature gates to switch on or off. Proxy settings that need a gate switch it on themselves;
+   * switching such a gate off explicitly is an error.
+   * @default - all gates at their default (off), except those proxy settings require
+   */
+  readonly featureGates?: Partial<Record<CapsuleProxyFeatureGate, boolean>>;
+  /**
+   * Extra command-line flags for the proxy, after the feature gates (`options.extraArgs`).
+   * @default - none
+   */
+  readonly extraArgs?: readonly string[];
+  /**
    * Extra chart values, merged over the generated ones. Values in `CapsuleProxy.OWNED_VALUES`
    * cannot be overridden.
    * @default - none
@@ -75,6 +88,7 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     'certManager.generateCertificates': 'set it with capsuleProxy.certificates',
     'options.certificateVolumeName': "clients read the CA from the chart's TLS Secret",
     'options.capsuleConfigurationName': "derived from Capsule's CapsuleConfiguration",
+    'options.extraArgs': 'set it with capsuleProxy.featureGates and capsuleProxy.extraArgs (proxy settings add the gates they need)',
     fullnameOverride: "clients' KUBERNETES_SERVICE_HOST and CA Secret are derived from the release name",
     nameOverride: "clients' KUBERNETES_SERVICE_HOST and CA Secret are derived from the release name",
   };
@@ -91,6 +105,9 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
   public readonly tlsSecretName: string;
   /** The key of the CA certificate in `tlsSecretName`, which depends on who issued it. */
   public readonly caKey: string;
+  private readonly gates = new Map<CapsuleProxyFeatureGate, boolean>();
+  private readonly requiredGates = new Map<CapsuleProxyFeatureGate, string>();
+  private readonly legacyUsers: string[] = [];
 
   constructor(scope: Construct, id: string, props: CapsuleProxyProps) {
     super(scope, id);
@@ -103,6 +120,10 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     // kube-webhook-certgen always stores the CA under "ca"; cert-manager under "ca.crt".
     this.caKey = this.certificates === CapsuleProxyCertificates.CERTGEN ? 'ca' : 'ca.crt';
 
+    for (const [gate, enabled] of Object.entries(props.featureGates ?? {})) this.gates.set(gate as CapsuleProxyFeatureGate, enabled);
+    const extraArgs = props.extraArgs ?? [];
+    if (extraArgs.some((a) => a.startsWith('--feature-gates'))) throw new Error('set capsule-proxy feature gates with featureGates, not extraArgs');
+
     const certManager = this.certificates === CapsuleProxyCertificates.CERT_MANAGER;
     const values = {
       service: { port: this.port },
@@ -110,6 +131,7 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
         capsuleConfigurationName: props.capsule.configurationName,
         // Both issuers would write the same Secret: enable exactly one.
         generateCertificates: !certManager,
+        extraArgs: Lazy.any({ produce: () => this.renderArgs(extraArgs) }),
       },
       certManager: { generateCertificates: certManager },
     };
@@ -120,6 +142,40 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
       values: mergeValues(values, props.values, CapsuleProxy.OWNED_VALUES),
       dependsOn: [props.capsule.release],
     });
+    this.node.addValidation({ validate: () => this.validateGates() });
+  }
+
+  /** Switches `gate` on because `reason` (e.g. a tenant's proxy settings) needs it. */
+  public requireFeatureGate(gate: CapsuleProxyFeatureGate, reason: string): void {
+    if (!this.requiredGates.has(gate)) this.requiredGates.set(gate, reason);
+  }
+
+  /** Records legacy proxy settings (owner `proxySettings`), which ProxyClusterScoped disables. */
+  public addLegacyProxySettingsUser(where: string): void {
+    this.legacyUsers.push(where);
+  }
+
+  /** The effective feature gates, sorted by name. */
+  public get featureGates(): Readonly<Record<string, boolean>> {
+    const gates = new Map(this.gates);
+    for (const gate of this.requiredGates.keys()) if (!gates.has(gate)) gates.set(gate, true);
+    return Object.fromEntries([...gates].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  private renderArgs(extraArgs: readonly string[]): string[] | undefined {
+    const gates = Object.entries(this.featureGates).map(([gate, on]) => `${gate}=${on}`);
+    const args = [...(gates.length ? [`--feature-gates=${gates.join(',')}`] : []), ...extraArgs];
+    return args.length ? args : undefined;
+  }
+
+  private validateGates(): string[] {
+    const errors: string[] = [];
+    for (const [gate, reason] of this.requiredGates) {
+      if (this.gates.get(gate) === false) errors.push(`feature gate ${gate} is switched off, but ${reason} needs it`);
+    }
+    const clusterScoped = this.featureGates[PROXY_CLUSTER_SCOPED] === true;
+    if (clusterScoped) errors.push(...this.legacyUsers.map((where) => `${where}: ${LEGACY_DISABLED_MESSAGE}`));
+    return errors;
   }
 
   public inClusterApiAccess(volumeName = 'kube-api-access-capsule'): InClusterApiAccess {

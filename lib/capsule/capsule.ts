@@ -18,6 +18,8 @@ export interface ICapsule {
   addUserGroup(group: string): void;
   /** The Capsule user groups, sorted. */
   readonly userGroups: readonly string[];
+  /** Makes the user (or ServiceAccount username) `name` a Capsule user (`CapsuleConfiguration.spec.userNames`). */
+  addUserName(name: string): void;
 }
 
 export interface CapsuleProps {
@@ -57,6 +59,7 @@ export class Capsule extends Construct implements ICapsule {
   public static readonly OWNED_VALUES: OwnedValues = {
     'manager.options.capsuleUserGroups': 'derived from the tenants (and capsule.userGroups)',
     'manager.options.forceTenantPrefix': 'set it with capsule.forceTenantPrefix',
+    'manager.options.userNames': 'derived from the platform (the GitOps identity that creates tenant namespaces)',
     'manager.options.capsuleConfiguration': 'capsule-proxy reads the CapsuleConfiguration by name',
     fullnameOverride: "the webhook Service must stay 'capsule-webhook-service' (Capsule's TLS reconciler hard-codes it)",
     nameOverride: "the webhook Service must stay 'capsule-webhook-service' (Capsule's TLS reconciler hard-codes it)",
@@ -68,6 +71,7 @@ export class Capsule extends Construct implements ICapsule {
   public readonly configurationName = Capsule.CONFIGURATION_NAME;
   public readonly forceTenantPrefix: boolean;
   private readonly groups = new Set<string>();
+  private readonly userNames = new Set<string>();
 
   constructor(scope: Construct, id: string, props: CapsuleProps) {
     super(scope, id);
@@ -81,6 +85,8 @@ export class Capsule extends Construct implements ICapsule {
           // Lazy: tenants are added after Capsule is constructed.
           capsuleUserGroups: Lazy.any({ produce: () => this.userGroups }),
           forceTenantPrefix: this.forceTenantPrefix,
+          // Only rendered when used, so the chart default stays untouched otherwise.
+          userNames: Lazy.any({ produce: () => (this.userNames.size ? [...this.userNames].sort() : undefined) }),
         },
       },
     };
@@ -91,13 +97,18 @@ export class Capsule extends Construct implements ICapsule {
       values: mergeValues(values, props.values, Capsule.OWNED_VALUES),
     });
     this.node.addValidation({
-      validate: () => (this.groups.size ? [] : ['no Capsule user groups: add a tenant or set capsule.userGroups, otherwise nobody is a Capsule user']),
+      validate: () => (this.groups.size || this.userNames.size ? [] : ['no Capsule user groups: add a tenant or set capsule.userGroups, otherwise nobody is a Capsule user']),
     });
   }
 
   public addUserGroup(group: string): void {
     if (!group.trim()) throw new Error('a Capsule user group cannot be empty');
     this.groups.add(group);
+  }
+
+  public addUserName(name: string): void {
+    if (!name.trim()) throw new Error('a Capsule user name cannot be empty');
+    this.userNames.add(name);
   }
 
   public get userGroups(): readonly string[] {

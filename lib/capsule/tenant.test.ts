@@ -45,3 +45,55 @@ describe('Tenant', () => {
     expect(() => app.render()).toThrow(/spec.owners\[0\].kind: must be one of "User", "Group", "ServiceAccount" \(got "Robot"\)/);
   });
 });
+
+describe('Tenant namespaces and owners', () => {
+  test('creates namespaces carrying the tenant label, and owners added later are rendered', () => {
+    const { app, layer, capsule } = setup(true);
+    const oil = new Tenant(testFile(layer, 'oil'), 'tenant', { name: 'oil', capsule, owners: [{ kind: 'User', name: 'alice' }], metadata: { labels: { team: 'energy' } } });
+    const file = testFile(layer, 'oil-namespaces');
+    oil.addNamespace(file, { name: 'oil-dev', labels: { environment: 'dev' }, annotations: { note: 'x' } });
+    oil.addOwner({ kind: 'ServiceAccount', name: 'system:serviceaccount:flux-system:applier' });
+    oil.addOwner({ kind: 'ServiceAccount', name: 'system:serviceaccount:flux-system:applier' });
+    const files = app.render();
+    expect(findManifest(files, 'Namespace', 'oil-dev').metadata).toEqual({
+      name: 'oil-dev',
+      labels: { 'capsule.clastix.io/tenant': 'oil', environment: 'dev' },
+      annotations: { note: 'x' },
+    });
+    const tenant = findManifest(files, 'Tenant', 'oil');
+    expect(tenant.metadata.labels).toEqual({ team: 'energy' });
+    expect(tenant.spec.owners).toEqual([
+      { kind: 'User', name: 'alice' },
+      { kind: 'ServiceAccount', name: 'system:serviceaccount:flux-system:applier' },
+    ]);
+  });
+
+  test('fails on namespaces Capsule would refuse', () => {
+    const { app, layer, capsule } = setup(true);
+    const oil = new Tenant(testFile(layer, 'oil'), 'tenant', { name: 'oil', capsule, owners: [{ kind: 'User', name: 'alice' }] });
+    oil.addNamespace(testFile(layer, 'ns'), { name: 'dev' });
+    expect(() => app.render()).toThrow(/platform.namespaces\[0\].name: with forceTenantPrefix, namespaces of tenant 'oil' must be named oil-<name>/);
+  });
+
+  test('fails on reserved names, malformed ServiceAccount owners and unknown templates', () => {
+    const { layer, capsule } = setup(true);
+    const owners = [{ kind: 'User' as const, name: 'alice' }];
+    expect(() => new Tenant(testFile(layer, 'a'), 't', { name: 'flux', capsule, owners, reservedNamespaces: ['flux-system'] })).toThrow(/would own namespaces named flux-\*/);
+    expect(() => new Tenant(testFile(layer, 'b'), 't', { name: 'b', capsule, owners: [{ kind: 'ServiceAccount', name: 'ci:deployer' }] })).toThrow(/system:serviceaccount:<namespace>:<name>/);
+    expect(
+      () => new Tenant(testFile(layer, 'c'), 't', { name: 'c', capsule, owners, spec: { namespaceOptions: { additionalMetadata: { labels: { a: '{{ tenant.uid }}' } } } } }),
+    ).toThrow(/unknown template \{\{ tenant.uid \}\}/);
+  });
+
+  test('reports legacy owner proxySettings to capsule-proxy', () => {
+    const { layer, capsule } = setup();
+    const seen: string[] = [];
+    new Tenant(testFile(layer, 'oil'), 'tenant', {
+      name: 'oil',
+      capsule,
+      capsuleProxy: { addLegacyProxySettingsUser: (where) => seen.push(where) },
+      owners: [{ kind: 'User', name: 'alice', proxySettings: [{ kind: 'Nodes', operations: ['List'] }] }],
+    });
+    expect(seen).toEqual(['tenant oil: owners[0].proxySettings']);
+  });
+});

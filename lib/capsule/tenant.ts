@@ -1,7 +1,12 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TenantV1Beta2 } from '../../imports/capsule-tenants-capsule.clastix.io';
+import { fieldPath } from '../core/errors';
+import { Explained, throwIfProblems } from '../core/validation/explain';
 import { ICapsule } from './capsule';
+import { TENANT_LABEL } from './labels';
+import { checkMetadataTemplates, checkOwners, checkTenantName, checkTenantNamespaces, TenantNamespace } from './tenant-rules';
 
 /** Who owns a tenant (Capsule `spec.owners[]`). */
 export interface TenantOwner {
@@ -13,12 +18,17 @@ export interface TenantOwner {
   readonly [field: string]: unknown;
 }
 
+/** Something that must know about legacy owner `proxySettings` (capsule-proxy's feature gates). */
+export interface ILegacyProxySettingsRegistry {
+  addLegacyProxySettingsUser(where: string): void;
+}
+
 export interface TenantProps {
   /** Tenant name: a DNS-1123 label. */
   readonly name: string;
   /** The Capsule installation that serves the tenant. */
   readonly capsule: ICapsule;
-  /** The tenant's owners. */
+  /** The tenant's owners; more can be added with `addOwner()`. */
   readonly owners: readonly TenantOwner[];
   /**
    * Capsule user group of the tenant's users; registered with Capsule so that its members are
@@ -31,6 +41,21 @@ export interface TenantProps {
    * @default - none
    */
   readonly spec?: Readonly<Record<string, unknown>>;
+  /**
+   * Labels and annotations of the Tenant object itself.
+   * @default - none
+   */
+  readonly metadata?: { readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
+  /**
+   * Namespaces the tenant's name must not collide with (the platform's own).
+   * @default - only Kubernetes' own namespaces
+   */
+  readonly reservedNamespaces?: readonly string[];
+  /**
+   * The capsule-proxy that serves the tenant, told about legacy owner `proxySettings`.
+   * @default - not checked against capsule-proxy's feature gates
+   */
+  readonly capsuleProxy?: ILegacyProxySettingsRegistry;
 }
 
 /**
@@ -47,25 +72,76 @@ export class Tenant extends Construct {
 
   public readonly name: string;
   public readonly userGroup: string;
-  public readonly owners: readonly TenantOwner[];
   /** Whether namespaces of this tenant must be named `<name>-<something>`. */
   public readonly forceTenantPrefix: boolean;
+  private readonly ownerList: TenantOwner[];
+  private readonly spec: Readonly<Record<string, unknown>>;
+  private readonly namespaceList: TenantNamespace[] = [];
+  private readonly reservedNamespaces: readonly string[];
 
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
-    if (props.owners.length === 0) throw new Error(`tenant ${props.name} needs at least one owner`);
     if (props.spec && 'owners' in props.spec) throw new Error(`tenant ${props.name}: pass owners as props.owners, not inside props.spec`);
     this.name = props.name;
-    this.owners = props.owners;
+    this.ownerList = [...props.owners];
+    this.spec = props.spec ?? {};
     this.userGroup = props.userGroup ?? Tenant.defaultUserGroup(props.name);
-    const explicitPrefix = props.spec?.forceTenantPrefix;
+    const explicitPrefix = this.spec.forceTenantPrefix;
     this.forceTenantPrefix = typeof explicitPrefix === 'boolean' ? explicitPrefix : props.capsule.forceTenantPrefix;
+    this.reservedNamespaces = props.reservedNamespaces ?? [];
+    throwIfProblems(`tenant ${props.name}`, [
+      ...checkTenantName(props.name, { platformNamespaces: this.reservedNamespaces, forceTenantPrefix: this.forceTenantPrefix }),
+      ...checkOwners(props.owners),
+      ...checkMetadataTemplates(this.spec),
+    ]);
     props.capsule.addUserGroup(this.userGroup);
+    props.owners.forEach((owner, i) => {
+      if (Array.isArray(owner.proxySettings) && owner.proxySettings.length) props.capsuleProxy?.addLegacyProxySettingsUser(`tenant ${props.name}: owners[${i}].proxySettings`);
+    });
 
     new ApiObject(this, 'Resource', {
       ...TenantV1Beta2.GVK,
-      metadata: { name: props.name },
-      spec: { owners: props.owners, ...props.spec },
+      metadata: { name: props.name, ...props.metadata },
+      // Lazy: owners may be added after construction (see TenantNamespaceApplier).
+      spec: { ...this.spec, owners: Lazy.any({ produce: () => this.ownerList }) },
+    });
+    this.node.addValidation({
+      validate: () => explainedMessages(checkTenantNamespaces(this.name, this.namespaceList, this.spec, { platformNamespaces: this.reservedNamespaces, forceTenantPrefix: this.forceTenantPrefix })),
     });
   }
+
+  /** The tenant's owners. */
+  public get owners(): readonly TenantOwner[] {
+    return [...this.ownerList];
+  }
+
+  /** Adds an owner (ignored if an owner with the same kind and name exists). */
+  public addOwner(owner: TenantOwner): void {
+    throwIfProblems(`tenant ${this.name}`, checkOwners([owner]));
+    if (!this.ownerList.some((o) => o.kind === owner.kind && o.name === owner.name)) this.ownerList.push(owner);
+  }
+
+  /**
+   * Creates a namespace of this tenant in `scope`. It carries the tenant label, so that Capsule
+   * assigns it to this tenant when its creator owns several.
+   */
+  public addNamespace(scope: Construct, namespace: TenantNamespace): k8s.KubeNamespace {
+    this.namespaceList.push(namespace);
+    return new k8s.KubeNamespace(scope, namespace.name, {
+      metadata: {
+        name: namespace.name,
+        labels: { ...namespace.labels, [TENANT_LABEL]: this.name },
+        ...(namespace.annotations ? { annotations: { ...namespace.annotations } } : {}),
+      },
+    });
+  }
+
+  /** Namespaces created with `addNamespace()`. */
+  public get namespaces(): readonly TenantNamespace[] {
+    return [...this.namespaceList];
+  }
+}
+
+function explainedMessages(problems: readonly Explained[]): string[] {
+  return problems.map((p) => `${fieldPath(p.segments)}: ${p.message}`);
 }

@@ -1,11 +1,16 @@
 import type { ErrorObject } from 'ajv';
-import { describeValue, pointerSegments } from '../errors';
+import { describeValue, fieldPath, pointerSegments } from '../errors';
 
 /** A schema violation, explained: where it is and what would be accepted. */
 export interface Explained {
   /** Path segments of the offending field inside the validated document. */
   readonly segments: string[];
   readonly message: string;
+}
+
+/** Throws one error listing `problems` (for constructs; the YAML loader reports them with file and line). */
+export function throwIfProblems(subject: string, problems: readonly Explained[]): void {
+  if (problems.length) throw new Error(`${subject}: ${problems.map((p) => `${fieldPath(p.segments)}: ${p.message}`).join('; ')}`);
 }
 
 /** Schema annotation that explains a `pattern` in words, for error messages. */

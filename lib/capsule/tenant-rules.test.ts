@@ -1,0 +1,94 @@
+import { checkMetadataTemplates, checkOwners, checkTenantName, checkTenantNamespaces, findPrefixCollisions } from './tenant-rules';
+
+const platform = { platformNamespaces: ['capsule-system', 'flux-system'], forceTenantPrefix: true };
+const messages = (problems: Array<{ segments: string[]; message: string }>) => problems.map((p) => `${p.segments.join('.')}: ${p.message}`);
+
+describe('checkTenantName', () => {
+  test.each(['default', 'kube', 'kube-system', 'kube-team', 'capsule-system', 'flux-system'])('%s is reserved', (name) => {
+    expect(messages(checkTenantName(name, platform))[0]).toMatch(/^name: '.*' is reserved/);
+  });
+
+  test('with the prefix in force, a name that is a dash-prefix of a platform namespace is refused', () => {
+    expect(messages(checkTenantName('capsule', platform))).toEqual([
+      'name: with forceTenantPrefix, tenant \'capsule\' would own namespaces named capsule-*, which includes capsule-system; choose another name',
+    ]);
+    expect(checkTenantName('capsule', { ...platform, forceTenantPrefix: false })).toEqual([]);
+    expect(checkTenantName('oil', platform)).toEqual([]);
+  });
+});
+
+describe('checkOwners', () => {
+  test('ServiceAccount owners must be Kubernetes usernames', () => {
+    expect(checkOwners([{ kind: 'ServiceAccount', name: 'system:serviceaccount:ci:deployer' }, { kind: 'User', name: 'deployer' }])).toEqual([]);
+    expect(messages(checkOwners([{ kind: 'ServiceAccount', name: 'ci/deployer' }]))).toEqual([
+      'owners.0.name: a ServiceAccount owner must be written system:serviceaccount:<namespace>:<name> (got "ci/deployer")',
+    ]);
+    expect(checkOwners([{ kind: 'ServiceAccount', name: 'system:serviceaccount:Bad_NS:x' }])).toHaveLength(1);
+  });
+});
+
+describe('checkMetadataTemplates', () => {
+  test('allows {{ tenant.name }} and {{ namespace }} in keys and values, in both metadata blocks', () => {
+    const spec = {
+      namespaceOptions: {
+        additionalMetadata: { labels: { team: '{{tenant.name}}' } },
+        additionalMetadataList: [{ annotations: { 'example.com/{{ namespace }}': '{{ tenant.name }}-{{ namespace }}' } }],
+      },
+    };
+    expect(checkMetadataTemplates(spec)).toEqual([]);
+  });
+
+  test('refuses any other expression, naming the field', () => {
+    const spec = { namespaceOptions: { additionalMetadataList: [{}, { labels: { owner: '{{ tenant.owner }}' } }] } };
+    expect(messages(checkMetadataTemplates(spec))).toEqual([
+      'namespaceOptions.additionalMetadataList.1.labels.owner: unknown template {{ tenant.owner }}; Capsule only substitutes {{ tenant.name }} and {{ namespace }}',
+    ]);
+  });
+});
+
+describe('checkTenantNamespaces', () => {
+  test('namespaces must be prefixed when the prefix is in force', () => {
+    expect(messages(checkTenantNamespaces('oil', [{ name: 'oil-dev' }, { name: 'dev' }], {}, platform))).toEqual([
+      "platform.namespaces.1.name: with forceTenantPrefix, namespaces of tenant 'oil' must be named oil-<name> (got 'dev')",
+    ]);
+    expect(checkTenantNamespaces('oil', [{ name: 'dev' }], {}, { ...platform, forceTenantPrefix: false })).toEqual([]);
+  });
+
+  test('namespaces must fit the quota, be unique, not be the platform\'s, and avoid forbidden metadata', () => {
+    const spec = { namespaceOptions: { quota: 1, forbiddenLabels: { denied: ['team'], deniedRegex: '^internal/' } } };
+    const found = messages(
+      checkTenantNamespaces('oil', [{ name: 'oil-a', labels: { team: 'x', 'internal/cost': 'y', ok: 'z' } }, { name: 'oil-a' }, { name: 'flux-system' }, { name: 'Oil' }], spec, platform),
+    );
+    expect(found).toEqual([
+      'platform.namespaces.0.labels.team: the tenant forbids this label (namespaceOptions.forbiddenLabels)',
+      'platform.namespaces.0.labels.internal/cost: the tenant forbids this label (namespaceOptions.forbiddenLabels)',
+      "platform.namespaces.1.name: namespace 'oil-a' is listed twice",
+      "platform.namespaces.2.name: 'flux-system' is a namespace of Kubernetes or of the platform",
+      'platform.namespaces.3.name: must be a DNS-1123 label (got "Oil")',
+      'platform.namespaces: 4 namespaces exceed namespaceOptions.quota (1); Capsule would refuse the extra ones',
+    ]);
+  });
+
+  test('the tenant label is the platform\'s to set', () => {
+    expect(messages(checkTenantNamespaces('oil', [{ name: 'oil-a', labels: { 'capsule.clastix.io/tenant': 'gas' } }], {}, platform))).toEqual([
+      'platform.namespaces.0.labels.capsule.clastix.io/tenant: set by the platform (the tenant the namespace is listed under)',
+    ]);
+  });
+});
+
+describe('findPrefixCollisions', () => {
+  test('finds dash-prefixes when the prefix is in force for either tenant', () => {
+    const tenants = [
+      { name: 'oil', forceTenantPrefix: true },
+      { name: 'oil-prod', forceTenantPrefix: false },
+      { name: 'oilfield', forceTenantPrefix: true },
+      { name: 'gas', forceTenantPrefix: false },
+      { name: 'gas-eu', forceTenantPrefix: false },
+      { name: 'oil-prod-eu', forceTenantPrefix: false },
+    ];
+    expect(findPrefixCollisions(tenants)).toEqual([
+      ['oil', 'oil-prod'],
+      ['oil', 'oil-prod-eu'],
+    ]);
+  });
+});

@@ -1,0 +1,179 @@
+import type { Explained } from '../core/validation/explain';
+import { TENANT_LABEL } from './labels';
+
+/**
+ * Rules a Tenant must follow that its CRD schema cannot express. Each returns the problems with
+ * field paths relative to the tenant (spec fields at top level, as in tenant files), so the same
+ * rule serves the YAML loader (which adds file and line) and the constructs (which throw).
+ *
+ * Capsule itself only enforces some of these at admission, after a GitOps sync; the rest would
+ * silently misbehave (a namespace that cannot be created, a template left verbatim).
+ */
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Kubernetes' own namespaces; with the prefix in force, a tenant named `kube` would own `kube-*`. */
+export const KUBERNETES_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+
+/** The only expressions Capsule 0.10 substitutes in namespace metadata templates. */
+export const METADATA_TEMPLATE_VARIABLES = ['tenant.name', 'namespace'] as const;
+
+/** `system:serviceaccount:<namespace>:<name>`, the username Kubernetes gives a ServiceAccount. */
+export const SERVICE_ACCOUNT_OWNER = /^system:serviceaccount:([a-z0-9]([-a-z0-9]*[a-z0-9])?):([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
+
+export interface TenantNameContext {
+  /** Namespaces the platform itself runs in, on the tenant's clusters. */
+  readonly platformNamespaces: readonly string[];
+  /** Whether namespaces of this tenant must be named `<tenant>-<name>`. */
+  readonly forceTenantPrefix: boolean;
+}
+
+/** A tenant name may not be, or (with the prefix in force) be a prefix of, a namespace it must not own. */
+export function checkTenantName(name: string, context: TenantNameContext): Explained[] {
+  const taken = [...KUBERNETES_NAMESPACES, ...context.platformNamespaces];
+  if (name === 'kube' || name.startsWith('kube-') || taken.includes(name)) {
+    return [{ segments: ['name'], message: `'${name}' is reserved (default, kube-*, and the platform's namespaces: ${context.platformNamespaces.join(', ')})` }];
+  }
+  const shadowed = taken.filter((ns) => ns.startsWith(`${name}-`));
+  if (context.forceTenantPrefix && shadowed.length) {
+    return [{ segments: ['name'], message: `with forceTenantPrefix, tenant '${name}' would own namespaces named ${name}-*, which includes ${shadowed.join(', ')}; choose another name` }];
+  }
+  return [];
+}
+
+/** ServiceAccount owners must be written as Kubernetes usernames, or Capsule never matches them. */
+export function checkOwners(owners: readonly unknown[]): Explained[] {
+  if (owners.length === 0) return [{ segments: ['owners'], message: 'a tenant needs at least one owner' }];
+  const problems: Explained[] = [];
+  owners.forEach((owner, i) => {
+    const { kind, name } = (owner ?? {}) as { kind?: unknown; name?: unknown };
+    if (kind === 'ServiceAccount' && typeof name === 'string' && !SERVICE_ACCOUNT_OWNER.test(name)) {
+      problems.push({
+        segments: ['owners', String(i), 'name'],
+        message: `a ServiceAccount owner must be written system:serviceaccount:<namespace>:<name> (got ${JSON.stringify(name)})`,
+      });
+    }
+  });
+  return problems;
+}
+
+/** `{{ ... }}` in namespace labels/annotations may only use the variables Capsule substitutes. */
+export function checkMetadataTemplates(spec: Readonly<Record<string, unknown>>): Explained[] {
+  const options = (spec.namespaceOptions ?? {}) as { additionalMetadata?: unknown; additionalMetadataList?: unknown };
+  const blocks: Array<[string[], unknown]> = [[['namespaceOptions', 'additionalMetadata'], options.additionalMetadata]];
+  if (Array.isArray(options.additionalMetadataList)) {
+    options.additionalMetadataList.forEach((entry, i) => blocks.push([['namespaceOptions', 'additionalMetadataList', String(i)], entry]));
+  }
+  const problems: Explained[] = [];
+  for (const [segments, block] of blocks) {
+    for (const field of ['labels', 'annotations']) {
+      const map = (block as Record<string, unknown> | undefined)?.[field];
+      if (!map || typeof map !== 'object') continue;
+      for (const [key, value] of Object.entries(map)) {
+        for (const text of [key, value]) {
+          for (const expression of templateExpressions(String(text))) {
+            if (!(METADATA_TEMPLATE_VARIABLES as readonly string[]).includes(expression)) {
+              problems.push({
+                segments: [...segments, field, key],
+                message: `unknown template {{ ${expression} }}; Capsule only substitutes ${METADATA_TEMPLATE_VARIABLES.map((v) => `{{ ${v} }}`).join(' and ')}`,
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+function templateExpressions(text: string): string[] {
+  return [...text.matchAll(/\{\{(.*?)\}\}/g)].map((m) => m[1].trim());
+}
+
+/** A namespace the platform creates for a tenant. */
+export interface TenantNamespace {
+  readonly name: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Namespaces created from Git must be ones Capsule will accept for the tenant: prefixed when the
+ * prefix is in force, within the namespace quota, free of forbidden labels and annotations, and not
+ * one of the cluster's own.
+ */
+export function checkTenantNamespaces(
+  tenant: string,
+  namespaces: readonly TenantNamespace[],
+  spec: Readonly<Record<string, unknown>>,
+  context: TenantNameContext,
+): Explained[] {
+  const problems: Explained[] = [];
+  const at = (i: number, ...rest: string[]) => ['platform', 'namespaces', String(i), ...rest];
+  const options = (spec.namespaceOptions ?? {}) as {
+    quota?: number;
+    forbiddenLabels?: { denied?: string[]; deniedRegex?: string };
+    forbiddenAnnotations?: { denied?: string[]; deniedRegex?: string };
+  };
+  const seen = new Set<string>();
+  namespaces.forEach((ns, i) => {
+    if (!DNS_LABEL.test(ns.name) || ns.name.length > 63) {
+      problems.push({ segments: at(i, 'name'), message: `must be a DNS-1123 label (got ${JSON.stringify(ns.name)})` });
+      return;
+    }
+    if (seen.has(ns.name)) problems.push({ segments: at(i, 'name'), message: `namespace '${ns.name}' is listed twice` });
+    seen.add(ns.name);
+    if ((KUBERNETES_NAMESPACES as readonly string[]).includes(ns.name) || ns.name.startsWith('kube-') || context.platformNamespaces.includes(ns.name)) {
+      problems.push({ segments: at(i, 'name'), message: `'${ns.name}' is a namespace of Kubernetes or of the platform` });
+    } else if (context.forceTenantPrefix && !ns.name.startsWith(`${tenant}-`)) {
+      problems.push({ segments: at(i, 'name'), message: `with forceTenantPrefix, namespaces of tenant '${tenant}' must be named ${tenant}-<name> (got '${ns.name}')` });
+    }
+    if (ns.labels && TENANT_LABEL in ns.labels) {
+      problems.push({ segments: at(i, 'labels', TENANT_LABEL), message: 'set by the platform (the tenant the namespace is listed under)' });
+    }
+    problems.push(...forbidden(ns.labels, options.forbiddenLabels, at(i, 'labels'), 'label'));
+    problems.push(...forbidden(ns.annotations, options.forbiddenAnnotations, at(i, 'annotations'), 'annotation'));
+  });
+  if (options.quota !== undefined && namespaces.length > options.quota) {
+    problems.push({ segments: ['platform', 'namespaces'], message: `${namespaces.length} namespaces exceed namespaceOptions.quota (${options.quota}); Capsule would refuse the extra ones` });
+  }
+  return problems;
+}
+
+function forbidden(
+  map: Readonly<Record<string, string>> | undefined,
+  rule: { denied?: string[]; deniedRegex?: string } | undefined,
+  segments: string[],
+  what: string,
+): Explained[] {
+  if (!map || !rule) return [];
+  const regex = rule.deniedRegex ? safeRegex(rule.deniedRegex) : undefined;
+  return Object.keys(map)
+    .filter((key) => rule.denied?.includes(key) || regex?.test(key))
+    .map((key) => ({ segments: [...segments, key], message: `the tenant forbids this ${what} (namespaceOptions.forbidden${what === 'label' ? 'Labels' : 'Annotations'})` }));
+}
+
+function safeRegex(source: string): RegExp | undefined {
+  try {
+    return new RegExp(source);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Pairs of tenants where one name is a dash-prefix of the other (`oil`, `oil-prod`) and the prefix
+ * is in force for either: Capsule could not tell whose `oil-prod-x` is.
+ */
+export function findPrefixCollisions(tenants: ReadonlyArray<{ name: string; forceTenantPrefix: boolean }>): Array<[string, string]> {
+  const byName = new Map(tenants.map((t) => [t.name, t]));
+  const collisions: Array<[string, string]> = [];
+  for (const long of tenants) {
+    const parts = long.name.split('-');
+    for (let n = 1; n < parts.length; n++) {
+      const short = byName.get(parts.slice(0, n).join('-'));
+      if (short && (short.forceTenantPrefix || long.forceTenantPrefix)) collisions.push([short.name, long.name]);
+    }
+  }
+  return collisions.sort(([a1, b1], [a2, b2]) => a1.localeCompare(a2) || b1.localeCompare(b2));
+}
