@@ -52,34 +52,34 @@ describe('configuration errors name the file, the line, the field and what is al
 
   test('a tenant on a cluster that does not exist', () => {
     expect(problems(oil('owners:\n  - kind: User\n    name: alice\nplatform:\n  clusters: [prod]\n'))).toEqual([
-      "tenants/oil.yaml: platform.clusters[0]: unknown cluster 'prod'; clusters in platform.yaml: demo",
+      "tenants/oil.yaml:6: platform.clusters[0]: unknown cluster 'prod'; clusters in platform.yaml: demo",
     ]);
   });
 
   test('a malformed Teleport proxy address', () => {
     expect(problems({ 'platform.yaml': (old) => old.replace('teleport.demo:443', 'https://teleport.demo') })).toEqual([
-      'platform.yaml:19: clusters[0].teleport.agent.proxyAddr: must be host:port, e.g. teleport.example.com:443 (got "https://teleport.demo")',
+      'platform.yaml:20: clusters[0].teleport.agent.proxyAddr: must be host:port, e.g. teleport.example.com:443 (got "https://teleport.demo")',
     ]);
   });
 
   test('an unknown component setting', () => {
     expect(problems({ 'platform.yaml': (old) => old.replace('forceTenantPrefix: true', 'forceTenantPrefx: true') })).toEqual([
-      'platform.yaml:14: clusters[0].capsule.forceTenantPrefx: unknown field; allowed fields here: forceTenantPrefix, userGroups, values',
+      'platform.yaml:15: clusters[0].capsule.forceTenantPrefx: unknown field; allowed fields here: forceTenantPrefix, userGroups, values',
     ]);
   });
 
   test('a join token in the configuration, anywhere', () => {
     expect(problems({ 'platform.yaml': (old) => old.replace('method: token', 'method: token\n          token: 7f3e1a2b9c8d4e5f') })).toEqual([
-      'platform.yaml:28: clusters[0].teleport.agent.join.token: looks like a credential: secrets never go into configuration or output; reference an existing Secret instead (Teleport join tokens: create Secret teleport-kube-agent-join-token with key auth-token out of band and set join.secretName)',
+      'platform.yaml:29: clusters[0].teleport.agent.join.token: looks like a credential: secrets never go into configuration or output; reference an existing Secret instead (Teleport join tokens: create Secret teleport-kube-agent-join-token with key auth-token out of band and set join.secretName)',
     ]);
     expect(problems({ 'platform.yaml': (old) => old.replace('        join:', '        values:\n          authToken: 7f3e1a2b9c8d4e5f\n        join:') })[0]).toMatch(
-      /^platform.yaml:26: clusters\[0\].teleport.agent.values.authToken: looks like a credential/,
+      /^platform.yaml:27: clusters\[0\].teleport.agent.values.authToken: looks like a credential/,
     );
   });
 
   test('a chart value that the platform derives', () => {
     expect(problems({ 'platform.yaml': (old) => old.replace('certificates: certgen', 'values:\n        service:\n          port: 8443') })).toEqual([
-      "platform.yaml:18: clusters[0].capsuleProxy.values.service.port: cannot be overridden: clients' KUBERNETES_SERVICE_PORT is derived from it",
+      "platform.yaml:19: clusters[0].capsuleProxy.values.service.port: cannot be overridden: clients' KUBERNETES_SERVICE_PORT is derived from it",
     ]);
   });
 

@@ -14,6 +14,8 @@ export interface CrdValidator {
   readonly load: () => ValidateFunction;
   /** Loads the strict JSON schema the validator was compiled from. */
   readonly schema: () => Record<string, unknown>;
+  /** Loads the same schema with the CRD descriptions (kinds written by hand in config files). */
+  readonly described?: () => Record<string, unknown>;
 }
 
 /** Strict validators keyed by `<apiVersion>/<kind>`. */
@@ -35,6 +37,7 @@ export const CRD_VALIDATORS: Readonly<Record<string, CrdValidator>> = {
     unchecked: '',
     load: () => require('./capsule.clastix.io_v1beta1_GlobalProxySettings.js'),
     schema: () => require('./capsule.clastix.io_v1beta1_GlobalProxySettings.schema.json'),
+    described: () => require('./capsule.clastix.io_v1beta1_GlobalProxySettings.described.json'),
   },
   'capsule.clastix.io/v1beta1/ProxySetting': {
     apiVersion: 'capsule.clastix.io/v1beta1',
@@ -44,6 +47,7 @@ export const CRD_VALIDATORS: Readonly<Record<string, CrdValidator>> = {
     unchecked: '',
     load: () => require('./capsule.clastix.io_v1beta1_ProxySetting.js'),
     schema: () => require('./capsule.clastix.io_v1beta1_ProxySetting.schema.json'),
+    described: () => require('./capsule.clastix.io_v1beta1_ProxySetting.described.json'),
   },
   'capsule.clastix.io/v1beta1/Tenant': {
     apiVersion: 'capsule.clastix.io/v1beta1',
@@ -80,6 +84,7 @@ export const CRD_VALIDATORS: Readonly<Record<string, CrdValidator>> = {
     unchecked: '',
     load: () => require('./capsule.clastix.io_v1beta2_Tenant.js'),
     schema: () => require('./capsule.clastix.io_v1beta2_Tenant.schema.json'),
+    described: () => require('./capsule.clastix.io_v1beta2_Tenant.described.json'),
   },
   'capsule.clastix.io/v1beta2/TenantResource': {
     apiVersion: 'capsule.clastix.io/v1beta2',

@@ -1,16 +1,17 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ProxySetting } from '../../imports/capsule-proxysettings-capsule.clastix.io';
 import { Capsule } from '../capsule/capsule';
 import { Tenant, TenantOwner } from '../capsule/tenant';
+import { TenantNamespaceApplier } from '../capsule/tenant-namespace-applier';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule-proxy';
+import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
 import { Layer } from '../core/delivery/delivery';
 import { FluxDelivery } from '../core/delivery/flux/flux-delivery';
 import { TeleportKubeAgent } from '../teleport/kube-agent';
 import type { TenantDefinition } from './config/load';
 import type { ClusterSettings, FluxSettings } from './config/platform-schema';
-
-/** Namespace of Capsule, capsule-proxy and the Teleport agent (the agent must share the proxy's CA Secret). */
-export const CAPSULE_NAMESPACE = 'capsule-system';
+import { CAPSULE_NAMESPACE, platformNamespaces } from './namespaces';
 
 export interface ClusterPlatformProps {
   readonly settings: ClusterSettings;
@@ -23,15 +24,22 @@ export interface ClusterPlatformProps {
  * Everything one cluster runs, laid out in layers that Flux applies in order:
  *
  * - `infrastructure`: namespaces, Capsule, capsule-proxy, the Teleport agent (HelmReleases);
- * - `tenants`: the Tenants, applied once Capsule's CRDs and webhooks are ready.
+ * - `tenants`: the Tenants (and their GlobalProxySettings), once Capsule's CRDs and webhooks are ready;
+ * - `tenant-namespaces`: the namespaces tenants create from Git (and their ProxySettings), applied
+ *   as a Capsule user that owns those tenants, so that Capsule attaches the namespaces to them.
+ *
+ * A layer is only created when it has something in it: Flux fails on a Kustomization whose folder
+ * does not exist.
  */
 export class ClusterPlatform extends Construct {
   public readonly delivery: FluxDelivery;
   public readonly infrastructure: Layer;
-  public readonly tenantsLayer: Layer;
+  public readonly tenantsLayer?: Layer;
+  public readonly tenantNamespacesLayer?: Layer;
   public readonly capsule: Capsule;
   public readonly capsuleProxy: CapsuleProxy;
   public readonly teleportAgent?: TeleportKubeAgent;
+  public readonly namespaceApplier?: TenantNamespaceApplier;
   public readonly tenants: readonly Tenant[];
 
   constructor(scope: Construct, props: ClusterPlatformProps) {
@@ -41,7 +49,6 @@ export class ClusterPlatform extends Construct {
 
     this.delivery = new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.flux });
     this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: folder('infrastructure') });
-    this.tenantsLayer = new Layer(this, 'tenants', { delivery: this.delivery, folder: folder('tenants'), dependsOn: [this.infrastructure] });
 
     new k8s.KubeNamespace(this.infrastructure.sharedFile('namespaces'), CAPSULE_NAMESPACE, { metadata: { name: CAPSULE_NAMESPACE } });
 
@@ -55,6 +62,8 @@ export class ClusterPlatform extends Construct {
       capsule: this.capsule,
       releaseName: settings.capsuleProxy?.releaseName,
       certificates: settings.capsuleProxy?.certificates as CapsuleProxyCertificates | undefined,
+      featureGates: settings.capsuleProxy?.featureGates,
+      extraArgs: settings.capsuleProxy?.extraArgs,
       values: settings.capsuleProxy?.values,
     });
 
@@ -73,16 +82,62 @@ export class ClusterPlatform extends Construct {
       });
     }
 
-    this.tenants = props.tenants.map((definition) => {
+    const tenants = props.tenants;
+    if (tenants.length) {
+      this.tenantsLayer = new Layer(this, 'tenants', { delivery: this.delivery, folder: folder('tenants'), dependsOn: [this.infrastructure] });
+    }
+    const needsNamespaces = tenants.some((t) => t.namespaces.length);
+    if (this.tenantsLayer && needsNamespaces) {
+      this.namespaceApplier = new TenantNamespaceApplier(this.infrastructure.addFile(this.infrastructure, 'applier', 'capsule-namespace-applier'), 'applier', {
+        capsule: this.capsule,
+        namespace: this.delivery.namespace,
+      });
+      this.tenantNamespacesLayer = new Layer(this, 'tenant-namespaces', {
+        delivery: this.delivery,
+        folder: folder('tenant-namespaces'),
+        dependsOn: [this.tenantsLayer],
+        serviceAccountName: this.namespaceApplier.serviceAccountName,
+      });
+    }
+
+    const reservedNamespaces = platformNamespaces(settings, props.flux);
+    this.tenants = tenants.map((definition) => {
       const { owners, ...spec } = definition.spec;
-      const file = this.tenantsLayer.addFile(this.tenantsLayer, definition.name, definition.name);
-      return new Tenant(file, 'tenant', {
+      const tenant = new Tenant(this.tenantsLayer!.addFile(this.tenantsLayer!, definition.name, definition.name), 'tenant', {
         name: definition.name,
         capsule: this.capsule,
+        capsuleProxy: this.capsuleProxy,
         owners: owners as TenantOwner[],
         userGroup: definition.platform.userGroup,
         spec,
+        metadata: definition.metadata,
+        reservedNamespaces,
       });
+      const global = definition.platform.globalProxySettings;
+      if (global) new TenantGlobalProxySettings(tenant.node.scope!, 'global-proxy-settings', { proxy: this.capsuleProxy, name: definition.name, rules: global.rules });
+      this.addTenantNamespaces(tenant, definition);
+      return tenant;
     });
+  }
+
+  /** The tenant's namespaces (and ProxySetting, which must live in one) in its own file. */
+  private addTenantNamespaces(tenant: Tenant, definition: TenantDefinition): void {
+    if (!definition.namespaces.length) return;
+    const layer = this.tenantNamespacesLayer!;
+    const applier = this.namespaceApplier!;
+    const file = layer.addFile(layer, definition.name, definition.name);
+    applier.adopt(tenant);
+    for (const namespace of definition.namespaces) tenant.addNamespace(file, namespace);
+
+    const proxySetting = definition.platform.proxySettings;
+    if (proxySetting) {
+      applier.allow({ apiGroups: [ProxySetting.GVK.apiVersion.split('/')[0]], resources: ['proxysettings'] });
+      new TenantProxySetting(file, 'proxy-setting', {
+        proxy: this.capsuleProxy,
+        name: definition.name,
+        namespace: proxySetting.namespace ?? definition.namespaces[0].name,
+        subjects: proxySetting.subjects,
+      });
+    }
   }
 }

@@ -21,6 +21,8 @@ export type JsonSchema = { [key: string]: unknown };
 export type CrdScope = 'Namespaced' | 'Cluster';
 
 export interface StrictSchemaOptions {
+  /** Keep `description`s (for editor schemas; the validators do not need them). */
+  readonly keepDescriptions?: boolean;
   readonly group: string;
   readonly version: string;
   readonly kind: string;
@@ -78,7 +80,7 @@ const IGNORED_KEYWORDS = new Set([
 
 export function toStrictSchema(openAPIV3Schema: JsonSchema, options: StrictSchemaOptions): StrictSchemaResult {
   const unchecked = { celRules: 0, listMapKeys: 0, patterns: [] as string[] };
-  const root = convert(openAPIV3Schema, unchecked);
+  const root = convert(openAPIV3Schema, unchecked, options.keepDescriptions ?? false);
   const properties = { ...(root.properties as Record<string, JsonSchema>) };
   delete properties.status;
   properties.apiVersion = { type: 'string', const: options.group ? `${options.group}/${options.version}` : options.version };
@@ -91,21 +93,24 @@ export function toStrictSchema(openAPIV3Schema: JsonSchema, options: StrictSchem
   };
 }
 
-function convert(node: JsonSchema, unchecked: { celRules: number; listMapKeys: number; patterns: string[] }): JsonSchema {
+type Unchecked = { celRules: number; listMapKeys: number; patterns: string[] };
+
+function convert(node: JsonSchema, unchecked: Unchecked, descriptions: boolean): JsonSchema {
   const out: JsonSchema = {};
+  const recurse = (child: JsonSchema) => convert(child, unchecked, descriptions);
   for (const [key, value] of Object.entries(node)) {
-    if (KEPT_KEYWORDS.has(key)) {
+    if (KEPT_KEYWORDS.has(key) || (descriptions && key === 'description')) {
       out[key] = value;
     } else if (key === 'properties') {
       out.properties = Object.fromEntries(
-        Object.entries(value as Record<string, JsonSchema>).map(([name, child]) => [name, convert(child, unchecked)]),
+        Object.entries(value as Record<string, JsonSchema>).map(([name, child]) => [name, recurse(child)]),
       );
     } else if (key === 'items' || key === 'not') {
-      out[key] = convert(value as JsonSchema, unchecked);
+      out[key] = recurse(value as JsonSchema);
     } else if (key === 'additionalProperties') {
-      out.additionalProperties = typeof value === 'boolean' ? value : convert(value as JsonSchema, unchecked);
+      out.additionalProperties = typeof value === 'boolean' ? value : recurse(value as JsonSchema);
     } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
-      out[key] = (value as JsonSchema[]).map((child) => convert(child, unchecked));
+      out[key] = (value as JsonSchema[]).map(recurse);
     } else if (!IGNORED_KEYWORDS.has(key)) {
       throw new Error(`unsupported OpenAPI keyword '${key}' in CRD schema`);
     }

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { Document, isMap, isNode, LineCounter, parseDocument } from 'yaml';
+import { Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { fieldPath, Problem } from '../errors';
 import { Explained } from '../validation/explain';
 
@@ -35,13 +35,19 @@ export class YamlFile {
     this.data = document.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
   }
 
-  /** 1-based line of the node at `segments`, or of its closest existing ancestor. */
+  /**
+   * 1-based line of the field at `segments` (the line of its key, for a mapping entry), or of its
+   * closest existing ancestor.
+   */
   public lineOf(segments: readonly string[]): number | undefined {
-    for (let n = segments.length; n >= 0; n--) {
-      const node = this.document.getIn(segments.slice(0, n).map(keyOrIndex), true);
+    for (let n = segments.length; n > 0; n--) {
+      const parent = this.document.getIn(segments.slice(0, n - 1).map(keyOrIndex), true);
+      const last = segments[n - 1];
+      const node = isMap(parent) ? parent.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === last)?.key : isSeq(parent) ? parent.items[Number(last)] : undefined;
       if (isNode(node) && node.range) return this.lineCounter.linePos(node.range[0]).line;
     }
-    return undefined;
+    const root = this.document.contents;
+    return isNode(root) && root.range ? this.lineCounter.linePos(root.range[0]).line : undefined;
   }
 
   /** A problem located at `segments` of this file. */

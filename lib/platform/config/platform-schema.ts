@@ -1,5 +1,6 @@
 import { Static, Type } from '@sinclair/typebox';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../../capsule-proxy/capsule-proxy';
+import { CAPSULE_PROXY_FEATURE_GATES, PROXY_CLUSTER_SCOPED } from '../../capsule-proxy/proxy-rules';
 import { DnsLabel, Duration, StrictObject, StringEnum } from '../../core/config/schema';
 import { PATTERN_HINT } from '../../core/validation/explain';
 import { FLUX_DEFAULTS } from '../../core/delivery/flux/flux-delivery';
@@ -45,6 +46,13 @@ export const CapsuleProxySettings = StrictObject(
       }),
     ),
     releaseName: Type.Optional(DnsLabel({ description: `Helm release name; the Service and TLS Secret are named after it. Default: ${CapsuleProxy.DEFAULT_RELEASE_NAME}` })),
+    featureGates: Type.Optional(
+      StrictObject(
+        Object.fromEntries(CAPSULE_PROXY_FEATURE_GATES.map((gate) => [gate, Type.Optional(Type.Boolean())])),
+        { description: `capsule-proxy feature gates (--feature-gates). ${PROXY_CLUSTER_SCOPED} is switched on by the tenants' proxy settings that need it. Default: all off` },
+      ),
+    ),
+    extraArgs: Type.Optional(Type.Array(Type.String({ pattern: '^--', [PATTERN_HINT]: 'a command-line flag starting with --' }), { description: 'Extra command-line flags for capsule-proxy. Default: none' })),
     values: Type.Optional(HelmValues('capsule-proxy')),
   },
   { description: 'capsule-proxy (tenant-filtered Kubernetes API proxy).' },
