@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, AppProps } from 'cdk8s';
+import { App, AppProps, Yaml } from 'cdk8s';
 import { PlatformError, Problem } from '../errors';
 import { findDuplicates, validateManifest } from '../validation/manifests';
 import { isOutputFile, Manifest, ManifestFile } from './manifest-file';
@@ -48,9 +48,14 @@ export class PlatformApp extends App {
         continue;
       }
       owners.set(file.path, file.node.path);
-      const manifests = ManifestFile.isManifestFile(file) ? file.manifests() : [];
-      for (const manifest of manifests) problems.push(...validateManifest(file.path, manifest));
-      files.push({ path: file.path, content: file.render(), manifests });
+      if (ManifestFile.isManifestFile(file)) {
+        // Each object is rendered once: the same manifests are validated and written.
+        const manifests = file.manifests();
+        for (const manifest of manifests) problems.push(...validateManifest(file.path, manifest));
+        files.push({ path: file.path, content: Yaml.stringify(...manifests), manifests });
+      } else {
+        files.push({ path: file.path, content: file.render(), manifests: [] });
+      }
     }
     // Each top-level folder is one cluster: a name may repeat across clusters, not within one.
     problems.push(...findDuplicates(files, (p) => p.split('/')[0]));
@@ -66,11 +71,16 @@ export class PlatformApp extends App {
   /** Replaces the content of `outdir` with `files`. */
   public writeFiles(files: readonly RenderedFile[]): void {
     fs.rmSync(this.outdir, { recursive: true, force: true });
-    fs.mkdirSync(this.outdir, { recursive: true });
+    const folders = new Set<string>();
     for (const file of files) {
       const target = path.join(this.outdir, ...file.path.split('/'));
-      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const folder = path.dirname(target);
+      if (!folders.has(folder)) {
+        fs.mkdirSync(folder, { recursive: true });
+        folders.add(folder);
+      }
       fs.writeFileSync(target, file.content);
     }
+    fs.mkdirSync(this.outdir, { recursive: true });
   }
 }

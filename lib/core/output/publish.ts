@@ -7,7 +7,9 @@ import * as path from 'path';
  *
  * The copy is made next to `target` (same filesystem), then swapped in with two renames. If the
  * process dies between them, the previous output is kept as `.<name>.previous` and restored by the
- * next publish.
+ * next publish. Files are hard-linked rather than copied when `source` is on the same filesystem
+ * (thousands of tenant files): the staging folder is always rewritten with new files, never
+ * modified in place, so the published files cannot change behind the output's back.
  */
 export function publishDirectory(source: string, target: string): void {
   const absoluteTarget = path.resolve(target);
@@ -25,7 +27,7 @@ export function publishDirectory(source: string, target: string): void {
 
   const incoming = fs.mkdtempSync(path.join(parent, `.${name}.incoming-`));
   try {
-    fs.cpSync(source, incoming, { recursive: true });
+    cloneTree(source, incoming);
     const hadTarget = fs.existsSync(absoluteTarget);
     if (hadTarget) fs.renameSync(absoluteTarget, previous);
     try {
@@ -38,4 +40,29 @@ export function publishDirectory(source: string, target: string): void {
   } finally {
     fs.rmSync(incoming, { recursive: true, force: true });
   }
+}
+
+/** Recreates the tree `source` inside the existing folder `target`, hard-linking where possible. */
+function cloneTree(source: string, target: string): void {
+  let link = true;
+  const visit = (from: string, to: string) => {
+    for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+      const src = path.join(from, entry.name);
+      const dst = path.join(to, entry.name);
+      if (entry.isDirectory()) {
+        fs.mkdirSync(dst);
+        visit(src, dst);
+      } else if (link) {
+        try {
+          fs.linkSync(src, dst);
+        } catch {
+          link = false; // another filesystem (EXDEV) or no hard links: copy from now on
+          fs.copyFileSync(src, dst);
+        }
+      } else {
+        fs.copyFileSync(src, dst);
+      }
+    }
+  };
+  visit(source, target);
 }
