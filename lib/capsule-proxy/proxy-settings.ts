@@ -28,10 +28,7 @@ export class TenantProxySetting extends Construct {
   constructor(scope: Construct, id: string, props: TenantProxySettingProps) {
     super(scope, id);
     const where = `ProxySetting ${props.namespace}/${props.name}`;
-    const problems = props.subjects.flatMap((subject, i) =>
-      checkClusterResources((subject as { clusterResources?: unknown })?.clusterResources, ['subjects', String(i), 'clusterResources']),
-    );
-    throwIfProblems(where, problems);
+    checkEach(where, props.subjects, 'subjects');
     const use = proxySettingsUse({ spec: {}, proxySetting: { subjects: [...props.subjects] } });
     if (use.clusterScoped.length) props.proxy.requireFeatureGate(PROXY_CLUSTER_SCOPED, `${where} (clusterResources)`);
     for (const path of use.legacy) props.proxy.addLegacyProxySettingsUser(`${where}: ${fieldPath(path.slice(2))}`);
@@ -61,10 +58,7 @@ export class TenantGlobalProxySettings extends Construct {
   constructor(scope: Construct, id: string, props: TenantGlobalProxySettingsProps) {
     super(scope, id);
     const where = `GlobalProxySettings ${props.name}`;
-    const problems = props.rules.flatMap((rule, i) =>
-      checkClusterResources((rule as { clusterResources?: unknown })?.clusterResources, ['rules', String(i), 'clusterResources']),
-    );
-    throwIfProblems(where, problems);
+    checkEach(where, props.rules, 'rules');
     props.proxy.requireFeatureGate(PROXY_CLUSTER_SCOPED, where);
 
     new ApiObject(this, 'Resource', {
@@ -73,4 +67,12 @@ export class TenantGlobalProxySettings extends Construct {
       spec: { rules: props.rules },
     });
   }
+}
+
+/** Checks the `clusterResources` of every item of `list` (subjects or rules). */
+function checkEach(where: string, list: readonly unknown[], field: string): void {
+  throwIfProblems(
+    where,
+    list.flatMap((item, i) => checkClusterResources((item as { clusterResources?: unknown })?.clusterResources, [field, String(i), 'clusterResources'])),
+  );
 }
