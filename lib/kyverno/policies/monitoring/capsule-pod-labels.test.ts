@@ -1,3 +1,4 @@
+import * as YAML from 'yaml';
 import { TENANT_LABEL } from '../../../capsule/labels';
 import { ANNOTATIONS } from '../../render/cluster-policy';
 import { renderPolicy, ruleOf, undeclaredVariables, yamlRule } from '../../testing';
@@ -39,7 +40,11 @@ describe('capsule-pod-labels', () => {
   const policy = renderPolicy({ 'capsule-pod-labels': {} });
   const rule = ruleOf(policy, 'add-pod-label');
 
-  test('declares the variable its patch uses (the seed declared tenant and used tenant_name)', () => {
+  test("the variable check catches the seed's bug: tenant declared, tenant_name used", () => {
+    expect(undeclaredVariables(YAML.parse(SEED))).toEqual(['capsule-pod-labels/add-pod-label mutate: {{ tenant_name }} uses undeclared variable tenant_name']);
+  });
+
+  test('declares the variable its patch uses', () => {
     expect(rule.context.map((c: { name: string }) => c.name)).toEqual(['tenant_name']);
     expect(rule.mutate.patchStrategicMerge).toEqual(seed.mutate.patchStrategicMerge);
     expect(undeclaredVariables(policy)).toEqual([]);
