@@ -24,6 +24,10 @@ export interface PolicyFacts {
  * Every policy of the library, by name, in the order of seed 001. Each module under
  * `policies/<family>/` exports its `NAME`, its `Options` and `define()`; the families follow
  * kyverno/policies' folders: workloads (Pods), monitoring, flux, tenants (Capsule Tenants).
+ *
+ * Each rule group of the seed is its own policy, named after its rule: the seed names four
+ * documents `tenant-workload-restrictions`, so applied as written only the last one survives, and
+ * separate policies can be enabled and set to Audit or Enforce one by one.
  */
 export const POLICY_CATALOG = {
   [enforceNoHostUsers.NAME]: (o: enforceNoHostUsers.Options) => enforceNoHostUsers.define(o),

@@ -1,9 +1,11 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ClusterPolicy } from '../../../imports/kyverno-clusterpolicies-kyverno.io';
 import { definePolicy, POLICY_NAMES } from '../policies/catalog';
 import { DAEMONSET, POD, PolicyDefinition, RuleDefinition } from '../policy';
 import { EVERY_POLICY } from '../testing';
-import { ANNOTATIONS, CLUSTER_POLICY_READINESS, renderClusterPolicy, renderKind } from './cluster-policy';
+import { testCluster } from '../../core/testing';
+import { ANNOTATIONS, CLUSTER_POLICY_READINESS, KyvernoClusterPolicy, renderClusterPolicy, renderKind } from './cluster-policy';
 
 const globalConfig = { name: 'kyverno-global-config', namespace: 'kyverno', hasPublicNamespaces: true, keys: [] };
 
@@ -87,6 +89,16 @@ describe('the ClusterPolicy renderer', () => {
     const props = renderClusterPolicy(definePolicy(name, EVERY_POLICY[name] as never, { globalConfig }));
     const plain = JSON.parse(JSON.stringify(props));
     expect(JSON.parse(JSON.stringify(ClusterPolicy.manifest(props)))).toEqual({ ...ClusterPolicy.GVK, ...plain });
+  });
+
+  test('writes each policy to <layer>/<name>.yaml, validated strictly against the Kyverno 1.19 CRD', () => {
+    const { app, layer } = testCluster();
+    const policy = new KyvernoClusterPolicy(layer, 'example', { definition: definition({ failureAction: 'Audit', rules: [validateRule] }) });
+    expect(app.render().find((f) => f.path === 'test/infrastructure/example.yaml')?.manifests).toHaveLength(1);
+
+    const object = policy.node.findAll().find((c): c is ApiObject => c instanceof ApiObject)!;
+    object.addJsonPatch(JsonPatch.add('/spec/rules/0/validate/failureAction', 'Warn'));
+    expect(() => app.render()).toThrow(/example.yaml \(ClusterPolicy example\): spec.rules\[0\].validate.failureAction: must be one of "Audit", "Enforce"/);
   });
 
   test('a ClusterPolicy is ready once its Ready condition is True', () => {

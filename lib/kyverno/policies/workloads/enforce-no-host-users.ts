@@ -53,6 +53,7 @@ export function define(options: Options = {}): PolicyDefinition {
         preconditions: {
           all: ['hostNetwork', 'hostPID', 'hostIPC'].map((field) => ({ key: `{{ request.object.spec.${field} || \`false\` }}`, operator: 'Equals' as const, value: false })),
         },
+        // skipBackgroundRequests stays at its CRD default (true), which the seed spelled out.
         patchStrategicMerge: { spec: { hostUsers: false } },
       },
     ],

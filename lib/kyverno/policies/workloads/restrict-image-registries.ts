@@ -54,7 +54,8 @@ export function define(options: Options): PolicyDefinition {
         message: `Images must come from an allowed registry: ${registries.join(', ')} (an image without a registry is from ${Kyverno.DEFAULT_REGISTRY}).`,
         // images.<list>.<name>.registry is Kyverno's parse of the image, with the default
         // registry filled in (Kyverno pins config.defaultRegistry for this). The seed's `NotIn`
-        // is deprecated; AnyNotIn takes the same string-against-list form.
+        // is deprecated (AnyNotIn takes the same string-against-list form), and so is its bare
+        // condition list (`any:`).
         foreach: CONTAINER_LISTS.map((list) => ({
           list: `request.object.spec.${list}`,
           deny: { conditions: { any: [{ key: `{{ images.${list}."{{element.name}}".registry }}`, operator: 'AnyNotIn' as const, value: registries }] } },
