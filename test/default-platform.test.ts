@@ -50,21 +50,35 @@ describe('the default platform (seed 000)', () => {
       'demo/flux/layers.yaml',
       'demo/infrastructure/capsule-proxy.yaml',
       'demo/infrastructure/capsule.yaml',
+      'demo/infrastructure/kyverno.yaml',
       'demo/infrastructure/namespaces.yaml',
       'demo/infrastructure/teleport-agent.yaml',
+      'demo/policies/always-pull-images.yaml',
+      'demo/policies/block-daemonset-create.yaml',
+      'demo/policies/block-ephemeral-containers.yaml',
+      'demo/policies/capsule-pod-labels.yaml',
+      'demo/policies/default-emptydir-sizelimit.yaml',
+      'demo/policies/enforce-no-host-users.yaml',
+      'demo/policies/global-config.yaml',
+      'demo/policies/restrict-controlplane-scheduling.yaml',
+      'demo/policies/restrict-image-registries.yaml',
       'demo/tenants/oil.yaml',
     ]);
   });
 
-  test('creates namespace capsule-system', () => {
-    expect(byPath.get('demo/infrastructure/namespaces.yaml')?.manifests).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'capsule-system' } }]);
+  test('creates namespaces capsule-system and kyverno', () => {
+    expect(byPath.get('demo/infrastructure/namespaces.yaml')?.manifests).toEqual([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'capsule-system' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kyverno' } },
+    ]);
   });
 
-  test('declares the two Helm repositories of the demo', () => {
+  test('declares the Helm repositories of the demo and of Kyverno', () => {
     const urls = byPath.get('demo/flux/helm-repositories.yaml')?.manifests.map((m) => [m.metadata.name, (m.spec as { url: string }).url]);
     expect(urls).toEqual([
       ['projectcapsule', 'https://projectcapsule.github.io/charts'],
       ['teleport', 'https://charts.releases.teleport.dev'],
+      ['kyverno', 'https://kyverno.github.io/kyverno/'],
     ]);
   });
 
@@ -118,12 +132,62 @@ describe('the default platform (seed 000)', () => {
     ]);
   });
 
-  test('has Flux apply the tenants only after the infrastructure is healthy', () => {
+  test('has Flux apply the policies after the infrastructure, and the tenants after both', () => {
     const infrastructure = findManifest(files, 'Kustomization', 'platform-infrastructure');
+    const policies = findManifest(files, 'Kustomization', 'platform-policies');
     const tenants = findManifest(files, 'Kustomization', 'platform-tenants');
     expect(infrastructure.spec).toMatchObject({ path: './dist/demo/infrastructure', wait: true, prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
     expect(infrastructure.spec.dependsOn).toBeUndefined();
-    expect(tenants.spec).toMatchObject({ path: './dist/demo/tenants', wait: true, dependsOn: [{ name: 'platform-infrastructure' }] });
+    // The policies are ready once Kyverno has put each into its webhooks (condition Ready).
+    expect(policies.spec).toMatchObject({
+      path: './dist/demo/policies',
+      wait: true,
+      prune: true,
+      dependsOn: [{ name: 'platform-infrastructure' }],
+      healthCheckExprs: [{ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', current: expect.stringContaining("c.type == 'Ready' && c.status == 'True'") }],
+    });
+    expect(tenants.spec).toMatchObject({ path: './dist/demo/tenants', wait: true, dependsOn: [{ name: 'platform-infrastructure' }, { name: 'platform-policies' }] });
+  });
+
+  test('installs kyverno 3.9.0 (Kyverno 1.19) as release kyverno in namespace kyverno', () => {
+    expect(findManifest(files, 'HelmRelease', 'kyverno').spec).toMatchObject({
+      releaseName: 'kyverno',
+      targetNamespace: 'kyverno',
+      chart: { spec: { chart: 'kyverno', version: '3.9.0', sourceRef: { kind: 'HelmRepository', name: 'kyverno' } } },
+    });
+    expect(helmValues(files, 'kyverno')).toEqual({ config: { defaultRegistry: 'docker.io', enableDefaultRegistryMutation: true } });
+  });
+
+  test("enables the workload policies 1-8 of seed 001 with the seed's values", () => {
+    const policies = files.flatMap((f) => f.manifests).filter((m) => m.kind === 'ClusterPolicy') as Array<Record<string, any>>;
+    const byName = new Map(policies.map((p) => [p.metadata.name, p]));
+    expect([...byName.keys()].sort()).toEqual(
+      [
+        'enforce-no-host-users',
+        'block-daemonset-create',
+        'restrict-controlplane-scheduling',
+        'default-emptydir-sizelimit',
+        'block-ephemeral-containers',
+        'restrict-image-registries',
+        'always-pull-images',
+        'capsule-pod-labels',
+      ].sort(),
+    );
+    const failureActions = (name: string) => byName.get(name)!.spec.rules.map((r: any) => r.validate.failureAction);
+    expect(failureActions('block-daemonset-create')).toEqual(['Enforce']);
+    expect(failureActions('restrict-controlplane-scheduling')).toEqual(['Enforce', 'Enforce']);
+    expect(failureActions('block-ephemeral-containers')).toEqual(['Enforce']);
+    expect(failureActions('restrict-image-registries')).toEqual(['Audit']);
+    const registries = byName.get('restrict-image-registries')!.spec.rules[0].validate.foreach.map((f: any) => f.deny.conditions.any[0].value);
+    expect(registries).toEqual(Array(3).fill(['docker.io', 'public.ecr.aws', 'quay.io', 'mcr.microsoft.com']));
+    expect(YAML.parse(byName.get('default-emptydir-sizelimit')!.spec.rules[0].mutate.foreach[0].patchesJson6902)[0].value).toBe('250Mi');
+    expect(byName.get('capsule-pod-labels')!.spec.rules[0].context[0].apiCall.jmesPath).toMatch(/\|\| 'management'$/);
+  });
+
+  test("renders Kyverno's global configuration with the tenant label, without public namespaces", () => {
+    expect(byPath.get('demo/policies/global-config.yaml')?.manifests).toEqual([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kyverno-global-config', namespace: 'kyverno' }, data: { tenant_identifier_label: 'capsule.clastix.io/tenant' } },
+    ]);
   });
 
   test('renders no Secret and no token', () => {

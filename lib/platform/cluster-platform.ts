@@ -8,7 +8,12 @@ import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
 import { Layer } from '../core/delivery/delivery';
 import { FluxDelivery } from '../core/delivery/flux/flux-delivery';
+import { KyvernoGlobalConfig } from '../kyverno/global-config';
+import { Kyverno } from '../kyverno/kyverno';
+import { KyvernoPolicies, PolicySelection } from '../kyverno/policies/catalog';
+import { CLUSTER_POLICY_READINESS } from '../kyverno/render/cluster-policy';
 import { TeleportKubeAgent } from '../teleport/kube-agent';
+import type { KyvernoPolicySettings } from './config/kyverno-schema';
 import type { TenantDefinition } from './config/load';
 import type { ClusterSettings, FluxSettings } from './config/platform-schema';
 import { CAPSULE_NAMESPACE, platformNamespaces } from './namespaces';
@@ -23,8 +28,11 @@ export interface ClusterPlatformProps {
 /**
  * Everything one cluster runs, laid out in layers that Flux applies in order:
  *
- * - `infrastructure`: namespaces, Capsule, capsule-proxy, the Teleport agent (HelmReleases);
- * - `tenants`: the Tenants (and their GlobalProxySettings), once Capsule's CRDs and webhooks are ready;
+ * - `infrastructure`: namespaces, Capsule, capsule-proxy, the Teleport agent, Kyverno (HelmReleases);
+ * - `policies` (with Kyverno): Kyverno's global configuration and the ClusterPolicies, applied once
+ *   Kyverno and its CRDs are ready;
+ * - `tenants`: the Tenants (and their GlobalProxySettings), once Capsule's CRDs and webhooks are
+ *   ready, and with Kyverno once the policies are ready too;
  * - `tenant-namespaces`: the namespaces tenants create from Git (and their ProxySettings), applied
  *   as a Capsule user that owns those tenants, so that Capsule attaches the namespaces to them.
  *
@@ -34,11 +42,14 @@ export interface ClusterPlatformProps {
 export class ClusterPlatform extends Construct {
   public readonly delivery: FluxDelivery;
   public readonly infrastructure: Layer;
+  /** The Kyverno policies, when Kyverno is enabled. */
+  public readonly policiesLayer?: Layer;
   public readonly tenantsLayer?: Layer;
   public readonly tenantNamespacesLayer?: Layer;
   public readonly capsule: Capsule;
   public readonly capsuleProxy: CapsuleProxy;
   public readonly teleportAgent?: TeleportKubeAgent;
+  public readonly kyverno?: Kyverno;
   public readonly namespaceApplier?: TenantNamespaceApplier;
   public readonly tenants: readonly Tenant[];
 
@@ -49,6 +60,14 @@ export class ClusterPlatform extends Construct {
 
     this.delivery = new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.flux });
     this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: folder('infrastructure') });
+    if (settings.kyverno) {
+      this.policiesLayer = new Layer(this, 'policies', {
+        delivery: this.delivery,
+        folder: folder('policies'),
+        dependsOn: [this.infrastructure],
+        readinessChecks: [CLUSTER_POLICY_READINESS],
+      });
+    }
 
     new k8s.KubeNamespace(this.infrastructure.sharedFile('namespaces'), CAPSULE_NAMESPACE, { metadata: { name: CAPSULE_NAMESPACE } });
 
@@ -82,9 +101,27 @@ export class ClusterPlatform extends Construct {
       });
     }
 
+    if (settings.kyverno && this.policiesLayer) {
+      this.kyverno = new Kyverno(this.infrastructure, 'kyverno', { values: settings.kyverno.values });
+      const globalConfig = new KyvernoGlobalConfig(this.policiesLayer, 'global-config', {
+        kyverno: this.kyverno,
+        publicNamespaces: settings.kyverno.globalConfig?.publicNamespaces,
+      });
+      new KyvernoPolicies(this.policiesLayer, 'policies', { globalConfig, policies: policySelection(settings.kyverno.policies) });
+    }
+
     const tenants = props.tenants;
     if (tenants.length) {
-      this.tenantsLayer = new Layer(this, 'tenants', { delivery: this.delivery, folder: folder('tenants'), dependsOn: [this.infrastructure] });
+      // With Kyverno, Tenants wait for the policies: tenant-core and tenant-policy mutate and validate
+      // Tenants when they are created (a Tenant applied earlier would miss its defaults until its next
+      // update), and the workload policies must be in force before a tenant namespace can hold a Pod,
+      // which needs its Tenant first. The policies layer is ready once every ClusterPolicy reports
+      // Ready, i.e. is in Kyverno's webhook configuration (CLUSTER_POLICY_READINESS).
+      this.tenantsLayer = new Layer(this, 'tenants', {
+        delivery: this.delivery,
+        folder: folder('tenants'),
+        dependsOn: this.policiesLayer ? [this.infrastructure, this.policiesLayer] : [this.infrastructure],
+      });
     }
     const needsNamespaces = tenants.some((t) => t.namespaces.length);
     if (this.tenantsLayer && needsNamespaces) {
@@ -140,4 +177,16 @@ export class ClusterPlatform extends Construct {
       });
     }
   }
+}
+
+/** The enabled policies of the configuration, with their options. */
+export function policySelection(settings: KyvernoPolicySettings | undefined): PolicySelection {
+  const selection: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(settings ?? {})) {
+    if (!entry) continue;
+    const { enabled = true, ...options } = entry;
+    if (enabled) selection[name] = options;
+  }
+  // The settings of each policy are its options (checked at compile time in kyverno-schema.ts).
+  return selection as PolicySelection;
 }

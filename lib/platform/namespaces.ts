@@ -1,4 +1,5 @@
 import { FLUX_DEFAULTS } from '../core/delivery/flux/flux-delivery';
+import { Kyverno } from '../kyverno/kyverno';
 import type { ClusterSettings, FluxSettings } from './config/platform-schema';
 
 /** Namespace of Capsule, capsule-proxy and the Teleport agent (the agent must share the proxy's CA Secret). */
@@ -8,6 +9,6 @@ export const CAPSULE_NAMESPACE = 'capsule-system';
  * The namespaces the platform itself uses on a cluster. No tenant may be named after one (or, with
  * the tenant prefix in force, be a dash-prefix of one), and no tenant namespace may take one.
  */
-export function platformNamespaces(_cluster: ClusterSettings, flux: FluxSettings | undefined): string[] {
-  return [CAPSULE_NAMESPACE, flux?.namespace ?? FLUX_DEFAULTS.namespace].sort();
+export function platformNamespaces(cluster: ClusterSettings, flux: FluxSettings | undefined): string[] {
+  return [CAPSULE_NAMESPACE, flux?.namespace ?? FLUX_DEFAULTS.namespace, ...(cluster.kyverno ? [Kyverno.DEFAULT_NAMESPACE] : [])].sort();
 }

@@ -1,6 +1,6 @@
 import { ObjectOptions, TProperties, TSchema, Type } from '@sinclair/typebox';
 import Ajv, { ValidateFunction } from 'ajv';
-import { explainErrors, Explained } from '../validation/explain';
+import { explainErrors, Explained, PATTERN_HINT } from '../validation/explain';
 
 /**
  * Helpers to write configuration schemas: TypeBox builds plain JSON Schema (for ajv and editors)
@@ -23,6 +23,27 @@ export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 /** A Kubernetes object name that must be a DNS-1123 label. */
 export function DnsLabel(options: { description?: string; default?: string } = {}) {
   return Type.String({ pattern: DNS_LABEL, maxLength: 63, ...options });
+}
+
+// Kubernetes label keys: an optional DNS subdomain prefix and '/', then a name of at most 63
+// characters (alphanumerics, '-', '_', '.'), starting and ending alphanumeric.
+export const LABEL_KEY = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
+// Label values: empty, or at most 63 such characters.
+export const LABEL_VALUE = '^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$';
+
+/** A Kubernetes label key such as `example.com/public`. */
+export function LabelKey(options: { description?: string } = {}) {
+  return Type.String({ pattern: LABEL_KEY, maxLength: 317, [PATTERN_HINT]: 'a Kubernetes label key such as example.com/name', ...options });
+}
+
+/** A Kubernetes label value. */
+export function LabelValue(options: { description?: string; minLength?: number } = {}) {
+  return Type.String({ pattern: LABEL_VALUE, [PATTERN_HINT]: "a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit", ...options });
+}
+
+/** Labels (key → value), e.g. a `matchLabels` or a `nodeSelector`. */
+export function Labels(options: { description?: string } = {}) {
+  return Type.Record(Type.String(), LabelValue(), { propertyNames: LabelKey(), minProperties: 1, ...options });
 }
 
 /** A Flux/Go duration such as `10m`. */

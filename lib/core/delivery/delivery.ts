@@ -40,6 +40,17 @@ export interface IHelmRelease {
   readonly namespace: string;
 }
 
+/**
+ * How to tell that objects of a custom kind are ready, for kinds whose status a delivery tool
+ * cannot judge by itself (no `status.observedGeneration`, a Ready condition that appears late).
+ */
+export interface ReadinessCheck {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** CEL expression over the object (its top-level fields are variables) that is true once it is ready. */
+  readonly ready: string;
+}
+
 export interface LayerProps {
   /** The delivery that applies this layer. */
   readonly delivery: IDelivery;
@@ -56,6 +67,11 @@ export interface LayerProps {
    * @default - the delivery tool's own identity (cluster-admin)
    */
   readonly serviceAccountName?: string;
+  /**
+   * Readiness of custom kinds in this layer that dependents must wait for.
+   * @default - the delivery tool's own health assessment
+   */
+  readonly readinessChecks?: readonly ReadinessCheck[];
 }
 
 /**
@@ -75,6 +91,7 @@ export class Layer extends Construct {
   public readonly folder: string;
   public readonly dependsOn: readonly Layer[];
   public readonly serviceAccountName?: string;
+  public readonly readinessChecks: readonly ReadinessCheck[];
   private readonly shared = new Map<string, ManifestFile>();
 
   constructor(scope: Construct, name: string, props: LayerProps) {
@@ -84,6 +101,7 @@ export class Layer extends Construct {
     this.folder = props.folder;
     this.dependsOn = props.dependsOn ?? [];
     this.serviceAccountName = props.serviceAccountName;
+    this.readinessChecks = props.readinessChecks ?? [];
     props.delivery.bindLayer(this);
   }
 

@@ -28,8 +28,9 @@ const PATTERN_HINTS: Record<string, string> = {
  * (to list the allowed fields), `data` the validated document (to show what was given).
  */
 export function explainErrors(errors: readonly ErrorObject[], schema: unknown, data: unknown): Explained[] {
-  // A failed anyOf/oneOf reports each branch too; the branch errors only add noise.
-  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  // A failed anyOf/oneOf reports each branch too, and a failed propertyNames the key's own error;
+  // those inner errors only add noise.
+  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'propertyNames');
   const relevant = errors.filter(
     (e) => !unions.some((u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath)),
   );
@@ -84,8 +85,13 @@ function explain(error: ErrorObject, schema: unknown, data: unknown): Explained 
     case 'anyOf':
     case 'oneOf':
       return { segments, message: `${describeAlternatives(error, schema)} (got ${describeValue(value)})` };
-    case 'propertyNames':
-      return { segments: [...segments, String(params.propertyName)], message: 'is not a valid key here' };
+    case 'propertyNames': {
+      const names = schemaAt(schema, error.schemaPath) as { [PATTERN_HINT]?: string } | undefined;
+      const hint = names?.[PATTERN_HINT];
+      return { segments: [...segments, String(params.propertyName)], message: hint ? `key must be ${hint}` : 'is not a valid key here' };
+    }
+    case 'minProperties':
+      return { segments, message: params.limit === 1 ? 'must not be empty' : `must have at least ${params.limit} entries` };
     default:
       return { segments, message: `${error.message ?? error.keyword} (got ${describeValue(value)})` };
   }

@@ -14,6 +14,7 @@ import { YamlFile } from '../../core/config/yaml-file';
 import { PlatformError, Problem } from '../../core/errors';
 import { ownedValueConflicts, OwnedValues } from '../../core/helm-values';
 import { Explained, explainErrors, unknownFieldMessage } from '../../core/validation/explain';
+import { Kyverno } from '../../kyverno/kyverno';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { platformNamespaces } from '../namespaces';
 import { ClusterSettings, PlatformSettings } from './platform-schema';
@@ -81,6 +82,7 @@ function loadSettings(file: string, problems: Problem[]): PlatformSettings | und
       [['capsule'], cluster.capsule?.values, Capsule.OWNED_VALUES],
       [['capsuleProxy'], cluster.capsuleProxy?.values, CapsuleProxy.OWNED_VALUES],
       [['teleport', 'agent'], cluster.teleport?.agent?.values, TeleportKubeAgent.OWNED_VALUES],
+      [['kyverno'], cluster.kyverno?.values, Kyverno.OWNED_VALUES],
     ];
     for (const [component, values, owned] of overrides) {
       for (const conflict of ownedValueConflicts(values ?? {}, owned)) {

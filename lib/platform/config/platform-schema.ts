@@ -5,6 +5,7 @@ import { DnsLabel, Duration, StrictObject, StringEnum } from '../../core/config/
 import { PATTERN_HINT } from '../../core/validation/explain';
 import { FLUX_DEFAULTS } from '../../core/delivery/flux/flux-delivery';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
+import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
 
 /**
  * Schema of `config/platform.yaml`. Defaults are the components' own (stated in the descriptions),
@@ -79,11 +80,21 @@ export const TeleportAgentSettings = StrictObject(
   { description: 'teleport-kube-agent, routed through capsule-proxy so Teleport users only see their tenants.' },
 );
 
+export const KyvernoSettings = StrictObject(
+  {
+    globalConfig: Type.Optional(KyvernoGlobalConfigSettings),
+    policies: Type.Optional(KyvernoPolicySettings),
+    values: Type.Optional(HelmValues('kyverno')),
+  },
+  { description: 'Kyverno (chart kyverno 3.9.0) and the policy library; omit to install neither.' },
+);
+
 export const ClusterSettings = StrictObject({
   name: DnsLabel({ description: 'Cluster name; its output goes to <PLATFORM_OUT>/<name>/.' }),
   capsule: Type.Optional(CapsuleSettings),
   capsuleProxy: Type.Optional(CapsuleProxySettings),
   teleport: Type.Optional(StrictObject({ agent: Type.Optional(TeleportAgentSettings) }, { description: 'Teleport access to the cluster.' })),
+  kyverno: Type.Optional(KyvernoSettings),
 });
 
 export const PlatformSettings = StrictObject(
@@ -97,3 +108,4 @@ export const PlatformSettings = StrictObject(
 export type PlatformSettings = Static<typeof PlatformSettings>;
 export type ClusterSettings = Static<typeof ClusterSettings>;
 export type FluxSettings = Static<typeof FluxSettings>;
+export type KyvernoSettings = Static<typeof KyvernoSettings>;

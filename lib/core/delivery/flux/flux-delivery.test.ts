@@ -25,6 +25,18 @@ describe('FluxDelivery', () => {
     expect(findManifest(files, 'Kustomization', 'platform-infrastructure').spec.dependsOn).toBeUndefined();
   });
 
+  test("waits for custom kinds by the layer's readiness checks (healthCheckExprs)", () => {
+    const { app, delivery, layer } = testCluster();
+    const ready = "status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')";
+    new Layer(app, 'policies', { delivery, folder: 'test/policies', dependsOn: [layer], readinessChecks: [{ apiVersion: 'example.com/v1', kind: 'Widget', ready }] });
+    const files = app.render();
+    expect(findManifest(files, 'Kustomization', 'platform-policies').spec).toMatchObject({
+      wait: true,
+      healthCheckExprs: [{ apiVersion: 'example.com/v1', kind: 'Widget', current: ready }],
+    });
+    expect(findManifest(files, 'Kustomization', 'platform-infrastructure').spec.healthCheckExprs).toBeUndefined();
+  });
+
   test('takes the source, namespace and path prefix from its props', () => {
     const { app } = testCluster();
     const delivery = new FluxDelivery(app, 'other', { clusterFolder: 'prod', namespace: 'gitops', sourceName: 'fleet', sourceKind: 'OCIRepository', pathPrefix: 'clusters/', interval: '5m' });

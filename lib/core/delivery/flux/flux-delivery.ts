@@ -104,6 +104,11 @@ export class FluxDelivery extends Construct implements IDelivery {
         wait: true,
         dependsOn: layer.dependsOn.length ? layer.dependsOn.map((d) => ({ name: this.kustomizationName(d) })) : undefined,
         serviceAccountName: layer.serviceAccountName,
+        // kstatus takes a custom resource without status.observedGeneration (and without a Ready
+        // condition yet) as ready the moment it exists; these expressions make wait: true wait.
+        healthCheckExprs: layer.readinessChecks.length
+          ? layer.readinessChecks.map((c) => ({ apiVersion: c.apiVersion, kind: c.kind, current: c.ready }))
+          : undefined,
       },
     });
   }

@@ -1,0 +1,71 @@
+import { TENANT_LABEL } from '../../../capsule/labels';
+import { ANNOTATIONS } from '../../render/cluster-policy';
+import { renderPolicy, ruleOf, yamlRule } from '../../testing';
+
+// Copied from seed 001, "1.5 - Kyverno" / "Image PullPolicy" (tests must not read ../shared).
+const SEED = `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: always-pull-images
+  annotations:
+    policies.kyverno.io/title: Always Pull Images
+    policies.kyverno.io/category: Sample
+    policies.kyverno.io/severity: medium
+    policies.kyverno.io/subject: Pod
+    policies.kyverno.io/minversion: 1.6.0
+spec:
+  rules:
+  - name: always-pull-images
+    match:
+      any:
+      - resources:
+          kinds:
+          - Pod
+          namespaceSelector:
+            matchExpressions:
+            - key: capsule.clastix.io/tenant
+              operator: Exists
+    mutate:
+      patchStrategicMerge:
+        spec:
+          initContainers:
+          - (name): "?*"
+            imagePullPolicy: Always
+          containers:
+          - (name): "?*"
+            imagePullPolicy: Always
+          ephemeralContainers:
+          - (name): "?*"
+            imagePullPolicy: Always
+`;
+const seed = yamlRule(SEED, 'always-pull-images');
+const tenants = { matchExpressions: [{ key: TENANT_LABEL, operator: 'Exists' }] };
+
+describe('always-pull-images', () => {
+  const policy = renderPolicy({ 'always-pull-images': {} });
+
+  test("sets Always on init and regular containers of new tenant Pods, with the seed's patch", () => {
+    const rule = ruleOf(policy, 'always-pull-images');
+    const { ephemeralContainers, ...podCreate } = seed.mutate.patchStrategicMerge.spec;
+    expect(rule.mutate.patchStrategicMerge).toEqual({ spec: podCreate });
+    expect(rule.match.any[0].resources).toEqual({ kinds: ['Pod'], operations: ['CREATE'], namespaceSelector: tenants });
+    expect(ephemeralContainers).toBeDefined();
+  });
+
+  test('sets Always on ephemeral containers when kubectl debug adds them (an UPDATE of pods/ephemeralcontainers)', () => {
+    const rule = ruleOf(policy, 'always-pull-ephemeral-images');
+    expect(rule.mutate.patchStrategicMerge).toEqual({ spec: { ephemeralContainers: seed.mutate.patchStrategicMerge.spec.ephemeralContainers } });
+    expect(rule.match.any[0].resources).toEqual({ kinds: ['Pod/ephemeralcontainers'], operations: ['UPDATE'], namespaceSelector: tenants });
+  });
+
+  test('mutates Pods only, with the seed annotations', () => {
+    expect(policy.metadata.annotations).toMatchObject({
+      [ANNOTATIONS.title]: SEED.match(/title: (.*)/)![1],
+      [ANNOTATIONS.severity]: 'medium',
+      [ANNOTATIONS.subject]: 'Pod',
+      [ANNOTATIONS.autogenControllers]: 'none',
+    });
+    expect(policy.spec.rules.every((r: any) => !r.validate)).toBe(true);
+  });
+});

@@ -1,0 +1,49 @@
+import { PolicyDefinition, POD, ResourceKind, tenantNamespaces } from '../../policy';
+
+export const NAME = 'always-pull-images';
+
+/** The subresource `kubectl debug` updates to add an ephemeral container. */
+export const POD_EPHEMERAL_CONTAINERS: ResourceKind = { ...POD, resource: 'pods/ephemeralcontainers' };
+
+export type Options = Record<string, never>;
+
+const alwaysPull = [{ '(name)': '?*', imagePullPolicy: 'Always' }];
+
+/**
+ * Every container of a tenant Pod pulls its image, so that no tenant can run an image another
+ * tenant pulled onto the node without having the credentials for it (seed 001, "Image PullPolicy").
+ */
+export function define(_options: Options = {}): PolicyDefinition {
+  return {
+    name: NAME,
+    title: 'Always Pull Images',
+    category: 'Multi-Tenancy, Sample',
+    severity: 'medium',
+    subject: 'Pod',
+    description:
+      'By default, images that have already been pulled can be accessed by other Pods without re-pulling them if ' +
+      'the name and tag are known. In multi-tenant scenarios, this may be undesirable. This policy sets ' +
+      'imagePullPolicy to Always on the init, regular and ephemeral containers of Pods in tenant namespaces. ' +
+      'An alternative to the Kubernetes admission controller AlwaysPullImages.',
+    minVersion: '1.6.0',
+    background: false,
+    autogen: false,
+    // The seed patched all three lists on every operation. imagePullPolicy is immutable, so on a
+    // plain Pod UPDATE the patch is a no-op or makes the API server reject the update of a Pod that
+    // predates the policy; ephemeral containers only ever arrive by an UPDATE of their subresource.
+    rules: [
+      {
+        type: 'mutate',
+        name: 'always-pull-images',
+        match: { kinds: [POD], operations: ['CREATE'], namespaceSelector: tenantNamespaces() },
+        patchStrategicMerge: { spec: { initContainers: alwaysPull, containers: alwaysPull } },
+      },
+      {
+        type: 'mutate',
+        name: 'always-pull-ephemeral-images',
+        match: { kinds: [POD_EPHEMERAL_CONTAINERS], operations: ['UPDATE'], namespaceSelector: tenantNamespaces() },
+        patchStrategicMerge: { spec: { ephemeralContainers: alwaysPull } },
+      },
+    ],
+  };
+}
