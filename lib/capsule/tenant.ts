@@ -50,6 +50,19 @@ export class Tenant extends Construct {
   public readonly owners: readonly TenantOwner[];
   /** Whether namespaces of this tenant must be named `<name>-<something>`. */
   public readonly forceTenantPrefix: boolean;
+  /** Kubernetes user names that own the tenant (User and ServiceAccount owners). */
+  public readonly ownerUsers: readonly string[];
+  /** Groups that own the tenant. */
+  public readonly ownerGroups: readonly string[];
+  /**
+   * Kubernetes user names its `additionalRoleBindings` bind: the tenant's members (User subjects, and
+   * ServiceAccount subjects as `system:serviceaccount:<namespace>:<name>`).
+   */
+  public readonly memberUsers: readonly string[];
+  /** Groups its `additionalRoleBindings` bind. */
+  public readonly memberGroups: readonly string[];
+  /** Every group of the tenant: its Capsule user group, owner groups and member groups. */
+  public readonly groups: readonly string[];
 
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
@@ -62,10 +75,30 @@ export class Tenant extends Construct {
     this.forceTenantPrefix = typeof explicitPrefix === 'boolean' ? explicitPrefix : props.capsule.forceTenantPrefix;
     props.capsule.addUserGroup(this.userGroup);
 
+    const subjects = ((props.spec?.additionalRoleBindings ?? []) as Array<{ subjects?: RoleBindingSubject[] }>).flatMap((b) => b.subjects ?? []);
+    this.ownerUsers = unique(props.owners.filter((o) => o.kind !== 'Group').map((o) => o.name));
+    this.ownerGroups = unique(props.owners.filter((o) => o.kind === 'Group').map((o) => o.name));
+    this.memberUsers = unique(
+      subjects.flatMap((s) => (s.kind === 'User' ? [s.name] : s.kind === 'ServiceAccount' ? [`system:serviceaccount:${s.namespace}:${s.name}`] : [])),
+    );
+    this.memberGroups = unique(subjects.filter((s) => s.kind === 'Group').map((s) => s.name));
+    this.groups = unique([this.userGroup, ...this.ownerGroups, ...this.memberGroups]);
+
     new ApiObject(this, 'Resource', {
       ...TenantV1Beta2.GVK,
       metadata: { name: props.name },
       spec: { owners: props.owners, ...props.spec },
     });
   }
+}
+
+/** A subject of an RBAC binding, as Capsule's `additionalRoleBindings` hold them. */
+interface RoleBindingSubject {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
 }

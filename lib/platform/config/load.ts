@@ -11,7 +11,9 @@ import { PlatformError, Problem } from '../../core/errors';
 import { ownedValueConflicts, OwnedValues } from '../../core/helm-values';
 import { explainErrors, unknownFieldMessage } from '../../core/validation/explain';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
+import { TeleportOperator } from '../../teleport/operator';
 import { PlatformSettings } from './platform-schema';
+import { teleportSettingsProblems, tenantRoleNameClashes, tenantTeleportProblems } from './teleport-config';
 import { PLATFORM_KEY, TENANT_KEY, TenantHeader, TenantPlatformSettings, tenantSpecSchema } from './tenant-schema';
 
 /** One tenant, as declared in its file. */
@@ -72,6 +74,7 @@ function loadSettings(file: string, problems: Problem[]): PlatformSettings | und
       [['capsule'], cluster.capsule?.values, Capsule.OWNED_VALUES],
       [['capsuleProxy'], cluster.capsuleProxy?.values, CapsuleProxy.OWNED_VALUES],
       [['teleport', 'agent'], cluster.teleport?.agent?.values, TeleportKubeAgent.OWNED_VALUES],
+      [['teleport', 'operator'], cluster.teleport?.operator?.values, TeleportOperator.OWNED_VALUES],
     ];
     for (const [component, values, owned] of overrides) {
       for (const conflict of ownedValueConflicts(values ?? {}, owned)) {
@@ -79,6 +82,7 @@ function loadSettings(file: string, problems: Problem[]): PlatformSettings | und
       }
     }
   });
+  problems.push(...yaml.problems(teleportSettingsProblems(settings)));
   const seen = new Set<string>();
   settings.clusters.forEach((cluster, i) => {
     if (seen.has(cluster.name)) problems.push(yaml.problem(['clusters', String(i), 'name'], `duplicate cluster name '${cluster.name}'; cluster names must be unique`));
@@ -110,6 +114,7 @@ function loadTenant(file: string, problems: Problem[]): TenantDefinition | undef
     return undefined;
   }
   const found = yaml.problems(tenantHeaderValidator.check(yaml.data));
+  if (!found.length) found.push(...yaml.problems(tenantTeleportProblems((yaml.data[PLATFORM_KEY] ?? {}) as TenantPlatformSettings)));
 
   const { name, [PLATFORM_KEY]: platform, ...spec } = yaml.data;
   const specSchema = tenantSpecSchema();
@@ -154,6 +159,7 @@ function crossChecks(settings: PlatformSettings, tenants: readonly TenantDefinit
       }
     });
   }
+  problems.push(...tenantRoleNameClashes(tenants));
   return problems;
 }
 
