@@ -5,35 +5,8 @@ import { RenderedFile } from '../lib/core/output/platform-app';
 import { findManifest, helmValues } from '../lib/core/testing';
 import { loadPlatform } from '../lib/platform/config/load';
 import { buildPlatform } from '../lib/platform/synth';
+import { SEED_000_ROLE as SEED_ROLE } from '../lib/teleport/testing';
 import { configWith, synth } from './helpers';
-
-/**
- * The Teleport role of the Capsule demo (seed 000, the `role.yaml` that is `tctl create`d), copied
- * here verbatim as the expected reference.
- */
-const SEED_ROLE = YAML.parse(`
-kind: role
-metadata:
-  labels:
-    capsule: "true"
-  name: kube-access
-version: v8
-spec:
-  allow:
-    kubernetes_groups:
-    - tenant-oil
-    kubernetes_labels:
-      capsule: "true"
-    kubernetes_resources:
-    - api_group: '*'
-      kind: '*'
-      name: '*'
-      namespace: '*'
-      verbs:
-      - '*'
-    kubernetes_users:
-    - alice
-`);
 
 type Edit = Parameters<typeof configWith>[0];
 

@@ -1,33 +1,5 @@
-import * as YAML from 'yaml';
 import { ALL_RESOURCES, roleSpec, tctlRole } from './role';
-
-/**
- * The role of the Capsule "Teleport" demo (seed 000, `role.yaml` under "Create teleport role for
- * kubernetes cluster access"), copied here verbatim as the expected reference.
- */
-const SEED_ROLE = YAML.parse(`
-kind: role
-metadata:
-  labels:
-    capsule: "true"
-  name: kube-access
-version: v8
-spec:
-  allow:
-    kubernetes_groups:
-    - tenant-oil
-    kubernetes_labels:
-      capsule: "true"
-    kubernetes_resources:
-    - api_group: '*'
-      kind: '*'
-      name: '*'
-      namespace: '*'
-      verbs:
-      - '*'
-    kubernetes_users:
-    - alice
-`);
+import { SEED_000_ROLE as SEED_ROLE } from './testing';
 
 const demo = {
   name: 'kube-access',
