@@ -172,6 +172,14 @@ describe('Teleport access variants', () => {
     expect(content(files, 'demo/ACCESS.md')).toContain('`gas` (`gas-*`) via alice (owner)<br>`oil` (`oil-*`) via alice (owner)');
   });
 
+  test('a ServiceAccount owner (e.g. a GitOps identity) is a Kubernetes user of the role only if listed', () => {
+    const robot = 'system:serviceaccount:flux-system:tenants';
+    const withRobot = (old: string) => old.replace('    name: alice\n', `    name: alice\n  - kind: ServiceAccount\n    name: ${robot}\n`);
+    expect(findManifest(render({ 'tenants/oil.yaml': withRobot }), 'TeleportRoleV8', 'kube-access').spec.allow.kubernetes_users).toEqual(['alice']);
+    const listed = (old: string) => oilTeleport(`      - name: kube-access\n        kubernetes_users: [alice, "${robot}"]\n`)(withRobot(old));
+    expect(findManifest(render({ 'tenants/oil.yaml': listed }), 'TeleportRoleV8', 'kube-access').spec.allow.kubernetes_users).toEqual(['alice', robot]);
+  });
+
   test('the kubernetes join method: a TeleportProvisionToken for the real agent ServiceAccount, the agent after it', () => {
     const files = render({ 'platform.yaml': KUBERNETES_JOIN });
     const token = findManifest(files, 'TeleportProvisionToken', 'teleport-agent-demo');
@@ -213,6 +221,11 @@ describe('Teleport access variants', () => {
     expect(files.filter((f) => f.path.startsWith('edge/teleport'))).toEqual([]);
     expect(content(files, 'edge/ACCESS.md')).toContain('Roles are managed by the Teleport operator of cluster `demo`');
     expect(content(files, 'edge/tctl/README.md')).toContain('do not also `tctl create` them');
+  });
+
+  describe('two clusters, both joining with the kubernetes method: every Teleport file matches its snapshot', () => {
+    const files = render({ 'platform.yaml': (old) => KUBERNETES_JOIN(old) + EDGE }).filter((f) => /^[^/]+\/(tctl|teleport|teleport-operator)\/|ACCESS\.md$|layers\.yaml$/.test(f.path));
+    test.each(files.map((f) => [f.path, f.content]))('%s', (_path, text) => expect(text).toMatchSnapshot());
   });
 
   test('dynamic registration: a kube_cluster with the cluster labels, without its kubeconfig', () => {
@@ -275,7 +288,7 @@ describe('Teleport access invariants, each broken on purpose', () => {
   test('clusters that share no label to default kubernetes_labels from', () => {
     const platform = (old: string) => old.replace('        labels:\n          capsule: "true"\n', '        labels:\n          region: west\n') + EDGE;
     expect(problems({ 'platform.yaml': platform })).toEqual([
-      "tenants/oil.yaml: platform.teleport.roles[0].kubernetes_labels: required: tenant oil's clusters (demo, edge) share no Teleport label to default it from",
+      "tenants/oil.yaml: platform.teleport.roles[0].kubernetes_labels: required: tenant oil's clusters (demo, edge) share no Teleport label to default it from; set it, or give the clusters a common label",
     ]);
   });
 

@@ -74,11 +74,12 @@ class TeleportAccessWiring {
       const construct = tenantOn(tenantClusters[0], tenant.name);
       const clusterLabels = settings.kubernetes_labels ?? sharedLabels(tenantClusters);
       if (!clusterLabels) {
-        problem('kubernetes_labels', `required: tenant ${tenant.name}'s clusters (${tenantClusters.map((c) => c.name).join(', ')}) share no Teleport label to default it from`);
+        problem('kubernetes_labels', `required: tenant ${tenant.name}'s clusters (${tenantClusters.map((c) => c.name).join(', ')}) share no Teleport label to default it from; set it, or give the clusters a common label`);
         continue;
       }
       const access: KubernetesAccess = {
-        users: settings.kubernetes_users ?? construct.ownerUsers,
+        // Only people by default: a ServiceAccount owner (e.g. a GitOps identity) must be named explicitly.
+        users: settings.kubernetes_users ?? construct.owners.filter((o) => o.kind === 'User').map((o) => o.name),
         groups: settings.kubernetes_groups ?? [construct.userGroup],
         clusterLabels,
         resources: settings.kubernetes_resources ?? [ALL_RESOURCES],
@@ -218,7 +219,7 @@ function addAgentToken(cluster: ClusterPlatform, domains: Map<string, TeleportDo
       '',
       operatorCluster === cluster
         ? 'Flux installs the agent in the `teleport` layer, together with its token, once the operator is ready.'
-        : 'The token must exist before Flux installs the agent: the agent keeps retrying to join, but its HelmRelease gives up after the install timeout and its retries (then `flux reconcile helmrelease <name> --force`).',
+        : `The token must exist before Flux installs the agent: the agent keeps retrying to join, but its HelmRelease gives up after the install timeout and its retries (then \`flux reconcile helmrelease ${agent.release.releaseName} --force\`).`,
     ].join('\n'),
   );
 }

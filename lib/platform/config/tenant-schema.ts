@@ -30,7 +30,7 @@ export const TenantTeleportRole = StrictObject(
     kubernetes_users: Type.Optional(
       Type.Array(Type.String({ minLength: 1 }), {
         uniqueItems: true,
-        description: "Kubernetes users Teleport impersonates; each must own the tenant or be a User subject of its additionalRoleBindings. Default: the tenant's User and ServiceAccount owners",
+        description: "Kubernetes users Teleport impersonates; each must own the tenant or be a User subject of its additionalRoleBindings. Default: the tenant's User owners (ServiceAccount owners only if listed)",
       }),
     ),
     kubernetes_groups: Type.Optional(
