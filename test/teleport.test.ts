@@ -242,32 +242,32 @@ describe('Teleport access variants', () => {
 describe('Teleport access invariants, each broken on purpose', () => {
   test("a group that is not the tenant's", () => {
     expect(problems({ 'tenants/gas.yaml': GAS, 'tenants/oil.yaml': oilTeleport('      - name: kube-access\n        kubernetes_groups: [tenant-gas]\n') })).toEqual([
-      "tenants/oil.yaml: platform.teleport.roles[0].kubernetes_groups[0]: 'tenant-gas' is not a group of tenant oil (its userGroup tenant-oil, Group owners, or Group subjects of additionalRoleBindings); it belongs to tenant gas",
+      "tenants/oil.yaml:14: platform.teleport.roles[0].kubernetes_groups[0]: 'tenant-gas' is not a group of tenant oil (its userGroup tenant-oil, Group owners, or Group subjects of additionalRoleBindings); it belongs to tenant gas",
     ]);
     expect(problems({ 'tenants/oil.yaml': oilTeleport('      - name: kube-access\n        kubernetes_groups: [system:masters]\n') })).toEqual([
-      "tenants/oil.yaml: platform.teleport.roles[0].kubernetes_groups[0]: 'system:masters' is not a group of tenant oil (its userGroup tenant-oil, Group owners, or Group subjects of additionalRoleBindings)",
+      "tenants/oil.yaml:14: platform.teleport.roles[0].kubernetes_groups[0]: 'system:masters' is not a group of tenant oil (its userGroup tenant-oil, Group owners, or Group subjects of additionalRoleBindings)",
     ]);
   });
 
   test('a group of the tenant that is not a Capsule user group (capsule-proxy would not filter it)', () => {
     const oil = 'name: oil\nowners:\n  - kind: User\n    name: alice\n  - kind: Group\n    name: oil-admins\nplatform:\n  userGroup: tenant-oil\n  teleport:\n    roles:\n      - name: kube-access\n        kubernetes_groups: [oil-admins]\n';
     expect(problems({ 'tenants/oil.yaml': oil })).toEqual([
-      "tenants/oil.yaml: platform.teleport.roles[0].kubernetes_groups[0]: 'oil-admins' is not a Capsule user group on cluster demo, so capsule-proxy would not filter what the role's users see; add it to that cluster's capsule.userGroups in platform.yaml, or grant tenant-oil",
+      "tenants/oil.yaml:12: platform.teleport.roles[0].kubernetes_groups[0]: 'oil-admins' is not a Capsule user group on cluster demo, so capsule-proxy would not filter what the role's users see; add it to that cluster's capsule.userGroups in platform.yaml, or grant tenant-oil",
     ]);
   });
 
   test('a user who neither owns the tenant nor is bound by its additionalRoleBindings', () => {
     expect(problems({ 'tenants/oil.yaml': oilTeleport('      - name: kube-access\n        kubernetes_users: [mallory]\n') })).toEqual([
-      "tenants/oil.yaml: platform.teleport.roles[0].kubernetes_users[0]: 'mallory' is neither an owner of tenant oil nor a User subject of its additionalRoleBindings",
+      "tenants/oil.yaml:14: platform.teleport.roles[0].kubernetes_users[0]: 'mallory' is neither an owner of tenant oil nor a User subject of its additionalRoleBindings",
     ]);
     expect(problems({ 'tenants/gas.yaml': GAS, 'tenants/oil.yaml': oilTeleport('      - name: kube-access\n        kubernetes_users: [alice, carol]\n') })).toEqual([
-      "tenants/oil.yaml: platform.teleport.roles[0].kubernetes_users[1]: 'carol' is neither an owner of tenant oil nor a User subject of its additionalRoleBindings (it belongs to tenant gas; a tenant's role may only grant the tenant's own users)",
+      "tenants/oil.yaml:14: platform.teleport.roles[0].kubernetes_users[1]: 'carol' is neither an owner of tenant oil nor a User subject of its additionalRoleBindings (it belongs to tenant gas; a tenant's role may only grant the tenant's own users)",
     ]);
   });
 
   test('kubernetes_labels that select none of the tenant clusters', () => {
     expect(problems({ 'tenants/oil.yaml': oilTeleport('      - name: kube-access\n        kubernetes_labels: { env: prod }\n') })).toEqual([
-      "tenants/oil.yaml: platform.teleport.roles[0].kubernetes_labels: env=prod selects none of tenant oil's clusters (demo: capsule=true): the role would reach nothing",
+      "tenants/oil.yaml:14: platform.teleport.roles[0].kubernetes_labels: env=prod selects none of tenant oil's clusters (demo: capsule=true): the role would reach nothing",
     ]);
   });
 
@@ -275,26 +275,26 @@ describe('Teleport access invariants, each broken on purpose', () => {
     const oil = (old: string) => oilTeleport('      - name: kube-access\n')(old).replace('  userGroup: tenant-oil\n', '  userGroup: tenant-oil\n  clusters: [demo]\n');
     const edge = `${EDGE}    capsule:\n      userGroups: [edge-users]\n`;
     expect(problems({ 'platform.yaml': (old) => old + edge, 'tenants/oil.yaml': oil })).toEqual([
-      "tenants/oil.yaml: platform.teleport.roles[0].kubernetes_labels (default: the labels the tenant's clusters share): capsule=true also selects cluster edge, which does not have tenant oil and where tenant-oil is not a Capsule user group: capsule-proxy would not filter the role's users there. Narrow kubernetes_labels",
+      "tenants/oil.yaml:14: platform.teleport.roles[0].kubernetes_labels: capsule=true (the default: the labels the tenant's clusters share) also selects cluster edge, which does not have tenant oil and where tenant-oil is not a Capsule user group: capsule-proxy would not filter the role's users there. Narrow kubernetes_labels",
     ]);
   });
 
   test('a tenant whose clusters are not registered with Teleport', () => {
     expect(problems({ 'platform.yaml': (old) => WITHOUT_OPERATOR(old).replace(/\n    teleport:\n[^]*$/, '\n') })).toEqual([
-      "tenants/oil.yaml: platform.teleport.roles[0]: tenant oil's clusters (demo) are not registered with Teleport (teleport.agent or teleport.kubeCluster), so role 'kube-access' would reach nothing",
+      "tenants/oil.yaml:13: platform.teleport.roles[0]: tenant oil's clusters (demo) are not registered with Teleport (teleport.agent or teleport.kubeCluster), so role 'kube-access' would reach nothing",
     ]);
   });
 
   test('clusters that share no label to default kubernetes_labels from', () => {
     const platform = (old: string) => old.replace('        labels:\n          capsule: "true"\n', '        labels:\n          region: west\n') + EDGE;
     expect(problems({ 'platform.yaml': platform })).toEqual([
-      "tenants/oil.yaml: platform.teleport.roles[0].kubernetes_labels: required: tenant oil's clusters (demo, edge) share no Teleport label to default it from; set it, or give the clusters a common label",
+      "tenants/oil.yaml:13: platform.teleport.roles[0].kubernetes_labels: required: tenant oil's clusters (demo, edge) share no Teleport label to default it from; set it, or give the clusters a common label",
     ]);
   });
 
   test("a role named like the operator bot's role", () => {
     expect(problems({ 'tenants/oil.yaml': oilTeleport('      - name: operator\n') })).toEqual([
-      "tenants/oil.yaml: platform.teleport.roles[0].name: 'operator' is the Teleport role of the operator's bot on cluster demo; choose another name",
+      "tenants/oil.yaml:13: platform.teleport.roles[0].name: 'operator' is the Teleport role of the operator's bot on cluster demo; choose another name",
     ]);
   });
 });
@@ -324,7 +324,7 @@ describe('Teleport configuration errors name the file, the line and the field', 
 
   test('two tenants declaring the same role name', () => {
     expect(problems({ 'tenants/gas.yaml': GAS.replace('gas-developers', 'kube-access') })).toEqual([
-      "tenants/oil.yaml: platform.teleport.roles[0].name: Teleport role 'kube-access' is already declared by tenant gas; role names are global to the Teleport cluster",
+      "tenants/oil.yaml:13: platform.teleport.roles[0].name: Teleport role 'kube-access' is already declared by tenant gas; role names are global to the Teleport cluster",
     ]);
   });
 

@@ -6,7 +6,7 @@ import { ALL_RESOURCES, KubernetesAccess, TeleportRoleDefinition, tctlRole } fro
 import { describeLabels, KubernetesLabelSelector, labelsMatch } from '../teleport/role-rules';
 import type { ClusterPlatform } from './cluster-platform';
 import type { TenantDefinition } from './config/load';
-import { tenantRoleName } from './config/teleport-config';
+import { tenantProblem, tenantRoleName } from './config/teleport-config';
 import { PLATFORM_KEY, TenantTeleportRole } from './config/tenant-schema';
 
 /**
@@ -60,12 +60,15 @@ class TeleportAccessWiring {
   public addTenantRole(tenant: TenantDefinition, settings: TenantTeleportRole, index: number): Problem[] {
     const name = tenantRoleName(tenant.name, settings);
     const problems: Problem[] = [];
-    const problem = (field: string, message: string) => problems.push({ file: tenant.file, field: `${PLATFORM_KEY}.teleport.roles[${index}]${field ? `.${field}` : ''}`, message });
+    const problem = (field: readonly string[], message: string) => {
+      const segments = [PLATFORM_KEY, 'teleport', 'roles', String(index), ...field];
+      problems.push(tenantProblem(tenant, segments, message));
+    };
 
     const home = this.clusters.filter((c) => c.tenants.some((t) => t.name === tenant.name));
     const registered = home.filter((c) => c.teleportRegistration);
     if (!registered.length) {
-      problem('', `tenant ${tenant.name}'s clusters (${home.map((c) => c.name).join(', ')}) are not registered with Teleport (teleport.agent or teleport.kubeCluster), so role '${name}' would reach nothing`);
+      problem([], `tenant ${tenant.name}'s clusters (${home.map((c) => c.name).join(', ')}) are not registered with Teleport (teleport.agent or teleport.kubeCluster), so role '${name}' would reach nothing`);
       return problems;
     }
 
@@ -74,7 +77,7 @@ class TeleportAccessWiring {
       const construct = tenantOn(tenantClusters[0], tenant.name);
       const clusterLabels = settings.kubernetes_labels ?? sharedLabels(tenantClusters);
       if (!clusterLabels) {
-        problem('kubernetes_labels', `required: tenant ${tenant.name}'s clusters (${tenantClusters.map((c) => c.name).join(', ')}) share no Teleport label to default it from; set it, or give the clusters a common label`);
+        problem(['kubernetes_labels'], `required: tenant ${tenant.name}'s clusters (${tenantClusters.map((c) => c.name).join(', ')}) share no Teleport label to default it from; set it, or give the clusters a common label`);
         continue;
       }
       const access: KubernetesAccess = {
@@ -89,22 +92,22 @@ class TeleportAccessWiring {
       access.users.forEach((user, i) => {
         if (construct.ownerUsers.includes(user) || construct.memberUsers.includes(user)) return;
         const owner = this.declaringTenant(tenant, (t) => t.ownerUsers.includes(user) || t.memberUsers.includes(user));
-        problem(`kubernetes_users[${i}]`, `'${user}' is neither an owner of tenant ${tenant.name} nor a User subject of its additionalRoleBindings${owner ? ` (it belongs to tenant ${owner}; a tenant's role may only grant the tenant's own users)` : ''}`);
+        problem(['kubernetes_users', String(i)], `'${user}' is neither an owner of tenant ${tenant.name} nor a User subject of its additionalRoleBindings${owner ? ` (it belongs to tenant ${owner}; a tenant's role may only grant the tenant's own users)` : ''}`);
       });
       access.groups.forEach((group, i) => {
         if (construct.groups.includes(group)) return;
         const owner = this.declaringTenant(tenant, (t) => t.groups.includes(group));
         problem(
-          `kubernetes_groups[${i}]`,
+          ['kubernetes_groups', String(i)],
           `'${group}' is not a group of tenant ${tenant.name} (its userGroup ${construct.userGroup}, Group owners, or Group subjects of additionalRoleBindings)${owner ? `; it belongs to tenant ${owner}` : ''}`,
         );
       });
 
       const reached = domain.clusters.filter((c) => c.teleportRegistration && labelsMatch(clusterLabels, c.teleportRegistration.labels));
-      const labelsField = settings.kubernetes_labels ? 'kubernetes_labels' : 'kubernetes_labels (default: the labels the tenant\'s clusters share)';
+      const defaulted = settings.kubernetes_labels ? '' : " (the default: the labels the tenant's clusters share)";
       if (!reached.some((c) => tenantClusters.includes(c))) {
         const known = tenantClusters.map((c) => `${c.name}: ${describeLabels(c.teleportRegistration!.labels)}`).join('; ');
-        problem('kubernetes_labels', `${describeLabels(clusterLabels)} selects none of tenant ${tenant.name}'s clusters (${known}): the role would reach nothing`);
+        problem(['kubernetes_labels'], `${describeLabels(clusterLabels)} selects none of tenant ${tenant.name}'s clusters (${known}): the role would reach nothing`);
       }
       // capsule-proxy filters a request only if one of its groups is a Capsule user group (capsule.md §8).
       for (const cluster of reached) {
@@ -114,20 +117,20 @@ class TeleportAccessWiring {
         if (home.includes(cluster)) {
           for (const group of missing) {
             problem(
-              `kubernetes_groups[${access.groups.indexOf(group)}]`,
+              ['kubernetes_groups', String(access.groups.indexOf(group))],
               `'${group}' is not a Capsule user group on cluster ${cluster.name}, so capsule-proxy would not filter what the role's users see; add it to that cluster's capsule.userGroups in platform.yaml, or grant ${construct.userGroup}`,
             );
           }
         } else {
           problem(
-            labelsField,
-            `${describeLabels(clusterLabels)} also selects cluster ${cluster.name}, which does not have tenant ${tenant.name} and where ${missing.join(', ')} ${missing.length > 1 ? 'are not Capsule user groups' : 'is not a Capsule user group'}: capsule-proxy would not filter the role's users there. Narrow kubernetes_labels`,
+            ['kubernetes_labels'],
+            `${describeLabels(clusterLabels)}${defaulted} also selects cluster ${cluster.name}, which does not have tenant ${tenant.name} and where ${missing.join(', ')} ${missing.length > 1 ? 'are not Capsule user groups' : 'is not a Capsule user group'}: capsule-proxy would not filter the role's users there. Narrow kubernetes_labels`,
           );
         }
       }
       const operatorCluster = domain.operatorCluster;
       if (operatorCluster && operatorCluster.teleportOperator!.roleName === name) {
-        problem('name', `'${name}' is the Teleport role of the operator's bot on cluster ${operatorCluster.name}; choose another name`);
+        problem(['name'], `'${name}' is the Teleport role of the operator's bot on cluster ${operatorCluster.name}; choose another name`);
       }
       if (problems.length > before) continue;
 

@@ -24,6 +24,8 @@ export interface TenantDefinition {
   /** The Capsule Tenant spec (owners included), in Capsule's format. */
   readonly spec: Readonly<Record<string, unknown>>;
   readonly platform: TenantPlatformSettings;
+  /** Locates a problem at `segments` of the file (with its line), for checks made after loading. */
+  readonly problem?: (segments: readonly string[], message: string) => Problem;
 }
 
 /** Everything the platform is rendered from. */
@@ -146,7 +148,7 @@ function loadTenant(file: string, problems: Problem[]): TenantDefinition | undef
     problems.push(...all);
     return undefined;
   }
-  return { file: yaml.file, name: name as string, spec, platform: (platform ?? {}) as TenantPlatformSettings };
+  return { file: yaml.file, name: name as string, spec, platform: (platform ?? {}) as TenantPlatformSettings, problem: (segments, message) => yaml.problem(segments, message) };
 }
 
 function crossChecks(settings: PlatformSettings, tenants: readonly TenantDefinition[]): Problem[] {

@@ -1,9 +1,10 @@
-import { Problem } from '../../core/errors';
+import { fieldPath, Problem } from '../../core/errors';
 import type { Explained } from '../../core/validation/explain';
 import { jwksProblem } from '../../teleport/join-token';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { PRESET_ROLES } from '../../teleport/role';
 import { ruleProblems, WILDCARD } from '../../teleport/role-rules';
+import type { TenantDefinition } from './load';
 import type { ClusterSettings, PlatformSettings } from './platform-schema';
 import { PLATFORM_KEY, TenantPlatformSettings, TenantTeleportRole } from './tenant-schema';
 
@@ -102,16 +103,25 @@ export function tenantTeleportProblems(platform: TenantPlatformSettings): Explai
   return problems;
 }
 
+/** A problem at `segments` of a tenant's file, with its line when the loader can tell it. */
+export function tenantProblem(tenant: TenantDefinition, segments: readonly string[], message: string): Problem {
+  return tenant.problem?.(segments, message) ?? { file: tenant.file, field: fieldPath(segments), message };
+}
+
 /** Teleport role names are global: two tenant files must not declare the same one. */
-export function tenantRoleNameClashes(tenants: ReadonlyArray<{ file: string; name: string; platform: TenantPlatformSettings }>): Problem[] {
+export function tenantRoleNameClashes(tenants: readonly TenantDefinition[]): Problem[] {
   const problems: Problem[] = [];
   const declared = new Map<string, string>();
   for (const tenant of tenants) {
     (tenant.platform.teleport?.roles ?? []).forEach((role, i) => {
       const name = tenantRoleName(tenant.name, role);
       const other = declared.get(name);
-      if (other) problems.push({ file: tenant.file, field: `${PLATFORM_KEY}.teleport.roles[${i}].name`, message: `Teleport role '${name}' is already declared by tenant ${other}; role names are global to the Teleport cluster` });
-      else declared.set(name, tenant.name);
+      if (!other) declared.set(name, tenant.name);
+      else {
+        const segments = [PLATFORM_KEY, 'teleport', 'roles', String(i), 'name'];
+        const message = `Teleport role '${name}' is already declared by tenant ${other}; role names are global to the Teleport cluster`;
+        problems.push(tenantProblem(tenant, segments, message));
+      }
     });
   }
   return problems;
