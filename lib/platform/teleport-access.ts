@@ -15,6 +15,26 @@ import { PLATFORM_KEY, TenantTeleportRole } from './config/tenant-schema';
  */
 export const TENANT_ROLE_LABELS: Readonly<Record<string, string>> = { capsule: 'true' };
 
+/** A tenant role in one Teleport cluster, with everything its checks need. */
+interface TenantRole {
+  /** The tenant's facts (from its Tenant construct). */
+  readonly tenant: Tenant;
+  readonly name: string;
+  readonly access: KubernetesAccess;
+  readonly labelsDefaulted: boolean;
+  readonly domain: TeleportDomain;
+  /** The clusters the tenant exists on. */
+  readonly home: readonly ClusterPlatform[];
+  /** The clusters of the Teleport cluster that the role's kubernetes_labels select. */
+  readonly reached: readonly ClusterPlatform[];
+}
+
+/** A broken invariant: the field of the role it is about, relative to the role. */
+interface Violation {
+  readonly field: readonly string[];
+  readonly message: string;
+}
+
 /** A Teleport cluster and the Kubernetes clusters joined to it. */
 interface TeleportDomain {
   readonly name: string;
@@ -60,92 +80,106 @@ class TeleportAccessWiring {
   public addTenantRole(tenant: TenantDefinition, settings: TenantTeleportRole, index: number): Problem[] {
     const name = tenantRoleName(tenant.name, settings);
     const problems: Problem[] = [];
-    const problem = (field: readonly string[], message: string) => {
-      const segments = [PLATFORM_KEY, 'teleport', 'roles', String(index), ...field];
-      problems.push(tenantProblem(tenant, segments, message));
-    };
+    const problem = ({ field, message }: Violation) => problems.push(tenantProblem(tenant, [PLATFORM_KEY, 'teleport', 'roles', String(index), ...field], message));
 
     const home = this.clusters.filter((c) => c.tenants.some((t) => t.name === tenant.name));
     const registered = home.filter((c) => c.teleportRegistration);
     if (!registered.length) {
-      problem([], `tenant ${tenant.name}'s clusters (${home.map((c) => c.name).join(', ')}) are not registered with Teleport (teleport.agent or teleport.kubeCluster), so role '${name}' would reach nothing`);
+      const message = `tenant ${tenant.name}'s clusters (${home.map((c) => c.name).join(', ')}) are not registered with Teleport (teleport.agent or teleport.kubeCluster), so role '${name}' would reach nothing`;
+      problem({ field: [], message });
       return problems;
     }
 
     for (const domain of new Set(registered.map((c) => this.domains.get(c.teleportClusterName!)!))) {
       const tenantClusters = registered.filter((c) => domain.clusters.includes(c));
-      const construct = tenantOn(tenantClusters[0], tenant.name);
       const clusterLabels = settings.kubernetes_labels ?? sharedLabels(tenantClusters);
       if (!clusterLabels) {
-        problem(['kubernetes_labels'], `required: tenant ${tenant.name}'s clusters (${tenantClusters.map((c) => c.name).join(', ')}) share no Teleport label to default it from; set it, or give the clusters a common label`);
+        const message = `required: tenant ${tenant.name}'s clusters (${tenantClusters.map((c) => c.name).join(', ')}) share no Teleport label to default it from; set it, or give the clusters a common label`;
+        problem({ field: ['kubernetes_labels'], message });
         continue;
       }
-      const access: KubernetesAccess = {
-        // Only people by default: a ServiceAccount owner (e.g. a GitOps identity) must be named explicitly.
-        users: settings.kubernetes_users ?? construct.owners.filter((o) => o.kind === 'User').map((o) => o.name),
-        groups: settings.kubernetes_groups ?? [construct.userGroup],
-        clusterLabels,
-        resources: settings.kubernetes_resources ?? [ALL_RESOURCES],
+      const facts = tenantClusters[0].tenants.find((t) => t.name === tenant.name)!;
+      const role: TenantRole = {
+        tenant: facts,
+        name,
+        access: {
+          // Only people by default: a ServiceAccount owner (e.g. a GitOps identity) must be named explicitly.
+          users: settings.kubernetes_users ?? facts.owners.filter((o) => o.kind === 'User').map((o) => o.name),
+          groups: settings.kubernetes_groups ?? [facts.userGroup],
+          clusterLabels,
+          resources: settings.kubernetes_resources ?? [ALL_RESOURCES],
+        },
+        labelsDefaulted: !settings.kubernetes_labels,
+        domain,
+        home,
+        reached: domain.clusters.filter((c) => c.teleportRegistration && labelsMatch(clusterLabels, c.teleportRegistration.labels)),
       };
-
-      const before = problems.length;
-      access.users.forEach((user, i) => {
-        if (construct.ownerUsers.includes(user) || construct.memberUsers.includes(user)) return;
-        const owner = this.declaringTenant(tenant, (t) => t.ownerUsers.includes(user) || t.memberUsers.includes(user));
-        problem(['kubernetes_users', String(i)], `'${user}' is neither an owner of tenant ${tenant.name} nor a User subject of its additionalRoleBindings${owner ? ` (it belongs to tenant ${owner}; a tenant's role may only grant the tenant's own users)` : ''}`);
-      });
-      access.groups.forEach((group, i) => {
-        if (construct.groups.includes(group)) return;
-        const owner = this.declaringTenant(tenant, (t) => t.groups.includes(group));
-        problem(
-          ['kubernetes_groups', String(i)],
-          `'${group}' is not a group of tenant ${tenant.name} (its userGroup ${construct.userGroup}, Group owners, or Group subjects of additionalRoleBindings)${owner ? `; it belongs to tenant ${owner}` : ''}`,
-        );
-      });
-
-      const reached = domain.clusters.filter((c) => c.teleportRegistration && labelsMatch(clusterLabels, c.teleportRegistration.labels));
-      const defaulted = settings.kubernetes_labels ? '' : " (the default: the labels the tenant's clusters share)";
-      if (!reached.some((c) => tenantClusters.includes(c))) {
-        const known = tenantClusters.map((c) => `${c.name}: ${describeLabels(c.teleportRegistration!.labels)}`).join('; ');
-        problem(['kubernetes_labels'], `${describeLabels(clusterLabels)} selects none of tenant ${tenant.name}'s clusters (${known}): the role would reach nothing`);
-      }
-      // capsule-proxy filters a request only if one of its groups is a Capsule user group (capsule.md §8).
-      for (const cluster of reached) {
-        // (Groups that are not the tenant's are reported above.)
-        const missing = access.groups.filter((g) => construct.groups.includes(g) && !cluster.capsule.userGroups.includes(g));
-        if (!missing.length) continue;
-        if (home.includes(cluster)) {
-          for (const group of missing) {
-            problem(
-              ['kubernetes_groups', String(access.groups.indexOf(group))],
-              `'${group}' is not a Capsule user group on cluster ${cluster.name}, so capsule-proxy would not filter what the role's users see; add it to that cluster's capsule.userGroups in platform.yaml, or grant ${construct.userGroup}`,
-            );
-          }
-        } else {
-          problem(
-            ['kubernetes_labels'],
-            `${describeLabels(clusterLabels)}${defaulted} also selects cluster ${cluster.name}, which does not have tenant ${tenant.name} and where ${missing.join(', ')} ${missing.length > 1 ? 'are not Capsule user groups' : 'is not a Capsule user group'}: capsule-proxy would not filter the role's users there. Narrow kubernetes_labels`,
-          );
-        }
-      }
-      const operatorCluster = domain.operatorCluster;
-      if (operatorCluster && operatorCluster.teleportOperator!.roleName === name) {
-        problem(['name'], `'${name}' is the Teleport role of the operator's bot on cluster ${operatorCluster.name}; choose another name`);
-      }
-      if (problems.length > before) continue;
-
-      const role: TeleportRoleDefinition = { name, labels: TENANT_ROLE_LABELS, access };
-      operatorCluster?.teleportOperator!.manageRole(operatorCluster.teleportLayer, role);
-      for (const cluster of reached) {
-        this.addTctlRole(cluster, role, tenant, domain);
-        this.reports.get(cluster)!.addRole({ role, declaredIn: `tenants/${tenant.name}.yaml`, tenants: reachedTenants(cluster, access) });
-      }
+      const violations = this.violations(role);
+      violations.forEach(problem);
+      if (!violations.length) this.render(role);
     }
     return problems;
   }
 
-  private addTctlRole(cluster: ClusterPlatform, role: TeleportRoleDefinition, tenant: TenantDefinition, domain: TeleportDomain): void {
-    cluster.tctl.addResource(`roles/${role.name}`, () => tctlRole(role), [`Teleport role of tenant ${tenant.name} (tenants/${tenant.name}.yaml).`]);
+  /** How `role` breaks the invariants that tie Teleport to Capsule. */
+  private violations(role: TenantRole): Violation[] {
+    const { tenant, name, access, domain, home, reached } = role;
+    const found: Violation[] = [];
+    access.users.forEach((user, i) => {
+      if (tenant.ownerUsers.includes(user) || tenant.memberUsers.includes(user)) return;
+      const owner = this.otherTenant(tenant, (t) => t.ownerUsers.includes(user) || t.memberUsers.includes(user));
+      const hint = owner ? ` (it belongs to tenant ${owner}; a tenant's role may only grant the tenant's own users)` : '';
+      found.push({ field: ['kubernetes_users', String(i)], message: `'${user}' is neither an owner of tenant ${tenant.name} nor a User subject of its additionalRoleBindings${hint}` });
+    });
+    access.groups.forEach((group, i) => {
+      if (tenant.groups.includes(group)) return;
+      const owner = this.otherTenant(tenant, (t) => t.groups.includes(group));
+      const message = `'${group}' is not a group of tenant ${tenant.name} (its userGroup ${tenant.userGroup}, Group owners, or Group subjects of additionalRoleBindings)${owner ? `; it belongs to tenant ${owner}` : ''}`;
+      found.push({ field: ['kubernetes_groups', String(i)], message });
+    });
+
+    const labels = describeLabels(access.clusterLabels);
+    if (!reached.some((c) => home.includes(c))) {
+      const known = home.filter((c) => domain.clusters.includes(c) && c.teleportRegistration).map((c) => `${c.name}: ${describeLabels(c.teleportRegistration!.labels)}`);
+      found.push({ field: ['kubernetes_labels'], message: `${labels} selects none of tenant ${tenant.name}'s clusters (${known.join('; ')}): the role would reach nothing` });
+    }
+    // capsule-proxy filters a request only if one of its groups is a Capsule user group. (Groups that
+    // are not the tenant's are reported above.)
+    for (const cluster of reached) {
+      const missing = access.groups.filter((g) => tenant.groups.includes(g) && !cluster.capsule.userGroups.includes(g));
+      if (!missing.length) continue;
+      if (home.includes(cluster)) {
+        for (const group of missing) {
+          const message = `'${group}' is not a Capsule user group on cluster ${cluster.name}, so capsule-proxy would not filter what the role's users see; add it to that cluster's capsule.userGroups in platform.yaml, or grant ${tenant.userGroup}`;
+          found.push({ field: ['kubernetes_groups', String(access.groups.indexOf(group))], message });
+        }
+      } else {
+        const defaulted = role.labelsDefaulted ? " (the default: the labels the tenant's clusters share)" : '';
+        const what = missing.length > 1 ? 'are not Capsule user groups' : 'is not a Capsule user group';
+        const message = `${labels}${defaulted} also selects cluster ${cluster.name}, which does not have tenant ${tenant.name} and where ${missing.join(', ')} ${what}: capsule-proxy would not filter the role's users there. Narrow kubernetes_labels`;
+        found.push({ field: ['kubernetes_labels'], message });
+      }
+    }
+    const operatorCluster = domain.operatorCluster;
+    if (operatorCluster?.teleportOperator!.roleName === name) {
+      found.push({ field: ['name'], message: `'${name}' is the Teleport role of the operator's bot on cluster ${operatorCluster.name}; choose another name` });
+    }
+    return found;
+  }
+
+  /** The role's custom resource (if an operator manages its Teleport cluster), tctl copies and report entries. */
+  private render({ tenant, name, access, domain, reached }: TenantRole): void {
+    const role: TeleportRoleDefinition = { name, labels: TENANT_ROLE_LABELS, access };
+    const operatorCluster = domain.operatorCluster;
+    operatorCluster?.teleportOperator!.manageRole(operatorCluster.teleportLayer, role);
+    for (const cluster of reached) {
+      this.addTctlRole(cluster, role, tenant.name, domain);
+      this.reports.get(cluster)!.addRole({ role, declaredIn: `tenants/${tenant.name}.yaml`, tenants: reachedTenants(cluster, access) });
+    }
+  }
+
+  private addTctlRole(cluster: ClusterPlatform, role: TeleportRoleDefinition, tenant: string, domain: TeleportDomain): void {
+    cluster.tctl.addResource(`roles/${role.name}`, () => tctlRole(role), [`Teleport role of tenant ${tenant} (tenants/${tenant}.yaml).`]);
     if (this.withRoles.has(cluster)) return;
     this.withRoles.add(cluster);
     cluster.tctl.addSection('Roles', () =>
@@ -158,7 +192,7 @@ class TeleportAccessWiring {
   }
 
   /** The first other tenant (on any cluster) for which `test` holds, for "it belongs to ..." hints. */
-  private declaringTenant(tenant: TenantDefinition, test: (tenant: Tenant) => boolean): string | undefined {
+  private otherTenant(tenant: Tenant, test: (tenant: Tenant) => boolean): string | undefined {
     return this.clusters.flatMap((c) => c.tenants).find((t) => t.name !== tenant.name && test(t))?.name;
   }
 }
@@ -227,9 +261,6 @@ function addAgentToken(cluster: ClusterPlatform, domains: Map<string, TeleportDo
   );
 }
 
-function tenantOn(cluster: ClusterPlatform, name: string): Tenant {
-  return cluster.tenants.find((t) => t.name === name)!;
-}
 
 /**
  * Default `kubernetes_labels`: the labels every one of `clusters` has; a label whose value differs
