@@ -144,4 +144,3 @@ export const PlatformSettings = StrictObject(
 export type PlatformSettings = Static<typeof PlatformSettings>;
 export type ClusterSettings = Static<typeof ClusterSettings>;
 export type FluxSettings = Static<typeof FluxSettings>;
-export type TeleportSettings = Static<typeof TeleportSettings>;
