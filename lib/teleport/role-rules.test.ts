@@ -9,6 +9,7 @@ describe('role v8 kubernetes_resources rules', () => {
     expect(messages({ api_group: '', kind: 'namespaces', name: '^oil-[a-z0-9-]+$', verbs: ['get', 'list', 'watch'] })).toEqual([]);
     expect(messages({ api_group: 'apps', kind: 'deployments', namespace: 'oil-prod', verbs: ['get', 'patch'] })).toEqual([]);
     expect(messages({ api_group: 'capsule.clastix.io', kind: 'tenants', name: 'oil', verbs: ['get'] })).toEqual([]);
+    expect(messages({ api_group: '', kind: 'namespaces', name: 'oil-*', namespace: '' })).toEqual([]);
   });
 
   test('name kinds by their plural resource name (v7 singular kinds get the v8 name)', () => {

@@ -133,7 +133,8 @@ export function ruleProblems(rule: KubernetesResourceRule, segments: readonly st
 
   for (const field of ['name', 'namespace'] as const) {
     const value = rule[field];
-    if (value === undefined) continue;
+    // An empty namespace is how Teleport's docs write rules for cluster-scoped kinds.
+    if (value === undefined || (field === 'namespace' && value === '')) continue;
     const problem = patternProblem(value);
     if (problem) at(field, problem);
   }
