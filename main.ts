@@ -5,7 +5,7 @@
  *   PLATFORM_OUT     folder the GitOps output is published to (default: dist)
  *   CDK8S_OUTDIR     staging folder, set by `cdk8s synth` (default: cdk8s.out)
  */
-import { formatProblem, PlatformError } from './lib/core/errors';
+import { printError } from './lib/core/errors';
 import { synthPlatform } from './lib/platform/synth';
 
 const outDir = process.env.PLATFORM_OUT || 'dist';
@@ -19,12 +19,7 @@ try {
   const objects = files.reduce((n, f) => n + f.manifests.length, 0);
   console.log(`synthesized ${objects} objects in ${files.length} files to ${outDir} (${Math.round(performance.now() - started)} ms)`);
 } catch (error) {
-  if (error instanceof PlatformError) {
-    console.error(`error: ${error.message.split('\n')[0]}`);
-    for (const problem of error.problems) console.error(`  - ${formatProblem(problem)}`);
-  } else {
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  printError(error);
   console.error(`nothing was published; ${outDir} is unchanged`);
   process.exit(1);
 }

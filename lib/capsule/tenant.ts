@@ -74,6 +74,19 @@ export class Tenant extends Construct {
   public readonly userGroup: string;
   /** Whether namespaces of this tenant must be named `<name>-<something>`. */
   public readonly forceTenantPrefix: boolean;
+  /** Kubernetes user names that own the tenant (User and ServiceAccount owners). */
+  public readonly ownerUsers: readonly string[];
+  /** Groups that own the tenant. */
+  public readonly ownerGroups: readonly string[];
+  /**
+   * Kubernetes user names its `additionalRoleBindings` bind: the tenant's members (User subjects, and
+   * ServiceAccount subjects as `system:serviceaccount:<namespace>:<name>`).
+   */
+  public readonly memberUsers: readonly string[];
+  /** Groups its `additionalRoleBindings` bind. */
+  public readonly memberGroups: readonly string[];
+  /** Every group of the tenant: its Capsule user group, owner groups and member groups. */
+  public readonly groups: readonly string[];
   private readonly ownerList: TenantOwner[];
   private readonly spec: Readonly<Record<string, unknown>>;
   private readonly namespaceList: TenantNamespace[] = [];
@@ -98,6 +111,15 @@ export class Tenant extends Construct {
     props.owners.forEach((owner, i) => {
       if (Array.isArray(owner.proxySettings) && owner.proxySettings.length) props.capsuleProxy?.addLegacyProxySettingsUser(`tenant ${props.name}: owners[${i}].proxySettings`);
     });
+
+    const subjects = ((props.spec?.additionalRoleBindings ?? []) as Array<{ subjects?: RoleBindingSubject[] }>).flatMap((b) => b.subjects ?? []);
+    this.ownerUsers = unique(props.owners.filter((o) => o.kind !== 'Group').map((o) => o.name));
+    this.ownerGroups = unique(props.owners.filter((o) => o.kind === 'Group').map((o) => o.name));
+    this.memberUsers = unique(
+      subjects.flatMap((s) => (s.kind === 'User' ? [s.name] : s.kind === 'ServiceAccount' ? [`system:serviceaccount:${s.namespace}:${s.name}`] : [])),
+    );
+    this.memberGroups = unique(subjects.filter((s) => s.kind === 'Group').map((s) => s.name));
+    this.groups = unique([this.userGroup, ...this.ownerGroups, ...this.memberGroups]);
 
     new ApiObject(this, 'Resource', {
       ...TenantV1Beta2.GVK,
@@ -144,4 +166,15 @@ export class Tenant extends Construct {
 
 function explainedMessages(problems: readonly Explained[]): string[] {
   return problems.map((p) => `${fieldPath(p.segments)}: ${p.message}`);
+}
+
+/** A subject of an RBAC binding, as Capsule's `additionalRoleBindings` hold them. */
+interface RoleBindingSubject {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
 }

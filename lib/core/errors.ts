@@ -24,6 +24,16 @@ export class PlatformError extends Error {
   }
 }
 
+/** Prints `error` for a command-line user: the summary, then every problem on its own line. */
+export function printError(error: unknown, print: (line: string) => void = console.error): void {
+  if (error instanceof PlatformError) {
+    print(`error: ${error.message.split('\n')[0]}`);
+    for (const problem of error.problems) print(`  - ${formatProblem(problem)}`);
+  } else {
+    print(`error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 export function formatProblem(problem: Problem): string {
   const where = [problem.file && (problem.line ? `${problem.file}:${problem.line}` : problem.file), problem.field]
     .filter(Boolean)

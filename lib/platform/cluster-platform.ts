@@ -12,17 +12,35 @@ import { KyvernoGlobalConfig } from '../kyverno/global-config';
 import { Kyverno } from '../kyverno/kyverno';
 import { KyvernoPolicies, PolicySelection } from '../kyverno/policies/catalog';
 import { CLUSTER_POLICY_READINESS } from '../kyverno/render/cluster-policy';
+import type { KubernetesJoinTrust } from '../teleport/join-token';
+import { KubeClusterRegistration } from '../teleport/kube-cluster';
 import { TeleportKubeAgent } from '../teleport/kube-agent';
+import { TeleportOperator } from '../teleport/operator';
+import { TctlFolder } from '../teleport/tctl';
 import type { KyvernoPolicySettings } from './config/kyverno-schema';
 import type { TenantDefinition } from './config/load';
+import { agentTokenName, teleportClusterName, teleportKubeClusterName } from './config/teleport-config';
 import type { ClusterSettings, FluxSettings } from './config/platform-schema';
 import { CAPSULE_NAMESPACE, platformNamespaces } from './namespaces';
+
+/** The command that completes a cluster's `kube_cluster` resource with a kubeconfig (package.json). */
+export const KUBE_CLUSTER_COMMAND = 'npm run teleport:kube-cluster --';
 
 export interface ClusterPlatformProps {
   readonly settings: ClusterSettings;
   readonly flux?: FluxSettings;
   /** Tenants of this cluster. */
   readonly tenants: readonly TenantDefinition[];
+}
+
+/** How a cluster is registered with Teleport. */
+export interface TeleportRegistration {
+  /** Name of the Kubernetes cluster in Teleport. */
+  readonly name: string;
+  /** Its Teleport labels, which roles select with `kubernetes_labels`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** By its teleport-kube-agent, or dynamically (a `kube_cluster` resource). */
+  readonly via: 'teleport-kube-agent' | 'kube_cluster';
 }
 
 /**
@@ -34,12 +52,19 @@ export interface ClusterPlatformProps {
  * - `tenants`: the Tenants (and their GlobalProxySettings), once Capsule's CRDs and webhooks are
  *   ready, and with Kyverno once the policies are ready too;
  * - `tenant-namespaces`: the namespaces tenants create from Git (and their ProxySettings), applied
- *   as a Capsule user that owns those tenants, so that Capsule attaches the namespaces to them.
+ *   as a Capsule user that owns those tenants, so that Capsule attaches the namespaces to them;
+ * - `teleport-operator`: the Teleport operator in its own namespace. Its own layer, so that an
+ *   operator waiting for its tctl bootstrap holds up nothing but the Teleport resources;
+ * - `teleport`: Teleport roles and join tokens as custom resources, applied once the operator and its
+ *   CRDs are ready. It does not wait for `tenants` (roles only name users and groups, and revoking
+ *   access must not wait for a broken tenant to heal) nor for `infrastructure`, unless the agent is
+ *   installed here, after its join token.
  *
- * A layer is only created when it has something in it: Flux fails on a Kustomization whose folder
- * does not exist.
+ * `tctl/` holds Teleport resources that no layer applies (see `TctlFolder`). A layer is only
+ * created when it has something in it: Flux fails on a Kustomization whose folder does not exist.
  */
 export class ClusterPlatform extends Construct {
+  public readonly name: string;
   public readonly delivery: FluxDelivery;
   public readonly infrastructure: Layer;
   /** The Kyverno policies, when Kyverno is enabled. */
@@ -51,19 +76,32 @@ export class ClusterPlatform extends Construct {
   public readonly teleportAgent?: TeleportKubeAgent;
   public readonly kyverno?: Kyverno;
   public readonly namespaceApplier?: TenantNamespaceApplier;
+  public readonly teleportOperator?: TeleportOperator;
+  /** The Teleport cluster this cluster is part of. */
+  public readonly teleportClusterName?: string;
+  public readonly teleportRegistration?: TeleportRegistration;
+  /** The `kube_cluster` resource, for a cluster registered dynamically. */
+  public readonly kubeClusterRegistration?: KubeClusterRegistration;
+  /** How Teleport verifies this cluster's ServiceAccount tokens (kubernetes join method). */
+  public readonly kubernetesJoinTrust?: KubernetesJoinTrust;
   public readonly tenants: readonly Tenant[];
+  /** The layer of the Teleport operator, if this cluster runs it. */
+  public readonly teleportOperatorLayer?: Layer;
+  private teleportLayerCache?: Layer;
+  private readonly teleportLayerDependsOn: Layer[] = [];
+  private tctlCache?: TctlFolder;
 
   constructor(scope: Construct, props: ClusterPlatformProps) {
     const { settings } = props;
     super(scope, settings.name);
-    const folder = (layer: string) => `${settings.name}/${layer}`;
+    this.name = settings.name;
 
     this.delivery = new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.flux });
-    this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: folder('infrastructure') });
+    this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: this.folder('infrastructure') });
     if (settings.kyverno) {
       this.policiesLayer = new Layer(this, 'policies', {
         delivery: this.delivery,
-        folder: folder('policies'),
+        folder: this.folder('policies'),
         dependsOn: [this.infrastructure],
         readinessChecks: [CLUSTER_POLICY_READINESS],
       });
@@ -86,19 +124,59 @@ export class ClusterPlatform extends Construct {
       values: settings.capsuleProxy?.values,
     });
 
-    const agent = settings.teleport?.agent;
+    const teleport = settings.teleport;
+    this.teleportClusterName = teleportClusterName(settings);
+    const trust = teleport?.kubernetesJoin;
+    this.kubernetesJoinTrust = trust && (trust.type === 'in_cluster' ? { type: 'in_cluster' } : { type: 'static_jwks', jwks: checked(trust.jwks, 'teleport.kubernetesJoin.jwks') });
+    const operator = teleport?.operator;
+    if (operator) {
+      this.teleportOperatorLayer = new Layer(this, 'teleport-operator', { delivery: this.delivery, folder: this.folder('teleport-operator') });
+      this.teleportLayerDependsOn.push(this.teleportOperatorLayer);
+      this.teleportOperator = new TeleportOperator(this.teleportOperatorLayer, 'teleport-operator', {
+        namespace: operator.namespace,
+        releaseName: operator.releaseName,
+        teleportAddress: checked(operator.teleportAddress ?? teleport.agent?.proxyAddr, 'teleport.operator.teleportAddress'),
+        teleportClusterName: checked(this.teleportClusterName, 'teleport.clusterName'),
+        trust: checked(this.kubernetesJoinTrust, 'teleport.kubernetesJoin'),
+        botName: operator.botName,
+        tctl: this.tctl,
+        values: operator.values,
+      });
+    }
+
+    const agent = teleport?.agent;
     if (agent) {
-      this.teleportAgent = new TeleportKubeAgent(this.infrastructure, 'teleport-agent', {
+      const kubernetesJoin = agent.join?.method === 'kubernetes';
+      // Its join token is a custom resource of this cluster's teleport layer when this cluster runs the
+      // operator: installed before, it would wait on a join that cannot succeed yet and hold up the
+      // infrastructure layer. (It still needs capsule-proxy: that layer then waits for infrastructure.)
+      const inTeleportLayer = kubernetesJoin && this.teleportOperator !== undefined;
+      if (inTeleportLayer) this.teleportLayerDependsOn.push(this.infrastructure);
+      const layer = inTeleportLayer ? this.teleportLayer : this.infrastructure;
+      this.teleportAgent = new TeleportKubeAgent(layer, 'teleport-agent', {
         namespace: CAPSULE_NAMESPACE,
         releaseName: agent.releaseName,
         proxyAddr: agent.proxyAddr,
         kubeClusterName: agent.kubeClusterName,
         labels: agent.labels,
         insecureSkipProxyTLSVerify: agent.insecureSkipProxyTLSVerify,
-        join: agent.join,
+        join: kubernetesJoin
+          ? { method: 'kubernetes', tokenName: agentTokenName(settings), teleportClusterName: checked(this.teleportClusterName, 'teleport.clusterName') }
+          : { method: 'token', secretName: agent.join?.secretName },
         kubeApiProxy: this.capsuleProxy,
         values: agent.values,
       });
+      this.teleportRegistration = { name: agent.kubeClusterName, labels: this.teleportAgent.labels, via: 'teleport-kube-agent' };
+    }
+    if (teleport?.kubeCluster) {
+      const registration = new KubeClusterRegistration(this, 'kube-cluster', {
+        name: checked(teleportKubeClusterName(settings), 'teleport.kubeCluster.name'),
+        labels: teleport.kubeCluster.labels ?? {},
+        tctl: this.tctl,
+        completeCommand: `${KUBE_CLUSTER_COMMAND} ${this.name}`,
+      });
+      this.kubeClusterRegistration = registration;
+      this.teleportRegistration = { name: registration.name, labels: registration.labels, via: 'kube_cluster' };
     }
 
     if (settings.kyverno && this.policiesLayer) {
@@ -119,7 +197,7 @@ export class ClusterPlatform extends Construct {
       // Ready, i.e. is in Kyverno's webhook configuration (CLUSTER_POLICY_READINESS).
       this.tenantsLayer = new Layer(this, 'tenants', {
         delivery: this.delivery,
-        folder: folder('tenants'),
+        folder: this.folder('tenants'),
         dependsOn: this.policiesLayer ? [this.infrastructure, this.policiesLayer] : [this.infrastructure],
       });
     }
@@ -131,7 +209,7 @@ export class ClusterPlatform extends Construct {
       });
       this.tenantNamespacesLayer = new Layer(this, 'tenant-namespaces', {
         delivery: this.delivery,
-        folder: folder('tenant-namespaces'),
+        folder: this.folder('tenant-namespaces'),
         dependsOn: [this.tenantsLayer],
         serviceAccountName: this.namespaceApplier.serviceAccountName,
       });
@@ -177,6 +255,23 @@ export class ClusterPlatform extends Construct {
       });
     }
   }
+
+  /** The `teleport` layer: Teleport custom resources, applied after the operator is ready. Created on first use. */
+  public get teleportLayer(): Layer {
+    if (!this.teleportOperator) throw new Error(`cluster ${this.name} runs no Teleport operator, so it has no teleport layer`);
+    this.teleportLayerCache ??= new Layer(this, 'teleport', { delivery: this.delivery, folder: this.folder('teleport'), dependsOn: [...this.teleportLayerDependsOn] });
+    return this.teleportLayerCache;
+  }
+
+  /** `<cluster>/tctl/`: Teleport resources that a Teleport admin applies with tctl. Created on first use. */
+  public get tctl(): TctlFolder {
+    this.tctlCache ??= new TctlFolder(this, 'tctl', { folder: this.folder('tctl'), title: `cluster ${this.name}` });
+    return this.tctlCache;
+  }
+
+  private folder(name: string): string {
+    return `${this.name}/${name}`;
+  }
 }
 
 /** The enabled policies of the configuration, with their options. */
@@ -189,4 +284,10 @@ export function policySelection(settings: KyvernoPolicySettings | undefined): Po
   }
   // The settings of each policy are its options (checked at compile time in kyverno-schema.ts).
   return selection as PolicySelection;
+}
+
+/** `value`, which the configuration loader has checked is there. */
+function checked<T>(value: T | undefined, setting: string): T {
+  if (value === undefined) throw new Error(`${setting} is required here (the configuration loader checks it)`);
+  return value;
 }

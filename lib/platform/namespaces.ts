@@ -1,5 +1,6 @@
 import { FLUX_DEFAULTS } from '../core/delivery/flux/flux-delivery';
 import { Kyverno } from '../kyverno/kyverno';
+import { TeleportOperator } from '../teleport/operator';
 import type { ClusterSettings, FluxSettings } from './config/platform-schema';
 
 /** Namespace of Capsule, capsule-proxy and the Teleport agent (the agent must share the proxy's CA Secret). */
@@ -10,5 +11,10 @@ export const CAPSULE_NAMESPACE = 'capsule-system';
  * the tenant prefix in force, be a dash-prefix of one), and no tenant namespace may take one.
  */
 export function platformNamespaces(cluster: ClusterSettings, flux: FluxSettings | undefined): string[] {
-  return [CAPSULE_NAMESPACE, flux?.namespace ?? FLUX_DEFAULTS.namespace, ...(cluster.kyverno ? [Kyverno.DEFAULT_NAMESPACE] : [])].sort();
+  return [
+    CAPSULE_NAMESPACE,
+    flux?.namespace ?? FLUX_DEFAULTS.namespace,
+    ...(cluster.kyverno ? [Kyverno.DEFAULT_NAMESPACE] : []),
+    ...(cluster.teleport?.operator ? [cluster.teleport.operator.namespace ?? TeleportOperator.DEFAULT_NAMESPACE] : []),
+  ].sort();
 }

@@ -2,17 +2,24 @@ import { PlatformApp, RenderedFile } from '../core/output/platform-app';
 import { publishDirectory } from '../core/output/publish';
 import { ClusterPlatform } from './cluster-platform';
 import { loadPlatform, PlatformDefinition } from './config/load';
+import { wireTeleportAccess } from './teleport-access';
 
-/** Builds the cdk8s app for a configuration: one `ClusterPlatform` per cluster. */
+/**
+ * Builds the cdk8s app for a configuration: one `ClusterPlatform` per cluster, then the Teleport
+ * access that spans clusters (roles are global to a Teleport cluster).
+ * @throws PlatformError if Teleport access breaks an invariant
+ */
 export function buildPlatform(definition: PlatformDefinition, outdir?: string): PlatformApp {
   const app = new PlatformApp({ outdir });
-  for (const settings of definition.settings.clusters) {
-    new ClusterPlatform(app, {
-      settings,
-      flux: definition.settings.delivery?.flux,
-      tenants: definition.tenants.filter((t) => !t.platform.clusters || t.platform.clusters.includes(settings.name)),
-    });
-  }
+  const clusters = definition.settings.clusters.map(
+    (settings) =>
+      new ClusterPlatform(app, {
+        settings,
+        flux: definition.settings.delivery?.flux,
+        tenants: definition.tenants.filter((t) => !t.platform.clusters || t.platform.clusters.includes(settings.name)),
+      }),
+  );
+  wireTeleportAccess(clusters, definition.tenants);
   return app;
 }
 

@@ -44,6 +44,25 @@ describe('TeleportKubeAgent', () => {
     expect(setup().agent.joinSecretName).toBe('teleport-kube-agent-join-token');
   });
 
+  test('joins with the kubernetes method: a public token name and the Teleport cluster as audience, no secret', () => {
+    const { app, agent } = setup({ join: { method: 'kubernetes', tokenName: 'teleport-agent-demo', teleportClusterName: 'teleport.demo' } });
+    const values = helmValues(app.render(), 'teleport-agent');
+    expect(values.joinParams).toEqual({ method: 'kubernetes', tokenName: 'teleport-agent-demo' });
+    expect(values.teleportClusterName).toBe('teleport.demo');
+    // The chart always mounts a join Secret; for this method it creates one holding only the token name,
+    // under a name of its own so that the Secret of a former token join cannot collide with it.
+    expect(values.joinTokenSecret).toEqual({ create: true, name: 'teleport-agent-join-token-name' });
+    expect(values).not.toHaveProperty('authToken');
+    expect(agent.serviceAccount).toBe('capsule-system:teleport-agent');
+    // The chart mounts the join token at /var/run/secrets/tokens; the capsule-proxy routing stays apart.
+    expect(values.extraVolumeMounts.map((m: { mountPath: string }) => m.mountPath)).not.toContain(TeleportKubeAgent.CHART_JOIN_VOLUME.mountPath);
+    expect(values.extraVolumes.map((v: { name: string }) => v.name)).not.toContain(TeleportKubeAgent.CHART_JOIN_VOLUME.name);
+  });
+
+  test('refuses the Teleport cluster name in its values: it is the join audience', () => {
+    expect(() => setup({ values: { teleportClusterName: 'x' } })).toThrow(/values.teleportClusterName cannot be overridden/);
+  });
+
   test('refuses a token in its values', () => {
     expect(() => setup({ values: { authToken: 'abc' } })).toThrow(/values.authToken cannot be overridden: join tokens are secrets/);
   });

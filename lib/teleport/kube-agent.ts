@@ -18,7 +18,20 @@ export interface TokenJoin {
   readonly secretName?: string;
 }
 
-export type TeleportAgentJoin = TokenJoin;
+/**
+ * The agent joins with Teleport's `kubernetes` method: it proves its identity with a projected
+ * ServiceAccount token, so no secret exists anywhere. The join token (a Teleport `token` resource or
+ * `TeleportProvisionToken`) must allow the agent's ServiceAccount, `TeleportKubeAgent.serviceAccount`.
+ */
+export interface KubernetesJoin {
+  readonly method: 'kubernetes';
+  /** Name of the Teleport join token (public, not a secret). */
+  readonly tokenName: string;
+  /** Name of the Teleport cluster: the audience of the projected ServiceAccount token. */
+  readonly teleportClusterName: string;
+}
+
+export type TeleportAgentJoin = TokenJoin | KubernetesJoin;
 
 export interface TeleportKubeAgentProps {
   /** Namespace to install the agent into. */
@@ -85,7 +98,14 @@ export class TeleportKubeAgent extends Construct {
     extraVolumeMounts: 'routes the agent through capsule-proxy',
     'serviceAccount.name': "the agent's ServiceAccount is the release name",
     serviceAccountName: "the agent's ServiceAccount is the release name",
+    teleportClusterName: 'set it with teleport.clusterName (kubernetes join)',
   };
+
+  /**
+   * With `teleportClusterName` set, the chart mounts the join ServiceAccount token as this volume at
+   * this path (chart 18.1.5+); the proxy routing must not use either.
+   */
+  public static readonly CHART_JOIN_VOLUME = { name: 'join-sa-token', mountPath: '/var/run/secrets/tokens' };
 
   public readonly release: IHelmRelease;
   public readonly namespace: string;
@@ -93,8 +113,13 @@ export class TeleportKubeAgent extends Construct {
   public readonly serviceAccountName: string;
   /** Teleport labels of the cluster. */
   public readonly labels: Readonly<Record<string, string>>;
-  /** Name of the Secret the join token is read from (token join method). */
+  /**
+   * The Secret the chart reads `auth-token` from: an existing Secret holding the token (token method),
+   * or one the chart creates holding only the token's public name (kubernetes method; the chart
+   * always mounts one). Distinct names keep a switch of method from colliding with the old Secret.
+   */
   public readonly joinSecretName: string;
+  public readonly join: TeleportAgentJoin;
 
   constructor(scope: Construct, id: string, props: TeleportKubeAgentProps) {
     super(scope, id);
@@ -103,7 +128,8 @@ export class TeleportKubeAgent extends Construct {
     this.serviceAccountName = releaseName;
     this.labels = props.labels ?? {};
     const join = props.join ?? { method: 'token' };
-    this.joinSecretName = join.secretName ?? TeleportKubeAgent.DEFAULT_JOIN_SECRET;
+    this.join = join;
+    this.joinSecretName = join.method === 'token' ? (join.secretName ?? TeleportKubeAgent.DEFAULT_JOIN_SECRET) : `${releaseName}-join-token-name`;
 
     const proxy = props.kubeApiProxy;
     if (proxy && proxy.namespace !== this.namespace) {
@@ -113,12 +139,25 @@ export class TeleportKubeAgent extends Construct {
       );
     }
     const access = proxy?.inClusterApiAccess();
+    const chartJoin = TeleportKubeAgent.CHART_JOIN_VOLUME;
+    if (join.method === 'kubernetes' && access && (access.volume.name === chartJoin.name || access.volumeMount.mountPath === chartJoin.mountPath)) {
+      throw new Error(`the kubernetes join method mounts volume ${chartJoin.name} at ${chartJoin.mountPath}; the API proxy routing must use another name and path`);
+    }
 
+    const joinValues =
+      join.method === 'token'
+        ? { joinTokenSecret: { create: false, name: this.joinSecretName } }
+        : {
+            joinParams: { method: 'kubernetes', tokenName: join.tokenName },
+            teleportClusterName: join.teleportClusterName,
+            // The chart's Secret holds only the token's name; nothing secret is stored or rendered.
+            joinTokenSecret: { create: true, name: this.joinSecretName },
+          };
     const values: Record<string, unknown> = {
       proxyAddr: props.proxyAddr,
       kubeClusterName: props.kubeClusterName,
       insecureSkipProxyTLSVerify: props.insecureSkipProxyTLSVerify ?? false,
-      joinTokenSecret: { create: false, name: this.joinSecretName },
+      ...joinValues,
       ...(props.labels ? { labels: { ...props.labels } } : {}),
       ...(access ? { extraEnv: access.env, extraVolumes: [access.volume], extraVolumeMounts: [access.volumeMount] } : {}),
     };
@@ -129,5 +168,10 @@ export class TeleportKubeAgent extends Construct {
       values: mergeValues(values, props.values, TeleportKubeAgent.OWNED_VALUES),
       dependsOn: proxy ? [proxy.release] : undefined,
     });
+  }
+
+  /** The agent's ServiceAccount as Teleport's kubernetes join method names it, `<namespace>:<name>`. */
+  public get serviceAccount(): string {
+    return `${this.namespace}:${this.serviceAccountName}`;
   }
 }

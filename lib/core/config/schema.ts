@@ -46,6 +46,14 @@ export function Labels(options: { description?: string } = {}) {
   return Type.Record(Type.String(), LabelValue(), { propertyNames: LabelKey(), minProperties: 1, ...options });
 }
 
+// DNS-1123 subdomain, as Kubernetes validates most object names (custom resources included).
+export const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
+/** A name that must be a DNS-1123 subdomain (e.g. of a custom resource). */
+export function DnsSubdomain(options: { description?: string; default?: string } = {}) {
+  return Type.String({ pattern: DNS_SUBDOMAIN, maxLength: 253, ...options });
+}
+
 /** A Flux/Go duration such as `10m`. */
 export function Duration(options: { description?: string; default?: string } = {}) {
   return Type.String({ pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', ...options });

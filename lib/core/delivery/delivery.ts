@@ -105,6 +105,11 @@ export class Layer extends Construct {
     props.delivery.bindLayer(this);
   }
 
+  /** Whether the delivery applies this layer only after `other` is healthy (directly or transitively). */
+  public isAfter(other: Layer): boolean {
+    return this.dependsOn.some((d) => d === other || d.isAfter(other));
+  }
+
   /** A new file `<folder>/<fileName>.yaml` owned by `scope`. */
   public addFile(scope: Construct, id: string, fileName: string): ManifestFile {
     return new ManifestFile(scope, id, { path: `${this.folder}/${fileName}.yaml` });

@@ -78,6 +78,8 @@ function explain(error: ErrorObject, schema: unknown, data: unknown): Explained 
       return { segments, message: `must be at most ${params.limit} characters long (got ${describeValue(value)})` };
     case 'minItems':
       return { segments, message: `must have at least ${params.limit} item(s)` };
+    case 'minProperties':
+      return { segments, message: params.limit === 1 ? 'must not be empty' : `must have at least ${params.limit} entries` };
     case 'uniqueItems':
       return { segments, message: `items must be unique (items ${params.j} and ${params.i} are equal)` };
     case 'format':

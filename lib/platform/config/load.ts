@@ -16,8 +16,10 @@ import { ownedValueConflicts, OwnedValues } from '../../core/helm-values';
 import { Explained, explainErrors, unknownFieldMessage } from '../../core/validation/explain';
 import { Kyverno } from '../../kyverno/kyverno';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
+import { TeleportOperator } from '../../teleport/operator';
 import { platformNamespaces } from '../namespaces';
 import { ClusterSettings, PlatformSettings } from './platform-schema';
+import { teleportSettingsProblems, tenantRoleNameClashes, tenantTeleportProblems } from './teleport-config';
 import { PLATFORM_KEY, TENANT_KEY, TenantHeader, TenantPlatformSettings, tenantSpecSchema } from './tenant-schema';
 
 /** One tenant, as declared in its file. */
@@ -32,6 +34,8 @@ export interface TenantDefinition {
   readonly platform: TenantPlatformSettings;
   /** `platform.namespaces`, each as an object. */
   readonly namespaces: readonly TenantNamespace[];
+  /** Locates a problem at `segments` of the tenant (with its line), for checks made after loading. */
+  readonly problem?: (segments: readonly string[], message: string) => Problem;
 }
 
 /** Everything the platform is rendered from. */
@@ -83,6 +87,7 @@ function loadSettings(file: string, problems: Problem[]): PlatformSettings | und
       [['capsuleProxy'], cluster.capsuleProxy?.values, CapsuleProxy.OWNED_VALUES],
       [['teleport', 'agent'], cluster.teleport?.agent?.values, TeleportKubeAgent.OWNED_VALUES],
       [['kyverno'], cluster.kyverno?.values, Kyverno.OWNED_VALUES],
+      [['teleport', 'operator'], cluster.teleport?.operator?.values, TeleportOperator.OWNED_VALUES],
     ];
     for (const [component, values, owned] of overrides) {
       for (const conflict of ownedValueConflicts(values ?? {}, owned)) {
@@ -90,6 +95,7 @@ function loadSettings(file: string, problems: Problem[]): PlatformSettings | und
       }
     }
   });
+  problems.push(...yaml.problems(teleportSettingsProblems(settings)));
   const seen = new Set<string>();
   settings.clusters.forEach((cluster, i) => {
     if (seen.has(cluster.name)) problems.push(yaml.problem(['clusters', String(i), 'name'], `duplicate cluster name '${cluster.name}'; cluster names must be unique`));
@@ -183,6 +189,8 @@ function loadTenant(file: string, problems: Problem[]): LoadedTenant | undefined
   const report = (explained: readonly Explained[]) => found.push(...explained.map((e) => yaml.problem(at(e.segments), e.message)));
 
   report(tenantHeaderValidator.check({ name: parts.name, ...(parts.platform === undefined ? {} : { [PLATFORM_KEY]: parts.platform }) }));
+  // Role rules (verbs, kinds, patterns) are only checked once the settings have the right shape.
+  if (!found.length) report(tenantTeleportProblems((isObject(parts.platform) ? parts.platform : {}) as TenantPlatformSettings));
   const name = typeof parts.name === 'string' ? parts.name : undefined;
   const platform = (isObject(parts.platform) ? parts.platform : {}) as TenantPlatformSettings;
 
@@ -231,6 +239,7 @@ function loadTenant(file: string, problems: Problem[]): LoadedTenant | undefined
     ...(labels || annotations ? { metadata: { labels, annotations } } : {}),
     platform,
     namespaces: (platform.namespaces ?? []).map((ns) => (typeof ns === 'string' ? { name: ns } : ns)),
+    problem: (segments, message) => yaml.problem(at(segments), message),
   };
   return { definition, yaml, at };
 }
@@ -265,6 +274,8 @@ function crossChecks(settings: PlatformSettings, tenants: readonly LoadedTenant[
     const onCluster = tenants.filter((t) => !t.definition.platform.clusters || t.definition.platform.clusters.includes(cluster.name));
     problems.push(...clusterChecks(cluster, i, settings, onCluster));
   });
+  problems.push(...tenantRoleNameClashes(tenants.map((t) => t.definition)));
+  // A tenant on several clusters would otherwise report the same problem once per cluster.
   const seen = new Set<string>();
   return problems.filter((p) => {
     const key = JSON.stringify(p);

@@ -1,10 +1,11 @@
 import { Static, Type } from '@sinclair/typebox';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../../capsule-proxy/capsule-proxy';
 import { CAPSULE_PROXY_FEATURE_GATES, PROXY_CLUSTER_SCOPED } from '../../capsule-proxy/proxy-rules';
-import { DnsLabel, Duration, StrictObject, StringEnum } from '../../core/config/schema';
+import { DnsLabel, DnsSubdomain, Duration, StrictObject, StringEnum } from '../../core/config/schema';
 import { PATTERN_HINT } from '../../core/validation/explain';
 import { FLUX_DEFAULTS } from '../../core/delivery/flux/flux-delivery';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
+import { TeleportOperator } from '../../teleport/operator';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
 
 /**
@@ -16,6 +17,10 @@ const HelmValues = (component: string) =>
   Type.Record(Type.String(), Type.Unknown(), {
     description: `Extra ${component} chart values, merged over the generated ones. Values the platform derives (listed in the error when touched) cannot be overridden.`,
   });
+
+const HostPort = (description: string) => Type.String({ pattern: '^[^\\s:/]+:[0-9]{1,5}$', [PATTERN_HINT]: 'host:port, e.g. teleport.example.com:443', description });
+
+const TeleportLabels = (description: string) => Type.Record(Type.String({ minLength: 1 }), Type.String(), { description });
 
 export const FluxSettings = StrictObject(
   {
@@ -59,21 +64,26 @@ export const CapsuleProxySettings = StrictObject(
   { description: 'capsule-proxy (tenant-filtered Kubernetes API proxy).' },
 );
 
-export const TokenJoinSettings = StrictObject(
+export const AgentJoinSettings = StrictObject(
   {
-    method: StringEnum(['token'] as const, { description: 'Join with a token kept in an existing Secret.' }),
-    secretName: Type.Optional(DnsLabel({ description: `Existing Secret (key ${TeleportKubeAgent.JOIN_SECRET_KEY}) in the agent's namespace. Default: ${TeleportKubeAgent.DEFAULT_JOIN_SECRET}` })),
+    method: StringEnum(['token', 'kubernetes'] as const, {
+      description: 'token: a join token kept in an existing Secret. kubernetes: the agent proves its identity with its ServiceAccount token (no secret at all; needs teleport.kubernetesJoin).',
+    }),
+    secretName: Type.Optional(DnsLabel({ description: `token method: existing Secret (key ${TeleportKubeAgent.JOIN_SECRET_KEY}) in the agent's namespace. Default: ${TeleportKubeAgent.DEFAULT_JOIN_SECRET}` })),
+    tokenName: Type.Optional(
+      DnsSubdomain({ description: `kubernetes method: name of the Teleport join token the platform renders for the agent (public). Default: <releaseName>-<cluster name>, e.g. ${TeleportKubeAgent.DEFAULT_RELEASE_NAME}-demo` }),
+    ),
   },
-  { description: 'The join token itself never goes into configuration or output.' },
+  { description: 'How the agent joins Teleport. A join token itself never goes into configuration or output.' },
 );
 
 export const TeleportAgentSettings = StrictObject(
   {
-    proxyAddr: Type.String({ pattern: '^[^\\s:/]+:[0-9]{1,5}$', [PATTERN_HINT]: 'host:port, e.g. teleport.example.com:443', description: 'Teleport Proxy Service address, host:port.' }),
+    proxyAddr: HostPort('Teleport Proxy Service address, host:port.'),
     kubeClusterName: Type.String({ minLength: 1, description: 'Name of this Kubernetes cluster in Teleport.' }),
-    labels: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String(), { description: 'Teleport labels of the cluster; roles match them with kubernetes_labels. Default: none' })),
+    labels: Type.Optional(TeleportLabels('Teleport labels of the cluster; roles match them with kubernetes_labels. Default: none')),
     insecureSkipProxyTLSVerify: Type.Optional(Type.Boolean({ description: "Don't verify the Teleport proxy's certificate (demo only). Default: false" })),
-    join: Type.Optional(TokenJoinSettings),
+    join: Type.Optional(AgentJoinSettings),
     releaseName: Type.Optional(DnsLabel({ description: `Helm release name (also the agent's ServiceAccount). Default: ${TeleportKubeAgent.DEFAULT_RELEASE_NAME}` })),
     values: Type.Optional(HelmValues('teleport-kube-agent')),
   },
@@ -89,11 +99,56 @@ export const KyvernoSettings = StrictObject(
   { description: 'Kyverno (chart kyverno 3.9.0) and the policy library; omit to install neither.' },
 );
 
+export const KubernetesJoinSettings = StrictObject(
+  {
+    type: StringEnum(['static_jwks', 'in_cluster'] as const, {
+      description: "static_jwks: Teleport checks tokens against this cluster's public keys (jwks). in_cluster: with a TokenReview, only if the Teleport Auth Service runs in this cluster.",
+    }),
+    jwks: Type.Optional(Type.String({ minLength: 1, description: 'static_jwks: the output of `kubectl get --raw /openid/v1/jwks` (public keys only). Update it when the cluster rotates its ServiceAccount signing keys.' })),
+  },
+  { description: "How Teleport verifies this cluster's ServiceAccount tokens for the kubernetes join method (the operator's bot, an agent with join.method kubernetes)." },
+);
+
+export const TeleportOperatorSettings = StrictObject(
+  {
+    namespace: Type.Optional(DnsLabel({ description: `Namespace of the operator and of the Teleport custom resources (restricted Pod Security). Default: ${TeleportOperator.DEFAULT_NAMESPACE}` })),
+    releaseName: Type.Optional(DnsLabel({ description: `Helm release name; the operator's ServiceAccount is named after it. Default: ${TeleportOperator.DEFAULT_RELEASE_NAME}` })),
+    teleportAddress: Type.Optional(HostPort('Teleport Proxy (host:443) or Auth Service (host:3025) address. Default: teleport.agent.proxyAddr')),
+    botName: Type.Optional(DnsLabel({ description: `Name of the operator's Teleport bot and of its role; its join token is <botName>-bot. Default: ${TeleportOperator.DEFAULT_BOT_NAME}` })),
+    values: Type.Optional(HelmValues('teleport-operator')),
+  },
+  {
+    description:
+      'The Teleport Kubernetes operator: it manages the Teleport roles (and agent join tokens) of the Teleport cluster as custom resources. At most one cluster per Teleport cluster runs it, because Teleport roles are global to the Teleport cluster.',
+  },
+);
+
+export const KubeClusterSettings = StrictObject(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, description: 'Name of the kube_cluster in Teleport. Default: the cluster name' })),
+    labels: Type.Optional(TeleportLabels('Teleport labels of the kube_cluster; roles match them with kubernetes_labels. Default: none')),
+  },
+  { description: 'Register the cluster dynamically (a tctl kube_cluster resource; its kubeconfig is added at apply time by npm run teleport:kube-cluster) instead of with teleport.agent.' },
+);
+
+export const TeleportSettings = StrictObject(
+  {
+    clusterName: Type.Optional(
+      Type.String({ minLength: 1, pattern: '^[^\\s/:]+$', [PATTERN_HINT]: 'a Teleport cluster name, e.g. teleport.example.com', description: 'Name of the Teleport cluster (tctl status). Default: the host of teleport.agent.proxyAddr' }),
+    ),
+    kubernetesJoin: Type.Optional(KubernetesJoinSettings),
+    agent: Type.Optional(TeleportAgentSettings),
+    kubeCluster: Type.Optional(KubeClusterSettings),
+    operator: Type.Optional(TeleportOperatorSettings),
+  },
+  { description: 'Teleport access to the cluster.' },
+);
+
 export const ClusterSettings = StrictObject({
   name: DnsLabel({ description: 'Cluster name; its output goes to <PLATFORM_OUT>/<name>/.' }),
   capsule: Type.Optional(CapsuleSettings),
   capsuleProxy: Type.Optional(CapsuleProxySettings),
-  teleport: Type.Optional(StrictObject({ agent: Type.Optional(TeleportAgentSettings) }, { description: 'Teleport access to the cluster.' })),
+  teleport: Type.Optional(TeleportSettings),
   kyverno: Type.Optional(KyvernoSettings),
 });
 

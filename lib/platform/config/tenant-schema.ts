@@ -1,7 +1,8 @@
 import { Static, Type } from '@sinclair/typebox';
 import { CRD_VALIDATORS } from '../../../imports/validators';
 import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
-import { DnsLabel, StrictObject } from '../../core/config/schema';
+import { DnsLabel, DnsSubdomain, StrictObject, StringEnum } from '../../core/config/schema';
+import { KUBERNETES_VERBS } from '../../teleport/role-rules';
 
 /**
  * A tenant file (`config/tenants/<name>.yaml`) is the Tenant spec of Capsule 0.10.9 at top level,
@@ -29,6 +30,53 @@ export const TenantNamespaceSettings = Type.Union(
 /** Placeholder for a list whose items the CRD's own schema validates (and the editor schema inlines). */
 const CrdItems = (description: string) => Type.Array(Type.Unknown(), { minItems: 1, description });
 
+const KubernetesResourceRule = StrictObject(
+  {
+    api_group: Type.String({ description: "API group of the resource: '' for the core group (pods, secrets, namespaces...), apps, batch, a CRD's group, or '*'. Required in role v8." }),
+    kind: Type.String({ minLength: 1, description: "Plural resource name (pods, deployments, a CRD's plural) or '*'. kind namespaces is only the Namespace objects (role v8)." }),
+    name: Type.Optional(Type.String({ minLength: 1, description: "Object name: exact, a wildcard pattern (oil-*) or ^regex$. Default: '*'" })),
+    namespace: Type.Optional(Type.String({ description: "Namespace: exact, a wildcard pattern (oil-*) or ^regex$. Default: '*', none for cluster-scoped kinds" })),
+    verbs: Type.Array(StringEnum(KUBERNETES_VERBS), { minItems: 1, uniqueItems: true, description: 'Allowed verbs.' }),
+  },
+  { description: 'A kubernetes_resources rule of a Teleport role v8.' },
+);
+
+export const TenantTeleportRole = StrictObject(
+  {
+    name: Type.Optional(DnsSubdomain({ description: 'Teleport role name, global to the Teleport cluster. Default: <tenant>-kube-access' })),
+    kubernetes_users: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        uniqueItems: true,
+        description: "Kubernetes users Teleport impersonates; each must own the tenant or be a User subject of its additionalRoleBindings. Default: the tenant's User owners (ServiceAccount owners only if listed)",
+      }),
+    ),
+    kubernetes_groups: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        uniqueItems: true,
+        description: "Kubernetes groups Teleport impersonates; each must be this tenant's (its userGroup, a Group owner or a Group subject of its additionalRoleBindings) and a Capsule user group. Default: [userGroup]",
+      }),
+    ),
+    kubernetes_labels: Type.Optional(
+      Type.Record(Type.String({ minLength: 1 }), Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })]), {
+        minProperties: 1,
+        description: "Teleport labels of the Kubernetes clusters the role reaches (a value or a list of values, * and ^regex$ allowed). Default: the labels all of the tenant's Teleport clusters share",
+      }),
+    ),
+    kubernetes_resources: Type.Optional(
+      Type.Array(KubernetesResourceRule, { minItems: 1, description: "What the role allows. Default: everything (api_group, kind, name, namespace '*', verbs ['*']), as in the Capsule demo" }),
+    ),
+  },
+  { description: 'A Teleport role (v8) that grants Kubernetes access to this tenant, in Teleport\'s own field names.' },
+);
+
+export type TenantTeleportRole = Static<typeof TenantTeleportRole>;
+
+export const TenantTeleportSettings = StrictObject(
+  { roles: Type.Array(TenantTeleportRole, { minItems: 1, description: 'Teleport roles of the tenant.' }) },
+  { description: 'Who may reach the tenant through Teleport.' },
+);
+
 export const TenantPlatformSettings = StrictObject(
   {
     userGroup: Type.Optional(Type.String({ minLength: 1, description: "Capsule user group of the tenant's users. Default: tenant-<name>" })),
@@ -54,6 +102,8 @@ export const TenantPlatformSettings = StrictObject(
         { description: 'A GlobalProxySettings named after the tenant (capsule-proxy).' },
       ),
     ),
+
+    teleport: Type.Optional(TenantTeleportSettings),
   },
   { description: 'Platform settings of the tenant (not part of the Capsule Tenant).' },
 );
