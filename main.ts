@@ -3,7 +3,7 @@
  *
  *   PLATFORM_CONFIG  configuration folder (default: config)
  *   PLATFORM_OUT     folder the GitOps output is published to (default: dist)
- *   CDK8S_OUTDIR     staging folder, set by `cdk8s synth` (default: cdk8s.out)
+ *   CDK8S_OUTDIR     staging folder, set by `cdk8s synth` (default: none, `npm run synth` needs none)
  */
 import { printError } from './lib/core/errors';
 import { synthPlatform } from './lib/platform/synth';
@@ -13,7 +13,7 @@ try {
   const started = performance.now();
   const files = synthPlatform({
     configDir: process.env.PLATFORM_CONFIG || 'config',
-    stagingDir: process.env.CDK8S_OUTDIR || 'cdk8s.out',
+    stagingDir: process.env.CDK8S_OUTDIR || undefined,
     outDir,
   });
   const objects = files.reduce((n, f) => n + f.manifests.length, 0);

@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --tenants N --namespaces M]`: how the synth scales with tenants.
+ * `npm run bench [-- --tenants N --namespaces M --runs R]`: how the synth scales with tenants.
  *
  * Generates a configuration of N tenants (default 2,000) with M namespaces each (default 5),
  * synthesizes it the way `npm run synth` does (load and check the files, render, validate every
- * object, write, publish), and compares with a baseline measured in the same run: the same
- * objects created as plain cdk8s ApiObjects (one chart per output folder) and written by
- * `app.synth()`. Each side runs in its own process, so its peak memory is its own.
+ * object, publish), and compares with a baseline measured in the same run: the same objects
+ * created as plain cdk8s ApiObjects (one chart per output folder) and written by `app.synth()`.
+ * Each side runs in its own fresh process (so its peak memory is its own), R times (default 5),
+ * alternating, and the medians are reported: single timings on a shared machine are noisy.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -19,6 +20,8 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 interface Measurement {
   readonly seconds: number;
+  /** Wall time of each phase, in seconds. */
+  readonly phases: Record<string, number>;
   /** CPU time (user + system) of the measured part: steadier than wall time on a busy machine. */
   readonly cpuSeconds: number;
   readonly objects: number;
@@ -50,36 +53,58 @@ function generateConfig(dir: string, tenants: number, namespaces: number): void 
   }
 }
 
+/** `npm run synth`'s steps (see synthPlatform), timed one by one. */
 function measurePlatform(configDir: string, work: string, manifestsFile: string): Measurement {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { synthPlatform } = require('../lib/platform/synth') as typeof import('../lib/platform/synth');
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { buildPlatform } = require('../lib/platform/synth') as typeof import('../lib/platform/synth');
+  const { loadPlatform } = require('../lib/platform/config/load') as typeof import('../lib/platform/config/load');
+  const { publishFiles } = require('../lib/core/output/publish') as typeof import('../lib/core/output/publish');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const cpu = process.cpuUsage();
-  const started = performance.now();
-  const files = synthPlatform({ configDir, stagingDir: path.join(work, 'staging'), outDir: path.join(work, 'out') });
-  const seconds = (performance.now() - started) / 1000;
+  const timer = phaseTimer();
+  const definition = timer.time('read and check config', () => loadPlatform(configDir));
+  const app = timer.time('build constructs', () => buildPlatform(definition));
+  const files = timer.time('render and validate', () => app.render());
+  timer.time('write and publish files', () => publishFiles(files, path.join(work, 'out')));
   const cpuSeconds = cpuSince(cpu);
   fs.writeFileSync(manifestsFile, JSON.stringify(files.map((f) => ({ path: f.path, manifests: f.manifests }))));
-  return { seconds, cpuSeconds, objects: files.reduce((n, f) => n + f.manifests.length, 0), files: files.length, peakMiB: peakMiB() };
+  return { seconds: timer.total(), phases: timer.phases, cpuSeconds, objects: files.reduce((n, f) => n + f.manifests.length, 0), files: files.length, peakMiB: peakMiB() };
 }
 
 function measureBaseline(manifestsFile: string, work: string): Measurement {
   const files = JSON.parse(fs.readFileSync(manifestsFile, 'utf8')) as Array<{ path: string; manifests: any[] }>;
   const cpu = process.cpuUsage();
-  const started = performance.now();
+  const timer = phaseTimer();
   const app = new App({ outdir: path.join(work, 'baseline') });
   const charts = new Map<string, Chart>();
   let objects = 0;
-  for (const file of files) {
-    const folder = path.dirname(file.path).replace(/\//g, '-');
-    let chart = charts.get(folder);
-    if (!chart) {
-      chart = new Chart(app, folder, { disableResourceNameHashes: true });
-      charts.set(folder, chart);
+  timer.time('construct ApiObjects', () => {
+    for (const file of files) {
+      const folder = path.dirname(file.path).replace(/\//g, '-');
+      let chart = charts.get(folder);
+      if (!chart) {
+        chart = new Chart(app, folder, { disableResourceNameHashes: true });
+        charts.set(folder, chart);
+      }
+      for (const manifest of file.manifests) new ApiObject(chart, `o${objects++}`, manifest);
     }
-    for (const manifest of file.manifests) new ApiObject(chart, `o${objects++}`, manifest);
-  }
-  app.synth();
-  return { seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSince(cpu), objects, files: charts.size, peakMiB: peakMiB() };
+  });
+  timer.time('app.synth()', () => app.synth());
+  return { seconds: timer.total(), phases: timer.phases, cpuSeconds: cpuSince(cpu), objects, files: charts.size, peakMiB: peakMiB() };
+}
+
+function phaseTimer() {
+  const phases: Record<string, number> = {};
+  return {
+    phases,
+    time<T>(name: string, step: () => T): T {
+      const started = performance.now();
+      const result = step();
+      phases[name] = (performance.now() - started) / 1000;
+      return result;
+    },
+    total: () => Object.values(phases).reduce((a, b) => a + b, 0),
+  };
 }
 
 function cpuSince(start: NodeJS.CpuUsage): number {
@@ -89,6 +114,12 @@ function cpuSince(start: NodeJS.CpuUsage): number {
 
 function peakMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function child(mode: string, args: string[]): Measurement {
@@ -107,23 +138,45 @@ function main(): void {
 
   const tenants = argument('tenants', 2000);
   const namespaces = argument('namespaces', 5);
+  const runs = argument('runs', 5);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-bench-'));
   try {
     const config = path.join(work, 'config');
     fs.mkdirSync(config);
     generateConfig(config, tenants, namespaces);
-    const manifests = path.join(work, 'manifests.json');
-    console.log(`${tenants} tenants × ${namespaces} namespaces (${os.cpus().length} CPUs, node ${process.version})`);
-    const platform = child('platform', [config, work, manifests]);
-    const baseline = child('baseline', [manifests, work]);
+    console.log(`${tenants} tenants × ${namespaces} namespaces, ${runs} runs of each side (${os.cpus().length} CPUs, node ${process.version})`);
+    const platform: Measurement[] = [];
+    const baseline: Measurement[] = [];
+    for (let run = 0; run < runs; run++) {
+      const dir = path.join(work, `run-${run}`);
+      fs.mkdirSync(dir);
+      const manifests = path.join(dir, 'manifests.json');
+      platform.push(child('platform', [config, dir, manifests]));
+      baseline.push(child('baseline', [manifests, dir]));
+      // Output folders are only removed at the end: deleting thousands of files just before a run
+      // can slow the file creation of the next one by seconds on some filesystems.
+    }
+    const summary = (runs: Measurement[]): Measurement => ({
+      seconds: median(runs.map((m) => m.seconds)),
+      phases: Object.fromEntries(Object.keys(runs[0].phases).map((phase) => [phase, median(runs.map((m) => m.phases[phase]))])),
+      cpuSeconds: median(runs.map((m) => m.cpuSeconds)),
+      objects: runs[0].objects,
+      files: runs[0].files,
+      peakMiB: Math.max(...runs.map((m) => m.peakMiB)),
+    });
+    const p = summary(platform);
+    const b = summary(baseline);
     const row = (name: string, m: Measurement) =>
       `${name.padEnd(48)} ${m.seconds.toFixed(2).padStart(6)} s wall ${m.cpuSeconds.toFixed(2).padStart(6)} s CPU ${Math.round(m.objects / m.seconds).toString().padStart(7)} objects/s ${m.peakMiB.toString().padStart(5)} MiB peak`;
-    console.log(row(`platform synth (${platform.objects} objects, ${platform.files} files)`, platform));
-    console.log(row(`baseline: plain ApiObjects, app.synth()`, baseline));
-    console.log(
-      `ratio ${(platform.seconds / baseline.seconds).toFixed(2)}× wall, ${(platform.cpuSeconds / baseline.cpuSeconds).toFixed(2)}× CPU (target ≤ 1.5×); ` +
-        `peak memory ${platform.peakMiB} MiB (target ≤ 2048 MiB)`,
-    );
+    console.log('medians:');
+    const phases = (m: Measurement) => `    ${Object.entries(m.phases).map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s`).join(', ')}`;
+    console.log(row(`platform synth (${p.objects} objects, ${p.files} files)`, p));
+    console.log(phases(p));
+    console.log(row(`baseline: plain ApiObjects, app.synth()`, b));
+    console.log(phases(b));
+    const wallRatio = median(platform.map((m, i) => m.seconds / baseline[i].seconds));
+    const cpuRatio = median(platform.map((m, i) => m.cpuSeconds / baseline[i].cpuSeconds));
+    console.log(`ratio ${wallRatio.toFixed(2)}× wall, ${cpuRatio.toFixed(2)}× CPU (median of ${runs} pairs; target ≤ 1.5×); peak memory ${p.peakMiB} MiB (target ≤ 2048 MiB)`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

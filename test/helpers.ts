@@ -9,8 +9,17 @@ import { synthPlatform } from '../lib/platform/synth';
 export const ROOT = path.resolve(__dirname, '..');
 export const DEFAULT_CONFIG = path.join(ROOT, 'config');
 
+const created: string[] = [];
+// Every test file that uses these helpers cleans up after itself.
+afterAll(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temporary folder, removed when the test file is done. */
 export function tempDir(prefix = 'platform-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 /**
@@ -31,11 +40,10 @@ export function configWith(edit: Record<string, string | null | ((old: string) =
   return dir;
 }
 
-/** Synthesizes `configDir` in-process into a fresh output folder. */
+/** Synthesizes `configDir` in-process into a fresh output folder, as `npm run synth` does. */
 export function synth(configDir = DEFAULT_CONFIG): { outDir: string; files: RenderedFile[] } {
-  const work = tempDir('synth-');
-  const outDir = path.join(work, 'out');
-  const files = synthPlatform({ configDir, stagingDir: path.join(work, 'staging'), outDir });
+  const outDir = path.join(tempDir('synth-'), 'out');
+  const files = synthPlatform({ configDir, outDir });
   return { outDir, files };
 }
 

@@ -209,7 +209,7 @@ describe('malformed tenant files are rejected with a message naming the file, li
     fs.cpSync(pristine, outDir, { recursive: true });
     let error: unknown;
     try {
-      synthPlatform({ configDir: dir, stagingDir: path.join(tempDir(), 'staging'), outDir });
+      synthPlatform({ configDir: dir, outDir });
     } catch (e) {
       error = e;
     }

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch, Yaml } from 'cdk8s';
 import { PlatformError } from '../lib/core/errors';
 import { validateManifest } from '../lib/core/validation/manifests';
 import { buildPlatform, synthPlatform } from '../lib/platform/synth';
 import { loadPlatform } from '../lib/platform/config/load';
-import { configWith, DEFAULT_CONFIG, parseAll, readTree, run, synth, tempDir } from './helpers';
+import { configWith, DEFAULT_CONFIG, parseAll, readTree, ROOT, run, synth, tempDir } from './helpers';
 
 const ROBOT_OWNER = { 'tenants/oil.yaml': 'name: oil\nowners:\n  - kind: Robot\n    name: r2d2\n' };
 
@@ -17,7 +17,7 @@ describe('synth', () => {
     expect(second).toEqual(first);
   });
 
-  test('publishes exactly what it staged, and every published object passes its strict schema', () => {
+  test('under cdk8s synth, publishes exactly what it staged, and every published object passes its strict schema', () => {
     const work = tempDir();
     const files = synthPlatform({ configDir: DEFAULT_CONFIG, stagingDir: path.join(work, 'staging'), outDir: path.join(work, 'out') });
     const published = readTree(path.join(work, 'out'));
@@ -29,6 +29,11 @@ describe('synth', () => {
     for (const [file, content] of kubernetes) {
       for (const object of parseAll(content)) expect(validateManifest(file, object)).toEqual([]);
     }
+  });
+
+  test.each(['config', 'examples/platform'])('writes every file of %s exactly as cdk8s would (Yaml.stringify)', (dir) => {
+    const { files } = synth(path.join(ROOT, dir));
+    for (const file of files.filter((f) => f.manifests.length)) expect({ file: file.path, content: file.content }).toEqual({ file: file.path, content: Yaml.stringify(...file.manifests) });
   });
 
   test('fails on an object that its schema rejects, naming the object and the field', () => {
@@ -57,9 +62,9 @@ describe('synth', () => {
   });
 });
 
-// Staging goes to a temporary folder so tests never touch the project's cdk8s.out.
+// cdk8s synth stages in a temporary folder so tests never touch the project's cdk8s.out.
 describe.each([
-  ['npm run synth', 'npm', (staging: string) => ({ args: ['run', '--silent', 'synth'], env: { CDK8S_OUTDIR: staging } })],
+  ['npm run synth', 'npm', () => ({ args: ['run', '--silent', 'synth'], env: {} })],
   ['npx cdk8s synth', 'npx', (staging: string) => ({ args: ['cdk8s', 'synth', '--no-check-upgrade', '--output', staging], env: {} })],
 ])('%s', (_name, command, invocation) => {
   test('publishes the platform to PLATFORM_OUT, and a bad config exits non-zero and changes nothing', () => {

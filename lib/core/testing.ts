@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Layer } from './delivery/delivery';
@@ -8,7 +7,8 @@ import { PlatformApp, RenderedFile } from './output/platform-app';
 
 /** Test helpers: an app with a Flux delivery and an `infrastructure` layer for cluster `test`. */
 export function testCluster(): { app: PlatformApp; delivery: FluxDelivery; layer: Layer } {
-  const app = new PlatformApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'platform-test-')) });
+  // Tests render in memory; nothing is written to this folder.
+  const app = new PlatformApp({ outdir: path.join(os.tmpdir(), 'platform-test-unused') });
   const delivery = new FluxDelivery(app, 'delivery', { clusterFolder: 'test' });
   const layer = new Layer(app, 'infrastructure', { delivery, folder: 'test/infrastructure' });
   return { app, delivery, layer };

@@ -1,5 +1,5 @@
 import { PlatformApp, RenderedFile } from '../core/output/platform-app';
-import { publishDirectory } from '../core/output/publish';
+import { publishDirectory, publishFiles } from '../core/output/publish';
 import { ClusterPlatform } from './cluster-platform';
 import { loadPlatform, PlatformDefinition } from './config/load';
 import { wireTeleportAccess } from './teleport-access';
@@ -26,20 +26,28 @@ export function buildPlatform(definition: PlatformDefinition, outdir?: string): 
 export interface SynthOptions {
   /** Configuration folder (`platform.yaml`, `tenants/`). */
   readonly configDir: string;
-  /** Staging folder the app renders into (cdk8s' output folder). */
-  readonly stagingDir: string;
+  /**
+   * Staging folder to write first, and publish from: the output folder `cdk8s synth` expects the
+   * app to create.
+   * @default - no staging folder: the validated output is written straight into the new tree
+   */
+  readonly stagingDir?: string;
   /** Folder the validated output is published to. */
   readonly outDir: string;
 }
 
 /**
- * Loads the configuration, renders and validates every object, writes the staging folder and then
- * publishes it atomically. Any failure leaves `outDir` exactly as it was.
+ * Loads the configuration, renders and validates every object, then publishes the output
+ * atomically (through the staging folder, if any). Any failure leaves `outDir` exactly as it was.
  */
 export function synthPlatform(options: SynthOptions): RenderedFile[] {
   const app = buildPlatform(loadPlatform(options.configDir), options.stagingDir);
   const files = app.render();
-  app.writeFiles(files);
-  publishDirectory(options.stagingDir, options.outDir);
+  if (options.stagingDir) {
+    app.writeFiles(files);
+    publishDirectory(options.stagingDir, options.outDir);
+  } else {
+    publishFiles(files, options.outDir);
+  }
   return files;
 }

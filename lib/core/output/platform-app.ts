@@ -1,9 +1,10 @@
 import * as fs from 'fs';
-import * as path from 'path';
-import { App, AppProps, Yaml } from 'cdk8s';
+import { App, AppProps } from 'cdk8s';
 import { PlatformError, Problem } from '../errors';
 import { findDuplicates, validateManifest } from '../validation/manifests';
 import { isOutputFile, Manifest, ManifestFile } from './manifest-file';
+import { writeTree } from './publish';
+import { stringifyDocuments } from './yaml';
 
 /** One file of the output, rendered. */
 export interface RenderedFile {
@@ -52,7 +53,7 @@ export class PlatformApp extends App {
         // Each object is rendered once: the same manifests are validated and written.
         const manifests = file.manifests();
         for (const manifest of manifests) problems.push(...validateManifest(file.path, manifest));
-        files.push({ path: file.path, content: Yaml.stringify(...manifests), manifests });
+        files.push({ path: file.path, content: stringifyDocuments(manifests), manifests });
       } else {
         files.push({ path: file.path, content: file.render(), manifests: [] });
       }
@@ -71,16 +72,7 @@ export class PlatformApp extends App {
   /** Replaces the content of `outdir` with `files`. */
   public writeFiles(files: readonly RenderedFile[]): void {
     fs.rmSync(this.outdir, { recursive: true, force: true });
-    const folders = new Set<string>();
-    for (const file of files) {
-      const target = path.join(this.outdir, ...file.path.split('/'));
-      const folder = path.dirname(target);
-      if (!folders.has(folder)) {
-        fs.mkdirSync(folder, { recursive: true });
-        folders.add(folder);
-      }
-      fs.writeFileSync(target, file.content);
-    }
     fs.mkdirSync(this.outdir, { recursive: true });
+    writeTree(this.outdir, files);
   }
 }

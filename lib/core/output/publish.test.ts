@@ -18,6 +18,7 @@ describe('publishDirectory', () => {
     fs.mkdirSync(path.join(root, 'staging/a'), { recursive: true });
     fs.writeFileSync(path.join(root, 'staging/a/new.yaml'), 'new');
   });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
   test('replaces the whole target, removing files that are no longer rendered', () => {
     fs.mkdirSync(path.join(root, 'out/stale'), { recursive: true });
