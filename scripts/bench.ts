@@ -116,6 +116,14 @@ function peakMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
+/** Microseconds to create a small file in `dir` (kept until the end: deleting is what slows creation). */
+function fileCreationMicros(dir: string): number {
+  fs.mkdirSync(dir);
+  const started = performance.now();
+  for (let i = 0; i < 500; i++) fs.writeFileSync(path.join(dir, `f${i}`), 'x');
+  return Math.round(((performance.now() - started) * 1000) / 500);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -145,6 +153,13 @@ function main(): void {
     fs.mkdirSync(config);
     generateConfig(config, tenants, namespaces);
     console.log(`${tenants} tenants × ${namespaces} namespaces, ${runs} runs of each side (${os.cpus().length} CPUs, node ${process.version})`);
+    const probe = fileCreationMicros(path.join(work, 'probe'));
+    if (probe > 100) {
+      console.log(
+        `warning: creating a file takes ${probe} µs here right now (usually ~25 µs); some filesystems (ext4) create files slowly ` +
+          'for a minute or two after many deletions (e.g. a test run), which inflates "write and publish files"',
+      );
+    }
     const platform: Measurement[] = [];
     const baseline: Measurement[] = [];
     for (let run = 0; run < runs; run++) {
