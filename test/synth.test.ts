@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, JsonPatch, Yaml } from 'cdk8s';
 import { PlatformError } from '../lib/core/errors';
+import { OUTPUT_MARKER } from '../lib/core/output/publish';
 import { validateManifest } from '../lib/core/validation/manifests';
 import { buildPlatform, synthPlatform } from '../lib/platform/synth';
 import { loadPlatform } from '../lib/platform/config/load';
@@ -20,7 +21,8 @@ describe('synth', () => {
   test('under cdk8s synth, publishes exactly what it staged, and every published object passes its strict schema', () => {
     const work = tempDir();
     const files = synthPlatform({ configDir: DEFAULT_CONFIG, stagingDir: path.join(work, 'staging'), outDir: path.join(work, 'out') });
-    const published = readTree(path.join(work, 'out'));
+    const { [OUTPUT_MARKER]: marker, ...published } = readTree(path.join(work, 'out'));
+    expect(marker).toContain('replaced as a whole');
     expect(readTree(path.join(work, 'staging'))).toEqual(published);
     expect(Object.keys(published).sort()).toEqual(files.map((f) => f.path));
     // Kubernetes objects are the YAML files outside tctl/ (tctl resources and READMEs are not).
@@ -60,6 +62,19 @@ describe('synth', () => {
     synthPlatform({ configDir: DEFAULT_CONFIG, stagingDir: path.join(tempDir(), 'staging'), outDir });
     expect(fs.existsSync(path.join(outDir, 'demo', 'tenants', 'gone.yaml'))).toBe(false);
   });
+});
+
+test('npm run synth refuses to publish over a folder it did not write, such as the GitOps checkout itself', () => {
+  const gitops = path.join(tempDir(), 'gitops');
+  fs.mkdirSync(path.join(gitops, '.git'), { recursive: true });
+  fs.mkdirSync(path.join(gitops, 'clusters'));
+  fs.writeFileSync(path.join(gitops, 'clusters', 'flux-system.yaml'), 'bootstrap');
+  const before = readTree(gitops);
+  const result = run('npm', ['run', '--silent', 'synth'], { PLATFORM_CONFIG: DEFAULT_CONFIG, PLATFORM_OUT: gitops });
+  expect(result.status).not.toBe(0);
+  expect(result.stderr).toContain(`refusing to publish to ${gitops}`);
+  expect(result.stderr).toContain('it is a Git working tree; give the output a folder of its own');
+  expect(readTree(gitops)).toEqual(before);
 });
 
 // cdk8s synth stages in a temporary folder so tests never touch the project's cdk8s.out.

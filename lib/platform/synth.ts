@@ -43,11 +43,13 @@ export interface SynthOptions {
 export function synthPlatform(options: SynthOptions): RenderedFile[] {
   const app = buildPlatform(loadPlatform(options.configDir), options.stagingDir);
   const files = app.render();
+  // A synth must never delete its own configuration or the folder it runs in.
+  const protect = [process.cwd(), options.configDir];
   if (options.stagingDir) {
     app.writeFiles(files);
-    publishDirectory(options.stagingDir, options.outDir);
+    publishDirectory(options.stagingDir, options.outDir, { protect });
   } else {
-    publishFiles(files, options.outDir);
+    publishFiles(files, options.outDir, { protect });
   }
   return files;
 }

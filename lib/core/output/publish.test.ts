@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { publishDirectory } from './publish';
+import { OUTPUT_MARKER, publishDirectory, publishFiles } from './publish';
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -11,7 +11,9 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-describe('publishDirectory', () => {
+const withoutMarker = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([f]) => f !== OUTPUT_MARKER));
+
+describe('publishing', () => {
   let root: string;
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-'));
@@ -20,17 +22,24 @@ describe('publishDirectory', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  test('replaces the whole target, removing files that are no longer rendered', () => {
-    fs.mkdirSync(path.join(root, 'out/stale'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'out/stale/old.yaml'), 'old');
+  test('replaces a previous output as a whole, removing files that are no longer rendered', () => {
+    publishFiles([{ path: 'stale/old.yaml', content: 'old' }], path.join(root, 'out'));
     publishDirectory(path.join(root, 'staging'), path.join(root, 'out'));
-    expect(tree(path.join(root, 'out'))).toEqual({ 'a/new.yaml': 'new' });
+    expect(withoutMarker(tree(path.join(root, 'out')))).toEqual({ 'a/new.yaml': 'new' });
     expect(fs.readdirSync(root).sort()).toEqual(['out', 'staging']);
   });
 
-  test('creates the target and its parents', () => {
-    publishDirectory(path.join(root, 'staging'), path.join(root, 'deep/out'));
-    expect(tree(path.join(root, 'deep/out'))).toEqual({ 'a/new.yaml': 'new' });
+  test('creates the target and its parents, with the usual permissions and the marker', () => {
+    publishFiles([{ path: 'a/b.yaml', content: 'b' }], path.join(root, 'deep/out'));
+    expect(tree(path.join(root, 'deep/out'))).toEqual({ 'a/b.yaml': 'b', [OUTPUT_MARKER]: expect.stringContaining('replaced as a whole') });
+    expect(fs.statSync(path.join(root, 'deep/out')).mode & 0o777).toBe(0o777 & ~process.umask());
+  });
+
+  test('keeps the permissions of the folder it replaces', () => {
+    publishFiles([], path.join(root, 'out'));
+    fs.chmodSync(path.join(root, 'out'), 0o750);
+    publishFiles([], path.join(root, 'out'));
+    expect(fs.statSync(path.join(root, 'out')).mode & 0o777).toBe(0o750);
   });
 
   test('restores the previous output left behind by an interrupted publish', () => {
@@ -41,7 +50,29 @@ describe('publishDirectory', () => {
     expect(tree(path.join(root, 'out'))).toEqual({ 'old.yaml': 'old' });
   });
 
-  test('refuses to publish a folder onto itself', () => {
-    expect(() => publishDirectory(path.join(root, 'staging'), path.join(root, 'staging'))).toThrow(/onto itself/);
+  test('refuses to replace a folder that no synth wrote, and leaves it alone', () => {
+    fs.mkdirSync(path.join(root, 'gitops/clusters'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'gitops/clusters/precious.yaml'), 'mine');
+    expect(() => publishFiles([], path.join(root, 'gitops'))).toThrow(/has files that no synth wrote \(no \.platform-output\)/);
+    expect(tree(path.join(root, 'gitops'))).toEqual({ 'clusters/precious.yaml': 'mine' });
+    // An empty folder is fine.
+    fs.mkdirSync(path.join(root, 'empty'));
+    expect(() => publishFiles([], path.join(root, 'empty'))).not.toThrow();
+  });
+
+  test('refuses a Git working tree, even one with the marker', () => {
+    fs.mkdirSync(path.join(root, 'repo/.git'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'repo', OUTPUT_MARKER), '');
+    expect(() => publishFiles([], path.join(root, 'repo'))).toThrow(/it is a Git working tree/);
+    expect(fs.existsSync(path.join(root, 'repo/.git'))).toBe(true);
+  });
+
+  test('refuses a target that is or contains a protected folder (the configuration, the working directory)', () => {
+    const config = path.join(root, 'platform/config');
+    fs.mkdirSync(config, { recursive: true });
+    expect(() => publishFiles([], path.join(root, 'platform'), { protect: [config] })).toThrow(/it is or contains .*platform\/config, which a synth would delete/);
+    expect(() => publishFiles([], config, { protect: [config] })).toThrow(/it is or contains/);
+    expect(() => publishDirectory(path.join(root, 'staging'), path.join(root, 'staging'))).toThrow(/it is or contains/);
+    expect(fs.existsSync(config)).toBe(true);
   });
 });
