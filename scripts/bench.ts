@@ -36,7 +36,10 @@ function argument(name: string, fallback: number): number {
   return value;
 }
 
-/** A configuration like the default one, with `tenants` tenants of `namespaces` namespaces each. */
+/**
+ * A configuration like the default one, with `tenants` tenants of `namespaces` namespaces each, a
+ * quota, an OpenCost annotation and a Teleport role (a TeleportRoleV8, a tctl copy, ACCESS.md).
+ */
 function generateConfig(dir: string, tenants: number, namespaces: number): void {
   fs.cpSync(path.join(ROOT, 'config', 'platform.yaml'), path.join(dir, 'platform.yaml'));
   fs.mkdirSync(path.join(dir, 'tenants'));
@@ -47,7 +50,10 @@ function generateConfig(dir: string, tenants: number, namespaces: number): void 
       owners: [{ kind: 'User', name: `owner${i}` }, { kind: 'Group', name: `${name}-admins` }],
       namespaceOptions: { quota: namespaces + 2, additionalMetadataList: [{ annotations: { 'opencost.projectcapsule.dev/tenant': '{{ tenant.name }}' } }] },
       resourceQuotas: { scope: 'Tenant', items: [{ hard: { 'limits.cpu': '16', 'limits.memory': '32Gi' } }] },
-      platform: { namespaces: Array.from({ length: namespaces }, (_, j) => `${name}-ns${j + 1}`) },
+      platform: {
+        namespaces: Array.from({ length: namespaces }, (_, j) => `${name}-ns${j + 1}`),
+        teleport: { roles: [{ name: `${name}-kube-access` }] },
+      },
     };
     fs.writeFileSync(path.join(dir, 'tenants', `${name}.yaml`), YAML.stringify(tenant));
   }

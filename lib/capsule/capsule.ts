@@ -18,6 +18,8 @@ export interface ICapsule {
   addUserGroup(group: string): void;
   /** The Capsule user groups, sorted. */
   readonly userGroups: readonly string[];
+  /** Whether members of `group` are Capsule users. */
+  hasUserGroup(group: string): boolean;
   /** Makes the user (or ServiceAccount username) `name` a Capsule user (`CapsuleConfiguration.spec.userNames`). */
   addUserName(name: string): void;
 }
@@ -71,6 +73,7 @@ export class Capsule extends Construct implements ICapsule {
   public readonly configurationName = Capsule.CONFIGURATION_NAME;
   public readonly forceTenantPrefix: boolean;
   private readonly groups = new Set<string>();
+  private sortedGroups?: readonly string[];
   private readonly userNames = new Set<string>();
 
   constructor(scope: Construct, id: string, props: CapsuleProps) {
@@ -104,6 +107,12 @@ export class Capsule extends Construct implements ICapsule {
   public addUserGroup(group: string): void {
     if (!group.trim()) throw new Error('a Capsule user group cannot be empty');
     this.groups.add(group);
+    this.sortedGroups = undefined;
+  }
+
+  /** Whether members of `group` are Capsule users. */
+  public hasUserGroup(group: string): boolean {
+    return this.groups.has(group);
   }
 
   public addUserName(name: string): void {
@@ -112,6 +121,7 @@ export class Capsule extends Construct implements ICapsule {
   }
 
   public get userGroups(): readonly string[] {
-    return [...this.groups].sort();
+    this.sortedGroups ??= [...this.groups].sort();
+    return this.sortedGroups;
   }
 }

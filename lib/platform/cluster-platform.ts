@@ -97,11 +97,11 @@ export class ClusterPlatform extends Construct {
     this.name = settings.name;
 
     this.delivery = new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.flux });
-    this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: this.folder('infrastructure') });
+    this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: this.layerFolder('infrastructure') });
     if (settings.kyverno) {
       this.policiesLayer = new Layer(this, 'policies', {
         delivery: this.delivery,
-        folder: this.folder('policies'),
+        folder: this.layerFolder('policies'),
         dependsOn: [this.infrastructure],
         readinessChecks: [CLUSTER_POLICY_READINESS],
       });
@@ -130,7 +130,7 @@ export class ClusterPlatform extends Construct {
     this.kubernetesJoinTrust = trust && (trust.type === 'in_cluster' ? { type: 'in_cluster' } : { type: 'static_jwks', jwks: checked(trust.jwks, 'teleport.kubernetesJoin.jwks') });
     const operator = teleport?.operator;
     if (operator) {
-      this.teleportOperatorLayer = new Layer(this, 'teleport-operator', { delivery: this.delivery, folder: this.folder('teleport-operator') });
+      this.teleportOperatorLayer = new Layer(this, 'teleport-operator', { delivery: this.delivery, folder: this.layerFolder('teleport-operator') });
       this.teleportLayerDependsOn.push(this.teleportOperatorLayer);
       this.teleportOperator = new TeleportOperator(this.teleportOperatorLayer, 'teleport-operator', {
         namespace: operator.namespace,
@@ -197,7 +197,7 @@ export class ClusterPlatform extends Construct {
       // Ready, i.e. is in Kyverno's webhook configuration (CLUSTER_POLICY_READINESS).
       this.tenantsLayer = new Layer(this, 'tenants', {
         delivery: this.delivery,
-        folder: this.folder('tenants'),
+        folder: this.layerFolder('tenants'),
         dependsOn: this.policiesLayer ? [this.infrastructure, this.policiesLayer] : [this.infrastructure],
       });
     }
@@ -209,7 +209,7 @@ export class ClusterPlatform extends Construct {
       });
       this.tenantNamespacesLayer = new Layer(this, 'tenant-namespaces', {
         delivery: this.delivery,
-        folder: this.folder('tenant-namespaces'),
+        folder: this.layerFolder('tenant-namespaces'),
         dependsOn: [this.tenantsLayer],
         serviceAccountName: this.namespaceApplier.serviceAccountName,
       });
@@ -259,17 +259,18 @@ export class ClusterPlatform extends Construct {
   /** The `teleport` layer: Teleport custom resources, applied after the operator is ready. Created on first use. */
   public get teleportLayer(): Layer {
     if (!this.teleportOperator) throw new Error(`cluster ${this.name} runs no Teleport operator, so it has no teleport layer`);
-    this.teleportLayerCache ??= new Layer(this, 'teleport', { delivery: this.delivery, folder: this.folder('teleport'), dependsOn: [...this.teleportLayerDependsOn] });
+    this.teleportLayerCache ??= new Layer(this, 'teleport', { delivery: this.delivery, folder: this.layerFolder('teleport'), dependsOn: [...this.teleportLayerDependsOn] });
     return this.teleportLayerCache;
   }
 
   /** `<cluster>/tctl/`: Teleport resources that a Teleport admin applies with tctl. Created on first use. */
   public get tctl(): TctlFolder {
-    this.tctlCache ??= new TctlFolder(this, 'tctl', { folder: this.folder('tctl'), title: `cluster ${this.name}` });
+    this.tctlCache ??= new TctlFolder(this, 'tctl', { folder: this.layerFolder('tctl'), title: `cluster ${this.name}` });
     return this.tctlCache;
   }
 
-  private folder(name: string): string {
+  /** Output folder of this cluster's layer (or other folder) `name`. */
+  public layerFolder(name: string): string {
     return `${this.name}/${name}`;
   }
 }

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import type { Tenant } from '../capsule/tenant';
 import { PlatformError, Problem } from '../core/errors';
 import { AccessReport, ReachedTenant } from '../teleport/access-report';
@@ -5,7 +6,7 @@ import { kubernetesJoinTokenSpec, tctlToken } from '../teleport/join-token';
 import { ALL_RESOURCES, KubernetesAccess, TeleportRoleDefinition, tctlRole } from '../teleport/role';
 import { describeLabels, KubernetesLabelSelector, labelsMatch } from '../teleport/role-rules';
 import type { ClusterPlatform } from './cluster-platform';
-import type { TenantDefinition } from './config/load';
+import { TENANTS_DIR, TenantDefinition } from './config/load';
 import { tenantProblem, tenantRoleName } from './config/teleport-config';
 import { PLATFORM_KEY, TenantTeleportRole } from './config/tenant-schema';
 
@@ -19,6 +20,8 @@ export const TENANT_ROLE_LABELS: Readonly<Record<string, string>> = { capsule: '
 interface TenantRole {
   /** The tenant's facts (from its Tenant construct). */
   readonly tenant: Tenant;
+  /** The tenant file, relative to the configuration folder. */
+  readonly declaredIn: string;
   readonly name: string;
   readonly access: KubernetesAccess;
   readonly labelsDefaulted: boolean;
@@ -65,12 +68,38 @@ export function wireTeleportAccess(clusters: readonly ClusterPlatform[], tenants
   if (problems.length) throw new PlatformError('invalid Teleport access:', problems);
 }
 
+/** A cluster's tenants, indexed so that each role costs the same however many tenants there are. */
+class TenantIndex {
+  public readonly byName = new Map<string, Tenant>();
+  private readonly byUser = new Map<string, Tenant[]>();
+  private readonly byGroup = new Map<string, Tenant[]>();
+
+  constructor(tenants: readonly Tenant[]) {
+    const add = (map: Map<string, Tenant[]>, key: string, tenant: Tenant) => map.set(key, [...(map.get(key) ?? []), tenant]);
+    for (const tenant of tenants) {
+      this.byName.set(tenant.name, tenant);
+      for (const user of new Set([...tenant.ownerUsers, ...tenant.memberUsers])) add(this.byUser, user, tenant);
+      for (const group of new Set([...tenant.ownerGroups, ...tenant.memberGroups])) add(this.byGroup, group, tenant);
+    }
+  }
+
+  /** The tenants one of `access`'s users or groups owns or is bound in. */
+  public reachedBy(access: KubernetesAccess): Tenant[] {
+    const found = new Set<Tenant>();
+    for (const user of access.users) for (const t of this.byUser.get(user) ?? []) found.add(t);
+    for (const group of access.groups) for (const t of this.byGroup.get(group) ?? []) found.add(t);
+    return [...found];
+  }
+}
+
 class TeleportAccessWiring {
   private readonly domains: Map<string, TeleportDomain>;
   private readonly reports: Map<ClusterPlatform, AccessReport>;
   private readonly withRoles = new Set<ClusterPlatform>();
+  private readonly indexes: Map<ClusterPlatform, TenantIndex>;
 
   constructor(private readonly clusters: readonly ClusterPlatform[]) {
+    this.indexes = new Map(clusters.map((cluster) => [cluster, new TenantIndex(cluster.tenants)]));
     this.domains = teleportDomains(clusters);
     this.reports = new Map(clusters.map((cluster) => [cluster, accessReport(cluster, this.domains)]));
     for (const cluster of clusters) addAgentToken(cluster, this.domains);
@@ -82,7 +111,7 @@ class TeleportAccessWiring {
     const problems: Problem[] = [];
     const problem = ({ field, message }: Violation) => problems.push(tenantProblem(tenant, [PLATFORM_KEY, 'teleport', 'roles', String(index), ...field], message));
 
-    const home = this.clusters.filter((c) => c.tenants.some((t) => t.name === tenant.name));
+    const home = this.clusters.filter((c) => this.indexes.get(c)!.byName.has(tenant.name));
     const registered = home.filter((c) => c.teleportRegistration);
     if (!registered.length) {
       const message = `tenant ${tenant.name}'s clusters (${home.map((c) => c.name).join(', ')}) are not registered with Teleport (teleport.agent or teleport.kubeCluster), so role '${name}' would reach nothing`;
@@ -98,9 +127,10 @@ class TeleportAccessWiring {
         problem({ field: ['kubernetes_labels'], message });
         continue;
       }
-      const facts = tenantClusters[0].tenants.find((t) => t.name === tenant.name)!;
+      const facts = this.indexes.get(tenantClusters[0])!.byName.get(tenant.name)!;
       const role: TenantRole = {
         tenant: facts,
+        declaredIn: `${TENANTS_DIR}/${path.basename(tenant.file)}`,
         name,
         access: {
           // Only people by default: a ServiceAccount owner (e.g. a GitOps identity) must be named explicitly.
@@ -146,7 +176,7 @@ class TeleportAccessWiring {
     // capsule-proxy filters a request only if one of its groups is a Capsule user group. (Groups that
     // are not the tenant's are reported above.)
     for (const cluster of reached) {
-      const missing = access.groups.filter((g) => tenant.groups.includes(g) && !cluster.capsule.userGroups.includes(g));
+      const missing = access.groups.filter((g) => tenant.groups.includes(g) && !cluster.capsule.hasUserGroup(g));
       if (!missing.length) continue;
       if (home.includes(cluster)) {
         for (const group of missing) {
@@ -168,18 +198,18 @@ class TeleportAccessWiring {
   }
 
   /** The role's custom resource (if an operator manages its Teleport cluster), tctl copies and report entries. */
-  private render({ tenant, name, access, domain, reached }: TenantRole): void {
+  private render({ tenant, declaredIn, name, access, domain, reached }: TenantRole): void {
     const role: TeleportRoleDefinition = { name, labels: TENANT_ROLE_LABELS, access };
     const operatorCluster = domain.operatorCluster;
     operatorCluster?.teleportOperator!.manageRole(operatorCluster.teleportLayer, role);
     for (const cluster of reached) {
-      this.addTctlRole(cluster, role, tenant.name, domain);
-      this.reports.get(cluster)!.addRole({ role, declaredIn: `tenants/${tenant.name}.yaml`, tenants: reachedTenants(cluster, access) });
+      this.addTctlRole(cluster, role, tenant.name, declaredIn, domain);
+      this.reports.get(cluster)!.addRole({ role, declaredIn, tenants: reachedTenants(this.indexes.get(cluster)!, access) });
     }
   }
 
-  private addTctlRole(cluster: ClusterPlatform, role: TeleportRoleDefinition, tenant: string, domain: TeleportDomain): void {
-    cluster.tctl.addResource(`roles/${role.name}`, () => tctlRole(role), [`Teleport role of tenant ${tenant} (tenants/${tenant}.yaml).`]);
+  private addTctlRole(cluster: ClusterPlatform, role: TeleportRoleDefinition, tenant: string, declaredIn: string, domain: TeleportDomain): void {
+    cluster.tctl.addResource(`roles/${role.name}`, () => tctlRole(role), [`Teleport role of tenant ${tenant} (${declaredIn}).`]);
     if (this.withRoles.has(cluster)) return;
     this.withRoles.add(cluster);
     cluster.tctl.addSection('Roles', () =>
@@ -211,7 +241,7 @@ function teleportDomains(clusters: readonly ClusterPlatform[]): Map<string, Tele
 function managedBy(domain: TeleportDomain | undefined): string {
   const operator = domain?.operatorCluster;
   return operator
-    ? `the Teleport operator of cluster \`${operator.name}\` (custom resources in \`${operator.name}/teleport/\`, namespace \`${operator.teleportOperator!.namespace}\`)`
+    ? `the Teleport operator of cluster \`${operator.name}\` (custom resources in \`${operator.layerFolder('teleport')}/\`, namespace \`${operator.teleportOperator!.namespace}\`)`
     : `a Teleport admin with tctl: no cluster of Teleport cluster \`${domain?.name}\` runs the operator`;
 }
 
@@ -278,9 +308,10 @@ function sharedLabels(clusters: readonly ClusterPlatform[]): KubernetesLabelSele
   );
 }
 
-/** The tenants of `cluster` that the role's users and groups own or are bound in. */
-function reachedTenants(cluster: ClusterPlatform, access: KubernetesAccess): ReachedTenant[] {
-  return cluster.tenants
+/** The tenants of a cluster that the role's users and groups own or are bound in. */
+function reachedTenants(index: TenantIndex, access: KubernetesAccess): ReachedTenant[] {
+  return index
+    .reachedBy(access)
     .map((tenant) => ({
       tenant: tenant.name,
       through: [
