@@ -1,6 +1,6 @@
-import { Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TextFile } from '../core/output/manifest-file';
+import { stringifyDocuments } from '../core/output/yaml';
 
 /** A Teleport resource in the format `tctl create` reads (not a Kubernetes object). */
 export interface TctlResource {
@@ -65,7 +65,7 @@ export class TctlFolder extends Construct {
     this.files.add(relative);
     new TextFile(this, `file-${fileName}`, {
       path: `${this.folder}/${relative}`,
-      content: () => [...comment, `Apply with: tctl create -f ${relative}`].map((line) => `# ${line}\n`).join('') + Yaml.stringify(resource()),
+      content: () => [...comment, `Apply with: tctl create -f ${relative}`].map((line) => `# ${line}\n`).join('') + stringifyDocuments([resource()]),
     });
     return relative;
   }

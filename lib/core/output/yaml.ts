@@ -26,6 +26,13 @@ const PLAIN = /^[A-Za-z/][A-Za-z0-9_./:-]*$/;
 // and null, and floats with an empty mantissa (`e3`). (Every other number starts with a digit.)
 const YAML11_NOT_A_STRING = /^((y|n|yes|no|true|false|on|off|null)$|[eE][0-9])/i;
 
+/**
+ * What `yaml` wrote for scalars that are not plainly safe. The same few recur thousands of times
+ * (`"*"`, `"true"`, `"9001"`); the cap bounds memory for unusual inputs.
+ */
+const scalarCache = new Map<unknown, string | null>();
+const SCALAR_CACHE_LIMIT = 10_000;
+
 /** Signals that a document is outside the fast path. */
 class Unsupported extends Error {}
 
@@ -100,9 +107,14 @@ function scalar(value: unknown): string {
     throw new Unsupported(); // null, undefined, objects of classes: what cdk8s never emits here
   }
   // Anything else: exactly as `yaml` writes it, as long as it fits on one line.
-  const text = YAML.stringify(value, YAML_OPTIONS);
-  const line = text.endsWith('\n') ? text.slice(0, -1) : text;
-  if (line.includes('\n')) throw new Unsupported();
+  let line = scalarCache.get(value);
+  if (line === undefined) {
+    const text = YAML.stringify(value, YAML_OPTIONS);
+    const single = text.endsWith('\n') ? text.slice(0, -1) : text;
+    line = single.includes('\n') ? null : single;
+    if (scalarCache.size < SCALAR_CACHE_LIMIT) scalarCache.set(value, line);
+  }
+  if (line === null) throw new Unsupported();
   return line;
 }
 
