@@ -17,6 +17,12 @@ export interface HelmChart {
   readonly chart: string;
   /** Exact chart version. */
   readonly version: string;
+  /**
+   * Version of the application the chart installs, where it differs from the chart version (its
+   * CRDs in cdk8s.yaml are pinned to it).
+   * @default - the chart version
+   */
+  readonly appVersion?: string;
 }
 
 const PROJECTCAPSULE = { repositoryName: 'projectcapsule', repositoryUrl: 'https://projectcapsule.github.io/charts' };
@@ -34,5 +40,5 @@ export const CHARTS = {
   /** Teleport 18 operator, same version line as the agent. */
   teleportOperator: { ...TELEPORT, chart: 'teleport-operator', version: '18.2.0' },
   /** Kyverno 1.19: the last line in which ClusterPolicy is still enforced (1.20 stops). */
-  kyverno: { ...KYVERNO, chart: 'kyverno', version: '3.9.0' },
+  kyverno: { ...KYVERNO, chart: 'kyverno', version: '3.9.0', appVersion: '1.19.0' },
 } as const satisfies Record<string, HelmChart>;

@@ -9,16 +9,16 @@ const imports: string[] = YAML.parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml
 const url = (name: string) => imports.find((i) => i.startsWith(`${name}:=`))?.split(':=')[1];
 
 describe('cdk8s.yaml imports', () => {
-  test('pin the CRDs to the releases of lib/versions.ts', () => {
+  // Flux and Argo CD are not installed by the platform (no chart here), and the Teleport CRDs are
+  // pinned to commits of the 18.x line (see cdk8s.yaml): their pins have nothing to agree with.
+  test('pin the CRDs of the charts the platform installs to the releases of lib/versions.ts', () => {
     for (const name of ['capsule-tenants', 'capsule-configurations', 'capsule-tenantresources', 'capsule-globaltenantresources']) {
       expect(url(name)).toContain(`/projectcapsule/capsule/v${CHARTS.capsule.version}/`);
     }
     for (const name of ['capsule-proxysettings', 'capsule-globalproxysettings']) {
       expect(url(name)).toContain(`/projectcapsule/capsule-proxy/v${CHARTS.capsuleProxy.version}/`);
     }
-    // Kyverno chart 3.9.0 ships Kyverno v1.19.0.
-    expect(CHARTS.kyverno.version).toBe('3.9.0');
-    expect(url('kyverno-clusterpolicies')).toContain('/kyverno/kyverno/v1.19.0/');
+    expect(url('kyverno-clusterpolicies')).toContain(`/kyverno/kyverno/v${CHARTS.kyverno.appVersion}/`);
   });
 
   test('each have a strict validator for every kind the platform renders', () => {
