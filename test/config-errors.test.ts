@@ -88,6 +88,28 @@ describe('configuration errors name the file, the line, the field and what is al
     expect(problems({ 'platform.yaml': platform })).toEqual(["platform.yaml:4: clusters[1].name: duplicate cluster name 'demo'; cluster names must be unique"]);
   });
 
+  test('a Kyverno default that capsule-proxy would ignore', () => {
+    const found = problems({
+      'platform.yaml': (old) => old.replace('    kyverno:\n      policies:\n', '    kyverno:\n      policies:\n        tenant-policy:\n          owner: { kind: Group, name: platform-admins }\n'),
+      'tenants/oil.yaml': (old) => `${old}  globalProxySettings:\n    rules:\n      - subjects: [{ kind: Group, name: tenant-oil }]\n`,
+    });
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^platform.yaml:\d+: clusters\[0\].kyverno.policies.tenant-policy: gives tenant owners legacy proxySettings, which capsule-proxy ignores once ProxyClusterScoped is enabled on this cluster/,
+      ),
+    ]);
+  });
+
+  test('a credential in platform.yaml does not hide its other problems', () => {
+    const found = problems({
+      'platform.yaml': (old) => old.replace('certificates: certgen', 'certificates: certgen\n      values:\n        service: { port: 8443 }\n        password: hunter2hunter2'),
+    });
+    expect(found.map((p) => p.replace(/^platform.yaml:\d+: /, ''))).toEqual([
+      expect.stringMatching(/^clusters\[0\].capsuleProxy.values.service.port: cannot be overridden/),
+      expect.stringMatching(/^clusters\[0\].capsuleProxy.values.password: looks like a credential/),
+    ]);
+  });
+
   test('a missing platform.yaml', () => {
     expect(problems({ 'platform.yaml': null })[0]).toMatch(/^platform.yaml: cannot read file \(ENOENT\)/);
   });

@@ -1,3 +1,4 @@
+import { LABEL_KEY, LABEL_VALUE } from '../core/config/schema';
 import type { Explained } from '../core/validation/explain';
 import { TENANT_LABEL } from './labels';
 
@@ -176,4 +177,53 @@ export function findPrefixCollisions(tenants: ReadonlyArray<{ name: string; forc
     }
   }
   return collisions.sort(([a1, b1], [a2, b2]) => a1.localeCompare(a2) || b1.localeCompare(b2));
+}
+
+/**
+ * Every `*Regex` field of the spec (`deniedRegex`, `allowedRegex`...) must be a regular expression
+ * Go's RE2 accepts: Capsule's tenant webhook compiles them and refuses the Tenant otherwise.
+ */
+export function checkRegexFields(spec: Readonly<Record<string, unknown>>): Explained[] {
+  const problems: Explained[] = [];
+  const visit = (value: unknown, segments: string[]) => {
+    if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...segments, String(i)]));
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        if (key.endsWith('Regex') && typeof child === 'string') {
+          const problem = re2Problem(child);
+          if (problem) problems.push({ segments: [...segments, key], message: problem });
+        } else visit(child, [...segments, key]);
+      }
+    }
+  };
+  visit(spec, []);
+  return problems;
+}
+
+/** Why Go's RE2 would refuse `source`, approximated with JavaScript's engine. */
+function re2Problem(source: string): string | undefined {
+  // RE2 has no lookaround and no backreferences (JavaScript has both).
+  if (/\(\?<?[=!]|\\[1-9]/.test(source)) return `${JSON.stringify(source)} uses lookaround or a backreference, which Go's RE2 (and so Capsule) does not support`;
+  // RE2 syntax JavaScript lacks: leading flag groups such as (?i), named groups written (?P<name>...).
+  const js = source.replace(/^\(\?[imsU]+\)/, '').replace(/\(\?P</g, '(?<');
+  try {
+    new RegExp(js);
+    return undefined;
+  } catch (error) {
+    return `${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`;
+  }
+}
+
+/** `nodeSelector` becomes node labels Pods are scheduled by: keys and values must be valid labels. */
+export function checkNodeSelector(spec: Readonly<Record<string, unknown>>): Explained[] {
+  const selector = spec.nodeSelector;
+  if (!selector || typeof selector !== 'object') return [];
+  const problems: Explained[] = [];
+  for (const [key, value] of Object.entries(selector)) {
+    if (!new RegExp(LABEL_KEY).test(key)) problems.push({ segments: ['nodeSelector', key], message: 'is not a valid label key (such as example.com/pool or pool)' });
+    else if (typeof value === 'string' && !new RegExp(LABEL_VALUE).test(value)) {
+      problems.push({ segments: ['nodeSelector', key], message: `${JSON.stringify(value)} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit` });
+    }
+  }
+  return problems;
 }

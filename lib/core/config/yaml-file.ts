@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { fieldPath, Problem } from '../errors';
@@ -87,4 +88,10 @@ function parseWithLines(text: string): { document: Document; lineCounter: LineCo
 
 function keyOrIndex(segment: string): string | number {
   return /^\d+$/.test(segment) ? Number(segment) : segment;
+}
+
+/** `file` relative to the working directory when it is inside it (shorter messages), else as given. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') ? relative : file;
 }

@@ -1,0 +1,179 @@
+import * as path from 'path';
+import type { ValidateFunction } from 'ajv';
+import { CRD_VALIDATORS } from '../../../imports/validators';
+import { GlobalProxySettings } from '../../../imports/capsule-globalproxysettings-capsule.clastix.io';
+import { ProxySetting } from '../../../imports/capsule-proxysettings-capsule.clastix.io';
+import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
+import { checkMetadataTemplates, checkNodeSelector, checkOwners, checkRegexFields, TenantNamespace } from '../../capsule/tenant-rules';
+import { checkClusterResources } from '../../capsule-proxy/proxy-rules';
+import { SchemaValidator } from '../../core/config/schema';
+import { displayPath, YamlFile } from '../../core/config/yaml-file';
+import { Problem } from '../../core/errors';
+import { Explained, explainErrors, unknownFieldMessage } from '../../core/validation/explain';
+import { credentialProblems, withoutShadowed } from './credentials';
+import { tenantTeleportProblems } from './teleport-config';
+import { PLATFORM_KEY, TENANT_KEY, TenantHeader, TenantPlatformSettings, tenantSpecSchema } from './tenant-schema';
+
+/**
+ * Reading one tenant file, and the checks that need only that file. (Checks across tenants and
+ * clusters are in cross-checks.ts.)
+ */
+
+/** One tenant, as declared in its file. */
+export interface TenantDefinition {
+  /** The file it was read from (for messages). */
+  readonly file: string;
+  readonly name: string;
+  /** The Capsule Tenant spec (owners included), in Capsule's format. */
+  readonly spec: Readonly<Record<string, unknown>>;
+  /** Labels and annotations of the Tenant object (manifest-form files only). */
+  readonly metadata?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly platform: TenantPlatformSettings;
+  /** `platform.namespaces`, each as an object. */
+  readonly namespaces: readonly TenantNamespace[];
+  /** Locates a problem at `segments` of the tenant (with its line), for checks made after loading. */
+  readonly problem?: (segments: readonly string[], message: string) => Problem;
+}
+
+const tenantHeaderValidator = new SchemaValidator(TenantHeader);
+
+/** A loaded tenant and how to point at its fields in its file. */
+export interface LoadedTenant {
+  readonly definition: TenantDefinition;
+  readonly yaml: YamlFile;
+  /** Maps a path relative to the tenant (spec fields at top level) to the path in the file. */
+  readonly at: (segments: readonly string[]) => string[];
+}
+
+/** The parts of a tenant file, in either form. */
+interface TenantParts {
+  readonly name: unknown;
+  readonly platform: unknown;
+  readonly spec: Record<string, unknown>;
+  readonly metadata?: Record<string, unknown>;
+  readonly at: (segments: readonly string[]) => string[];
+  readonly problems: Problem[];
+}
+
+/**
+ * A tenant file is either flat (`name`, the spec fields at top level, `platform`), or a Tenant
+ * manifest as Capsule's documentation shows it (`apiVersion`, `kind`, `metadata`, `spec`) with an
+ * optional `platform` beside it, so that examples can be pasted in unchanged.
+ */
+function tenantParts(yaml: YamlFile): TenantParts {
+  const data = yaml.data;
+  if (!('apiVersion' in data) && !('kind' in data)) {
+    const { name, [PLATFORM_KEY]: platform, ...spec } = data;
+    const problems: Problem[] = [];
+    const allowed = ['name', PLATFORM_KEY, ...Object.keys(tenantSpecSchema().properties)];
+    for (const key of Object.keys(spec)) {
+      if (!allowed.includes(key)) {
+        problems.push(yaml.problem([key], unknownFieldMessage(allowed)));
+        delete spec[key];
+      }
+    }
+    return { name, platform, spec, at: (segments) => [...segments], problems };
+  }
+
+  const { apiVersion, kind, metadata, spec, [PLATFORM_KEY]: platform, ...rest } = data;
+  const problems: Problem[] = Object.keys(rest).map((key) => yaml.problem([key], unknownFieldMessage(['apiVersion', 'kind', 'metadata', 'spec', PLATFORM_KEY])));
+  if (apiVersion !== TenantV1Beta2.GVK.apiVersion || kind !== TenantV1Beta2.GVK.kind) {
+    const hint = apiVersion === 'capsule.clastix.io/v1beta1' ? ' (convert v1beta1 examples to v1beta2 first)' : '';
+    problems.push(yaml.problem(['apiVersion'], `a tenant manifest must be apiVersion ${TenantV1Beta2.GVK.apiVersion}, kind ${TenantV1Beta2.GVK.kind}${hint}`));
+  }
+  const meta = isObject(metadata) ? metadata : {};
+  return {
+    name: meta.name,
+    platform,
+    spec: isObject(spec) ? { ...spec } : {},
+    metadata: meta,
+    at: (segments) => (segments[0] === 'name' ? ['metadata', 'name', ...segments.slice(1)] : segments[0] === PLATFORM_KEY ? [...segments] : ['spec', ...segments]),
+    problems,
+  };
+}
+
+let tenantValidator: ValidateFunction | undefined;
+let proxySettingValidator: ValidateFunction | undefined;
+let globalProxySettingsValidator: ValidateFunction | undefined;
+
+/** Reads the tenant file `file`; its problems are added to `problems`. */
+export function loadTenant(file: string, problems: Problem[]): LoadedTenant | undefined {
+  const yaml = YamlFile.read(displayPath(file));
+  if (!(yaml instanceof YamlFile)) {
+    problems.push(yaml);
+    return undefined;
+  }
+  const parts = tenantParts(yaml);
+  const { at, spec } = parts;
+  const found = [...parts.problems];
+  const report = (explained: readonly Explained[]) => found.push(...explained.map((e) => yaml.problem(at(e.segments), e.message)));
+
+  report(tenantHeaderValidator.check({ name: parts.name, ...(parts.platform === undefined ? {} : { [PLATFORM_KEY]: parts.platform }) }));
+  // Role rules (verbs, kinds, patterns) are only checked once the settings have the right shape.
+  if (!found.length) report(tenantTeleportProblems((isObject(parts.platform) ? parts.platform : {}) as TenantPlatformSettings));
+  const name = typeof parts.name === 'string' ? parts.name : undefined;
+  const platform = (isObject(parts.platform) ? parts.platform : {}) as TenantPlatformSettings;
+
+  // The spec (and a manifest's metadata) is checked by the Tenant CRD's own strict validator.
+  tenantValidator ??= CRD_VALIDATORS[TENANT_KEY].load();
+  const metadata = { ...parts.metadata, name: name ?? 'x' };
+  const tenant = { ...TenantV1Beta2.GVK, metadata, spec };
+  if (!tenantValidator(tenant)) {
+    for (const e of explainErrors(tenantValidator.errors ?? [], CRD_VALIDATORS[TENANT_KEY].schema(), tenant)) {
+      if (e.segments[0] === 'spec') report([{ segments: e.segments.slice(1), message: e.message }]);
+      // metadata.name is checked by the header schema; other metadata fields only exist in manifests.
+      else if (e.segments[0] === 'metadata' && e.segments[1] !== 'name' && parts.metadata) found.push(yaml.problem(e.segments, e.message));
+    }
+  }
+  report([...(Array.isArray(spec.owners) ? checkOwners(spec.owners) : []), ...checkMetadataTemplates(spec), ...checkRegexFields(spec), ...checkNodeSelector(spec)]);
+
+  if (platform.proxySettings) {
+    proxySettingValidator ??= CRD_VALIDATORS[`${ProxySetting.GVK.apiVersion}/${ProxySetting.GVK.kind}`].load();
+    report(crdProblems(proxySettingValidator, ProxySetting.GVK, { subjects: platform.proxySettings.subjects }, [PLATFORM_KEY, 'proxySettings']));
+    platform.proxySettings.subjects.forEach((subject, i) =>
+      report(checkClusterResources((subject as { clusterResources?: unknown })?.clusterResources, [PLATFORM_KEY, 'proxySettings', 'subjects', String(i), 'clusterResources'])),
+    );
+  }
+  if (platform.globalProxySettings) {
+    globalProxySettingsValidator ??= CRD_VALIDATORS[`${GlobalProxySettings.GVK.apiVersion}/${GlobalProxySettings.GVK.kind}`].load();
+    report(crdProblems(globalProxySettingsValidator, GlobalProxySettings.GVK, { rules: platform.globalProxySettings.rules }, [PLATFORM_KEY, 'globalProxySettings']));
+    platform.globalProxySettings.rules.forEach((rule, i) =>
+      report(checkClusterResources((rule as { clusterResources?: unknown })?.clusterResources, [PLATFORM_KEY, 'globalProxySettings', 'rules', String(i), 'clusterResources'])),
+    );
+  }
+
+  const expected = path.basename(file).replace(/\.ya?ml$/, '');
+  if (name !== undefined && name !== expected) {
+    report([{ segments: ['name'], message: `tenant '${name}' must be declared in a file named ${name}.yaml (this file is ${path.basename(file)})` }]);
+  }
+  const all = withoutShadowed(credentialProblems(yaml), found);
+  if (all.length || name === undefined) {
+    problems.push(...all);
+    return undefined;
+  }
+  const { labels, annotations } = (parts.metadata ?? {}) as TenantDefinition['metadata'] & object;
+  const definition: TenantDefinition = {
+    file: yaml.file,
+    name,
+    spec,
+    ...(labels || annotations ? { metadata: { labels, annotations } } : {}),
+    platform,
+    namespaces: (platform.namespaces ?? []).map((ns) => (typeof ns === 'string' ? { name: ns } : ns)),
+    problem: (segments, message) => yaml.problem(at(segments), message),
+  };
+  return { definition, yaml, at };
+}
+
+/** Validates `spec` as the spec of a `gvk` object; problems are placed under `base` in the tenant. */
+function crdProblems(validate: ValidateFunction, gvk: { apiVersion: string; kind: string }, spec: Record<string, unknown>, base: string[]): Explained[] {
+  const key = `${gvk.apiVersion}/${gvk.kind}`;
+  const object = { ...gvk, metadata: CRD_VALIDATORS[key].scope === 'Namespaced' ? { name: 'x', namespace: 'x' } : { name: 'x' }, spec };
+  if (validate(object)) return [];
+  return explainErrors(validate.errors ?? [], CRD_VALIDATORS[key].schema(), object)
+    .filter((e) => e.segments[0] === 'spec')
+    .map((e) => ({ segments: [...base, ...e.segments.slice(1)], message: e.message }));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
