@@ -64,6 +64,26 @@ describe('synth', () => {
   });
 });
 
+/** What must never appear in the output, whatever the configuration. */
+const SECRETS = [
+  /^kind: Secret$/m,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /^\s*(authToken|auth-token|password|clientSecret|client-secret|privateKey):\s*\S/m,
+  // `token` also names join tokens of delegated methods (the operator's `token: operator-bot`), which
+  // are public; a token value looks like tctl's 32 hex digits.
+  /^\s*token:\s*["']?[A-Za-z0-9]{16,}/m,
+  /"d"\s*:/, // a private JWK member
+];
+
+test.each([
+  ['the default platform', {}],
+  ['the kubernetes join method', { 'platform.yaml': (old: string) => old.replace('method: token\n          secretName: teleport-kube-agent-join-token', 'method: kubernetes') }],
+])('no secret in any output file of %s', (_name, edit) => {
+  for (const { path: file, content } of [...synth(configWith(edit)).files, ...synth(path.join(ROOT, 'examples/platform')).files]) {
+    for (const secret of SECRETS) expect({ file, secret: secret.test(content) }).toEqual({ file, secret: false });
+  }
+});
+
 test('npm run synth refuses to publish over a folder it did not write, such as the GitOps checkout itself', () => {
   const gitops = path.join(tempDir(), 'gitops');
   fs.mkdirSync(path.join(gitops, '.git'), { recursive: true });
@@ -91,6 +111,8 @@ describe.each([
     expect(good.status).toBe(0);
     const published = readTree(outDir);
     expect(Object.keys(published)).toContain('demo/tenants/oil.yaml');
+    // Deterministic across processes too: the same bytes as a synth in this process.
+    expect(published).toEqual(readTree(synth().outDir));
 
     const bad = run(command, args, { ...env, PLATFORM_CONFIG: configWith(ROBOT_OWNER), PLATFORM_OUT: outDir });
     expect(bad.status).not.toBe(0);
