@@ -197,7 +197,7 @@ function main(): void {
     console.log(phases(b));
     const wallRatio = median(platform.map((m, i) => m.seconds / baseline[i].seconds));
     const cpuRatio = median(platform.map((m, i) => m.cpuSeconds / baseline[i].cpuSeconds));
-    console.log(`ratio ${wallRatio.toFixed(2)}× wall, ${cpuRatio.toFixed(2)}× CPU (median of ${runs} pairs; target ≤ 1.5×); peak memory ${p.peakMiB} MiB (target ≤ 2048 MiB)`);
+    console.log(`ratio ${wallRatio.toFixed(2)}× wall, ${cpuRatio.toFixed(2)}× CPU (median of ${runs} pairs; target: wall ≤ 1.5×); peak memory ${p.peakMiB} MiB (target ≤ 2048 MiB)`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
