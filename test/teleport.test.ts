@@ -199,6 +199,16 @@ describe('Teleport access variants', () => {
     expect(files.map((f) => f.content).join('\n')).not.toMatch(/kind: Secret\b|authToken/);
   });
 
+  test("the agent's join token grants the system roles of the services the agent runs", () => {
+    const withApp = (old: string) => KUBERNETES_JOIN(old).replace('        kubeClusterName: teleport.demo\n', '        kubeClusterName: teleport.demo\n        values:\n          roles: kube,app\n');
+    const files = render({ 'platform.yaml': withApp });
+    expect(helmValues(files, 'teleport-agent').roles).toBe('kube,app');
+    expect(findManifest(files, 'TeleportProvisionToken', 'teleport-agent-demo').spec.roles).toEqual(['Kube', 'App']);
+    expect(problems({ 'platform.yaml': (old) => withApp(old).replace('roles: kube,app', 'roles: kube,jamf') })).toEqual([
+      'platform.yaml:23: clusters[0].teleport.agent.values.roles: must be a comma-separated list of kube, app, db, discovery (got "kube,jamf"): a kubernetes join token grants the agent one system role per service',
+    ]);
+  });
+
   test('the kubernetes join method without an operator: the token is a tctl resource, the agent stays in infrastructure', () => {
     const files = render({ 'platform.yaml': (old) => WITHOUT_OPERATOR(KUBERNETES_JOIN(old)) });
     expect(files.flatMap((f) => f.manifests).filter((m) => m.apiVersion.startsWith('resources.teleport.dev'))).toEqual([]);
@@ -295,6 +305,12 @@ describe('Teleport access invariants, each broken on purpose', () => {
   test("a role named like the operator bot's role", () => {
     expect(problems({ 'tenants/oil.yaml': oilTeleport('      - name: operator\n') })).toEqual([
       "tenants/oil.yaml:14: platform.teleport.roles[0].name: 'operator' is the Teleport role of the operator's bot on cluster demo; choose another name",
+    ]);
+  });
+
+  test("a role named like a bot's role (tctl bots add creates bot-<bot>)", () => {
+    expect(problems({ 'tenants/oil.yaml': oilTeleport('      - name: bot-operator\n') })).toEqual([
+      "tenants/oil.yaml:14: platform.teleport.roles[0].name: 'bot-operator' has the form of the role Teleport creates for a bot (bot-<bot>); a generated role would replace it. Choose another name",
     ]);
   });
 });

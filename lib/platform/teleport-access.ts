@@ -273,7 +273,7 @@ function addAgentToken(cluster: ClusterPlatform, domains: Map<string, TeleportDo
   const agent = cluster.teleportAgent;
   if (!agent || agent.join.method !== 'kubernetes') return;
   const name = agent.join.tokenName;
-  const spec = kubernetesJoinTokenSpec({ roles: ['Kube'], serviceAccount: agent.serviceAccount, trust: cluster.kubernetesJoinTrust! });
+  const spec = kubernetesJoinTokenSpec({ roles: agent.systemRoles, serviceAccount: agent.serviceAccount, trust: cluster.kubernetesJoinTrust! });
   const domain = domains.get(cluster.teleportClusterName!);
   const operatorCluster = domain?.operatorCluster;
   operatorCluster?.teleportOperator!.manageToken(operatorCluster.teleportLayer, name, spec);

@@ -59,6 +59,14 @@ describe('TeleportKubeAgent', () => {
     expect(values.extraVolumes.map((v: { name: string }) => v.name)).not.toContain(TeleportKubeAgent.CHART_JOIN_VOLUME.name);
   });
 
+  test("joins with one system role per service of its chart value roles", () => {
+    expect(setup().agent.systemRoles).toEqual(['Kube']);
+    expect(setup({ values: { roles: 'kube, app,discovery' } }).agent.systemRoles).toEqual(['Kube', 'App', 'Discovery']);
+    expect(TeleportKubeAgent.systemRoles('kube,jamf')).toEqual({ problem: expect.stringMatching(/^must be a comma-separated list of kube, app, db, discovery \(got "kube,jamf"\)/) });
+    const kubernetesJoin = { method: 'kubernetes', tokenName: 't', teleportClusterName: 'teleport.demo' } as const;
+    expect(() => setup({ join: kubernetesJoin, values: { roles: 'kube,jamf' } })).toThrow(/values.roles must be a comma-separated list/);
+  });
+
   test('refuses the Teleport cluster name in its values: it is the join audience', () => {
     expect(() => setup({ values: { teleportClusterName: 'x' } })).toThrow(/values.teleportClusterName cannot be overridden/);
   });

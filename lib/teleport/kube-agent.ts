@@ -107,8 +107,27 @@ export class TeleportKubeAgent extends Construct {
    */
   public static readonly CHART_JOIN_VOLUME = { name: 'join-sa-token', mountPath: '/var/run/secrets/tokens' };
 
+  /** The agent's services (chart value `roles`) and the Teleport system role a join token grants each. */
+  public static readonly SYSTEM_ROLES: Readonly<Record<string, string>> = { kube: 'Kube', app: 'App', db: 'Db', discovery: 'Discovery' };
+
+  /**
+   * The Teleport system roles that a join token must grant for the chart value `roles`
+   * (comma-separated, default `kube`), or a problem naming the service the platform cannot map.
+   */
+  public static systemRoles(roles: unknown = 'kube'): { roles: string[] } | { problem: string } {
+    const allowed = Object.keys(TeleportKubeAgent.SYSTEM_ROLES);
+    const services = typeof roles === 'string' ? roles.split(',').map((r) => r.trim().toLowerCase()) : [];
+    const unknown = services.filter((s) => !allowed.includes(s));
+    if (services.length === 0 || unknown.length) {
+      return { problem: `must be a comma-separated list of ${allowed.join(', ')} (got ${JSON.stringify(roles)}): a kubernetes join token grants the agent one system role per service` };
+    }
+    return { roles: [...new Set(services.map((s) => TeleportKubeAgent.SYSTEM_ROLES[s]))] };
+  }
+
   public readonly release: IHelmRelease;
   public readonly namespace: string;
+  /** The Teleport system roles the agent joins with (`Kube`, plus any service added in values `roles`). */
+  public readonly systemRoles: readonly string[];
   /** The ServiceAccount the agent runs as (the chart names it after the release). */
   public readonly serviceAccountName: string;
   /** Teleport labels of the cluster. */
@@ -129,6 +148,11 @@ export class TeleportKubeAgent extends Construct {
     this.labels = props.labels ?? {};
     const join = props.join ?? { method: 'token' };
     this.join = join;
+    const systemRoles = TeleportKubeAgent.systemRoles(props.values?.roles);
+    if ('problem' in systemRoles) {
+      if (join.method === 'kubernetes') throw new Error(`teleport-kube-agent values.roles ${systemRoles.problem}`);
+      this.systemRoles = [];
+    } else this.systemRoles = systemRoles.roles;
     this.joinSecretName = join.method === 'token' ? (join.secretName ?? TeleportKubeAgent.DEFAULT_JOIN_SECRET) : `${releaseName}-join-token-name`;
 
     const proxy = props.kubeApiProxy;

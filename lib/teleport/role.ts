@@ -24,6 +24,9 @@ export const PRESET_ROLES = [
   'okta-requester',
 ] as const;
 
+/** Prefix of the role Teleport creates for each bot (`tctl bots add <bot>` creates `bot-<bot>`). */
+export const BOT_ROLE_PREFIX = 'bot-';
+
 /** Every rule of the Capsule demo role: Teleport lets everything through, Capsule and RBAC decide. */
 export const ALL_RESOURCES: KubernetesResourceRule = { api_group: '*', kind: '*', name: '*', namespace: '*', verbs: ['*'] };
 

@@ -2,7 +2,7 @@ import { fieldPath, Problem } from '../../core/errors';
 import type { Explained } from '../../core/validation/explain';
 import { jwksProblem } from '../../teleport/join-token';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
-import { PRESET_ROLES } from '../../teleport/role';
+import { BOT_ROLE_PREFIX, PRESET_ROLES } from '../../teleport/role';
 import { ruleProblems, WILDCARD } from '../../teleport/role-rules';
 import type { TenantDefinition } from './load';
 import type { ClusterSettings, PlatformSettings } from './platform-schema';
@@ -55,6 +55,10 @@ export function teleportSettingsProblems(settings: PlatformSettings): Explained[
     if (operator && !agent && !operator.teleportAddress) at(['operator', 'teleportAddress'], 'required without teleport.agent: it cannot be derived from the proxy address');
     if (join?.method === 'token' && join.tokenName) at(['agent', 'join', 'tokenName'], 'only for method kubernetes; with method token the token is a secret kept in join.secretName');
     if (join?.method === 'kubernetes' && join.secretName) at(['agent', 'join', 'secretName'], 'only for method token; the kubernetes method needs no Secret');
+    if (join?.method === 'kubernetes' && agent?.values?.roles !== undefined) {
+      const roles = TeleportKubeAgent.systemRoles(agent.values.roles);
+      if ('problem' in roles) at(['agent', 'values', 'roles'], roles.problem);
+    }
 
     const needsTrust = [operator && "the operator's bot", join?.method === 'kubernetes' && 'the agent'].filter(Boolean);
     if (needsTrust.length && !kubernetesJoin) {
@@ -94,6 +98,10 @@ export function tenantTeleportProblems(platform: TenantPlatformSettings): Explai
     const segments = [PLATFORM_KEY, 'teleport', 'roles', String(i)];
     if (role.name && (PRESET_ROLES as readonly string[]).includes(role.name)) {
       problems.push({ segments: [...segments, 'name'], message: `'${role.name}' is a Teleport preset role; a generated role would replace it. Choose another name` });
+    }
+    // `tctl bots add <bot>` creates the role bot-<bot> (the operator's bot included).
+    if (role.name?.startsWith(BOT_ROLE_PREFIX)) {
+      problems.push({ segments: [...segments, 'name'], message: `'${role.name}' has the form of the role Teleport creates for a bot (${BOT_ROLE_PREFIX}<bot>); a generated role would replace it. Choose another name` });
     }
     (role.kubernetes_users ?? []).forEach((user, j) => {
       if (user === WILDCARD) problems.push({ segments: [...segments, 'kubernetes_users', String(j)], message: "'*' would let the role's users act as any Kubernetes user; name the tenant's users" });
