@@ -116,7 +116,8 @@ function kyvernoChecks(cluster: ClusterSettings, index: number, platformFile: Ya
     if (deniedRegex !== undefined) {
       const denied = new RegExp(deniedRegex);
       for (const { definition: t, yaml } of tenants) {
-        if ((t.spec.namespaceOptions as { forbiddenLabels?: unknown } | undefined)?.forbiddenLabels !== undefined) continue;
+        // A Tenant with forbidden labels of its own doesn't get the default (nor its regex).
+        if (!tenantCore.defaultApplies('forbiddenNamespaceLabelsRegex', t.spec)) continue;
         t.namespaces.forEach((ns, i) => {
           for (const key of Object.keys(ns.labels ?? {}).filter((k) => denied.test(k))) {
             const message = `matches the forbidden namespace labels that ${tenantCore.NAME} gives the tenant (${setting(tenantCore.NAME, 'defaults', 'forbiddenNamespaceLabelsRegex')}): Capsule would refuse the namespace${onCluster}`;
