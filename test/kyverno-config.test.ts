@@ -37,6 +37,20 @@ function problems(dir: string): string[] {
 }
 
 describe('tenant-core', () => {
+  describe('reserved names', () => {
+    test('with Enforce, the Tenant would be refused', () => {
+      expect(problems(config({ policies: { 'tenant-core': { failureAction: 'Enforce' } }, tenants: { 'cluster-system': '' } }))).toEqual([
+        "cluster-system.yaml: name: 'cluster-system' is reserved by the Kyverno policy tenant-core (clusters[0].kyverno.policies.tenant-core.reservedNames in platform.yaml): the Tenant would be refused at admission (cluster demo)",
+      ]);
+    });
+
+    test('with Audit, it would be reported, not refused', () => {
+      expect(problems(config({ policies: { 'tenant-core': { failureAction: 'Audit', reservedNames: ['platform'] } }, tenants: { platform: '' } }))).toEqual([
+        "platform.yaml: name: 'platform' is reserved by the Kyverno policy tenant-core (clusters[0].kyverno.policies.tenant-core.reservedNames in platform.yaml): the Tenant would be reported as a policy violation (failureAction Audit) (cluster demo)",
+      ]);
+    });
+  });
+
   describe('the default forbidden namespace labels', () => {
     const policies = { 'tenant-core': { defaults: { forbiddenNamespaceLabelsRegex: '.*\\.example\\.com/.*' } } };
     const namespace = 'platform:\n  namespaces:\n    - name: oil-dev\n      labels:\n        billing.example.com/center: "7"\n';

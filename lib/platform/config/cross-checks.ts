@@ -107,9 +107,11 @@ function kyvernoChecks(cluster: ClusterSettings, index: number, platformFile: Ya
   const core = policies?.[tenantCore.NAME];
   if (core && core.enabled !== false) {
     const reserved: readonly string[] = core.reservedNames ?? tenantCore.DEFAULTS.reservedNames;
+    const action = core.failureAction ?? tenantCore.DEFAULTS.failureAction;
+    const outcome = action === 'Enforce' ? 'the Tenant would be refused at admission' : `the Tenant would be reported as a policy violation (failureAction ${action})`;
     for (const { definition: t, yaml, at } of tenants) {
       if (reserved.includes(t.name)) {
-        problems.push(yaml.problem(at(['name']), `'${t.name}' is reserved by the Kyverno policy ${tenantCore.NAME} (${setting(tenantCore.NAME, 'reservedNames')}): the Tenant would be refused at admission${onCluster}`));
+        problems.push(yaml.problem(at(['name']), `'${t.name}' is reserved by the Kyverno policy ${tenantCore.NAME} (${setting(tenantCore.NAME, 'reservedNames')}): ${outcome}${onCluster}`));
       }
     }
     const deniedRegex = core.defaults?.forbiddenNamespaceLabelsRegex;
