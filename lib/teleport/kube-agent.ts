@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import type { IKubeApiProxy } from '../capsule-proxy/capsule-proxy';
+import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { mergeValues, OwnedValues } from '../core/helm-values';
 import { CHARTS } from '../versions';
@@ -106,6 +107,40 @@ export class TeleportKubeAgent extends Construct {
    * this path (chart 18.1.5+); the proxy routing must not use either.
    */
   public static readonly CHART_JOIN_VOLUME = { name: 'join-sa-token', mountPath: '/var/run/secrets/tokens' };
+
+  /**
+   * The images the chart runs (values.yaml; the agent's image also runs its post-delete hook). Not
+   * listed: `alpine/k8s` of the post-upgrade hook, which only renders when upgrading a release that
+   * still has a Deployment from older chart versions (the agent is a StatefulSet now).
+   */
+  public static readonly IMAGES: readonly ChartImage[] = [
+    {
+      workload: 'agent',
+      value: 'image',
+      form: 'reference',
+      chartDefault: 'public.ecr.aws/gravitational/teleport-distroless',
+      when: [{ path: 'enterprise', is: false, chartDefault: false }],
+    },
+    {
+      workload: 'agent (enterprise)',
+      value: 'enterpriseImage',
+      form: 'reference',
+      chartDefault: 'public.ecr.aws/gravitational/teleport-ent-distroless',
+      when: [{ path: 'enterprise', is: true, chartDefault: false }],
+    },
+    {
+      workload: 'updater',
+      value: 'updater.image',
+      form: 'reference',
+      chartDefault: 'public.ecr.aws/gravitational/teleport-kube-agent-updater',
+      when: [{ path: 'updater.enabled', is: true, chartDefault: false }],
+    },
+  ];
+
+  /** The images the chart runs with the user's `values` (the platform sets no image values). */
+  public static images(values: Record<string, unknown> = {}): ImageSource[] {
+    return imageSources(TeleportKubeAgent.IMAGES, values);
+  }
 
   public readonly release: IHelmRelease;
   public readonly namespace: string;
