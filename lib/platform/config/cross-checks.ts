@@ -4,9 +4,11 @@ import { LEGACY_DISABLED_MESSAGE, PROXY_CLUSTER_SCOPED, proxySettingsUse } from 
 import * as capsulePodLabels from '../../kyverno/policies/monitoring/capsule-pod-labels';
 import * as tenantCore from '../../kyverno/policies/tenants/tenant-core';
 import * as tenantPolicy from '../../kyverno/policies/tenants/tenant-policy';
+import * as restrictImageRegistries from '../../kyverno/policies/workloads/restrict-image-registries';
 import { YamlFile } from '../../core/config/yaml-file';
 import { Problem } from '../../core/errors';
 import { platformNamespaces } from '../namespaces';
+import { platformImages } from '../platform-images';
 import { ClusterSettings, PlatformSettings } from './platform-schema';
 import { tenantRoleNameClashes } from './teleport-config';
 import { LoadedTenant, TenantDefinition } from './tenant-file';
@@ -138,6 +140,8 @@ function kyvernoChecks(cluster: ClusterSettings, index: number, platformFile: Ya
     problems.push(platformFile.problem(segments, message));
   }
 
+  problems.push(...platformRegistryChecks(cluster, index, platformFile));
+
   const labels = policies?.[capsulePodLabels.NAME];
   if (labels && labels.enabled !== false) {
     const defaultTenant = labels.defaultTenant ?? capsulePodLabels.DEFAULTS.defaultTenant;
@@ -149,4 +153,34 @@ function kyvernoChecks(cluster: ClusterSettings, index: number, platformFile: Ya
     }
   }
   return problems;
+}
+
+/**
+ * restrict-image-registries with scope `cluster` and Enforce also refuses the Pods of the platform's
+ * own charts (Capsule, capsule-proxy, Teleport) when their registries are not allowed: the synth
+ * reports which registries are missing and which chart value needs them. (Audit only reports them.)
+ */
+function platformRegistryChecks(cluster: ClusterSettings, index: number, platformFile: YamlFile): Problem[] {
+  const policy = cluster.kyverno?.policies?.[restrictImageRegistries.NAME];
+  if (!policy || policy.enabled === false) return [];
+  const scope = policy.scope ?? restrictImageRegistries.DEFAULTS.scope;
+  const action = policy.failureAction ?? restrictImageRegistries.DEFAULTS.failureAction;
+  if (scope !== 'cluster' || action !== 'Enforce') return [];
+
+  const needs = new Map<string, string[]>();
+  for (const chart of platformImages(cluster)) {
+    for (const source of chart.images) {
+      if (restrictImageRegistries.allowsRegistry(policy.registries, source.registry)) continue;
+      const value = source.overridden ? `clusters[${index}].${[...chart.valuesSetting, source.path].join('.')}` : `chart default of ${source.path}`;
+      needs.set(source.registry, [...(needs.get(source.registry) ?? []), `${chart.component} ${source.image.workload} (${value})`]);
+    }
+  }
+  const segments = ['clusters', String(index), 'kyverno', 'policies', restrictImageRegistries.NAME, 'registries'];
+  return [...needs.keys()].sort().map((registry) =>
+    platformFile.problem(
+      segments,
+      `does not allow ${registry}, which the platform's own Pods pull from: ${needs.get(registry)!.join(', ')}; with scope cluster and failureAction Enforce, ` +
+        `Kyverno would refuse them: add ${registry} here, or set scope: tenants (cluster ${cluster.name})`,
+    ),
+  );
 }
