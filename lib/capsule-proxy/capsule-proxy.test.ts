@@ -1,4 +1,5 @@
 import { Capsule } from '../capsule/capsule';
+import { imageSources } from '../core/chart-images';
 import { helmValues, testCluster } from '../core/testing';
 import { CapsuleProxy, CapsuleProxyCertificates } from './capsule-proxy';
 
@@ -67,5 +68,28 @@ describe('CapsuleProxy', () => {
   test('refuses overrides of the values its clients depend on', () => {
     expect(() => setup({ values: { service: { port: 8443 } } })).toThrow(/values.service.port cannot be overridden/);
     expect(() => setup({ values: { options: { generateCertificates: false } } })).toThrow(/capsuleProxy.certificates/);
+  });
+
+  test('declares the images the chart runs: the proxy from ghcr.io, certgen from registry.k8s.io only when it issues the certificate', () => {
+    const registries = (props: Parameters<typeof CapsuleProxy.images>[0]) => CapsuleProxy.images(props).map((s) => [s.image.workload, s.registry]);
+    expect(registries({})).toEqual([
+      ['proxy', 'ghcr.io'],
+      ['certgen Job', 'registry.k8s.io'],
+      ['CRD lifecycle Job', 'docker.io'],
+    ]);
+    expect(registries({ certificates: CapsuleProxyCertificates.CERT_MANAGER })).toEqual([
+      ['proxy', 'ghcr.io'],
+      ['CRD lifecycle Job', 'docker.io'],
+    ]);
+    expect(registries({ values: { crds: { install: false }, image: { registry: 'mirror.example.com' }, jobs: { certs: { registry: 'k8s.example.com' } } } })).toEqual([
+      ['proxy', 'mirror.example.com'],
+      ['certgen Job', 'k8s.example.com'],
+    ]);
+  });
+
+  test.each([CapsuleProxyCertificates.CERTGEN, CapsuleProxyCertificates.CERT_MANAGER])('reads its images from the values it renders (%s)', (certificates) => {
+    const values = { image: { registry: 'mirror.example.com' } };
+    const { app } = setup({ certificates, values });
+    expect(imageSources(CapsuleProxy.IMAGES, helmValues(app.render(), 'capsule-proxy'))).toEqual(CapsuleProxy.images({ certificates, values }));
   });
 });

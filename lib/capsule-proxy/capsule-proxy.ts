@@ -2,8 +2,9 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ICapsule } from '../capsule/capsule';
+import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
-import { helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
+import { deepMerge, helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
 import { CHARTS } from '../versions';
 import { CapsuleProxyFeatureGate, LEGACY_DISABLED_MESSAGE, PROXY_CLUSTER_SCOPED } from './proxy-rules';
 
@@ -93,6 +94,43 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     nameOverride: "clients' KUBERNETES_SERVICE_HOST and CA Secret are derived from the release name",
   };
 
+  /** The images the chart runs (chart 0.9.12: values.yaml, templates/_helpers.tpl and _jobs.tpl). */
+  public static readonly IMAGES: readonly ChartImage[] = [
+    { workload: 'proxy', value: 'image.registry', form: 'registry', chartDefault: 'ghcr.io' },
+    {
+      workload: 'certgen Job',
+      value: 'global.jobs.certs.image.registry',
+      // The template prefers jobs.certs.registry (`default`), and first merges the deprecated `jobs`
+      // over global.jobs.certs (mergeOverwrite), so jobs.image.registry wins over the current name.
+      aliases: ['jobs.certs.registry', 'jobs.image.registry'],
+      form: 'registry',
+      chartDefault: 'registry.k8s.io',
+      when: [
+        { path: 'options.enableSSL', is: true, chartDefault: true },
+        { path: 'options.generateCertificates', is: true, chartDefault: true },
+      ],
+    },
+    {
+      workload: 'CRD lifecycle Job',
+      value: 'global.jobs.kubectl.image.registry',
+      form: 'registry',
+      chartDefault: 'docker.io',
+      when: [{ path: 'crds.install', is: true, chartDefault: true }],
+    },
+  ];
+
+  /** The chart values that select the certificate issuer: both would write the same Secret, so exactly one is on. */
+  public static certificateValues(certificates: CapsuleProxyCertificates) {
+    const certManager = certificates === CapsuleProxyCertificates.CERT_MANAGER;
+    return { options: { generateCertificates: !certManager }, certManager: { generateCertificates: certManager } };
+  }
+
+  /** The images the chart runs with `certificates` (certgen runs a Job) and the user's `values`. */
+  public static images(props: { readonly certificates?: CapsuleProxyCertificates; readonly values?: Record<string, unknown> } = {}): ImageSource[] {
+    const certificates = CapsuleProxy.certificateValues(props.certificates ?? CapsuleProxyCertificates.CERTGEN);
+    return imageSources(CapsuleProxy.IMAGES, deepMerge(certificates, props.values ?? {}));
+  }
+
   public readonly release: IHelmRelease;
   public readonly namespace: string;
   public readonly certificates: CapsuleProxyCertificates;
@@ -124,16 +162,15 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     const extraArgs = props.extraArgs ?? [];
     if (extraArgs.some((a) => a.startsWith('--feature-gates'))) throw new Error('set capsule-proxy feature gates with featureGates, not extraArgs');
 
-    const certManager = this.certificates === CapsuleProxyCertificates.CERT_MANAGER;
+    const certificateValues = CapsuleProxy.certificateValues(this.certificates);
     const values = {
       service: { port: this.port },
       options: {
         capsuleConfigurationName: props.capsule.configurationName,
-        // Both issuers would write the same Secret: enable exactly one.
-        generateCertificates: !certManager,
+        ...certificateValues.options,
         extraArgs: Lazy.any({ produce: () => this.renderArgs(extraArgs) }),
       },
-      certManager: { generateCertificates: certManager },
+      certManager: certificateValues.certManager,
     };
     this.release = Layer.of(this).delivery.addHelmRelease(this, {
       chart: CHARTS.capsuleProxy,

@@ -1,3 +1,4 @@
+import { imageSources } from '../core/chart-images';
 import { helmValues, testCluster, testFile } from '../core/testing';
 import { Capsule } from './capsule';
 import { Tenant } from './tenant';
@@ -39,5 +40,25 @@ describe('Capsule', () => {
     const { app, layer } = testCluster();
     new Capsule(layer, 'capsule', { namespace: 'capsule-system' });
     expect(() => app.render()).toThrow(/no Capsule user groups/);
+  });
+
+  test('declares the images the chart runs: the manager from ghcr.io, its hook Jobs from docker.io', () => {
+    expect(Capsule.images().map((s) => [s.image.workload, s.path, s.registry])).toEqual([
+      ['manager', 'manager.image.registry', 'ghcr.io'],
+      ['kubectl hook Jobs', 'global.jobs.kubectl.image.registry', 'docker.io'],
+    ]);
+    // A mirror set in values; the deprecated jobs.image wins over global.jobs.kubectl.image, as in the chart.
+    const mirrored = Capsule.images({ manager: { image: { registry: 'mirror.example.com' } }, jobs: { image: { registry: 'hub.example.com' } } });
+    expect(mirrored.map((s) => [s.path, s.overridden, s.registry])).toEqual([
+      ['manager.image.registry', true, 'mirror.example.com'],
+      ['jobs.image.registry', true, 'hub.example.com'],
+    ]);
+  });
+
+  test('reads its images from the values it renders', () => {
+    const { app, layer } = testCluster();
+    const values = { manager: { image: { registry: 'mirror.example.com' } } };
+    new Capsule(layer, 'capsule', { namespace: 'capsule-system', userGroups: ['g'], values });
+    expect(imageSources(Capsule.IMAGES, helmValues(app.render(), 'capsule'))).toEqual(Capsule.images(values));
   });
 });

@@ -1,5 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { mergeValues, OwnedValues } from '../core/helm-values';
 import { CHARTS } from '../versions';
@@ -67,6 +68,19 @@ export class Capsule extends Construct implements ICapsule {
     nameOverride: "the webhook Service must stay 'capsule-webhook-service' (Capsule's TLS reconciler hard-codes it)",
     'proxy.enabled': 'capsule-proxy is installed as its own release by the capsule-proxy component',
   };
+
+  /** The images the chart runs (chart 0.10.9: values.yaml and templates/_helpers.tpl). */
+  public static readonly IMAGES: readonly ChartImage[] = [
+    { workload: 'manager', value: 'manager.image.registry', form: 'registry', chartDefault: 'ghcr.io' },
+    // The CRD lifecycle, post-install and pre-delete hook Jobs; the chart merges the deprecated
+    // `jobs` over `global.jobs.kubectl` (mergeOverwrite), so `jobs.image.registry` wins when set.
+    { workload: 'kubectl hook Jobs', value: 'global.jobs.kubectl.image.registry', aliases: ['jobs.image.registry'], form: 'registry', chartDefault: 'docker.io' },
+  ];
+
+  /** The images the chart runs with the user's `values` (the platform sets no image values). */
+  public static images(values: Record<string, unknown> = {}): ImageSource[] {
+    return imageSources(Capsule.IMAGES, values);
+  }
 
   public readonly release: IHelmRelease;
   public readonly namespace: string;

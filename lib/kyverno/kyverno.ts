@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DEFAULT_IMAGE_REGISTRY } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { mergeValues, OwnedValues } from '../core/helm-values';
 import { CHARTS } from '../versions';
@@ -37,8 +38,11 @@ export interface KyvernoProps {
 export class Kyverno extends Construct implements IKyverno {
   public static readonly RELEASE_NAME = 'kyverno';
   public static readonly DEFAULT_NAMESPACE = 'kyverno';
-  /** The registry Kyverno assumes for images without one (`images.*.registry`). */
-  public static readonly DEFAULT_REGISTRY = 'docker.io';
+  /**
+   * The registry Kyverno assumes for images without one (`images.*.registry`): the container
+   * runtimes' (docker.io), so that a policy sees the registry an image is really pulled from.
+   */
+  public static readonly DEFAULT_REGISTRY = DEFAULT_IMAGE_REGISTRY;
 
   public static readonly OWNED_VALUES: OwnedValues = {
     // restrict-image-registries reads images.<list>.<name>.registry, which is the default registry

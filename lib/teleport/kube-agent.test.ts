@@ -1,5 +1,6 @@
 import { Capsule } from '../capsule/capsule';
 import { CapsuleProxy } from '../capsule-proxy/capsule-proxy';
+import { imageSources } from '../core/chart-images';
 import { helmValues, testCluster } from '../core/testing';
 import { TeleportKubeAgent, TeleportKubeAgentProps } from './kube-agent';
 
@@ -88,5 +89,21 @@ describe('TeleportKubeAgent', () => {
     const values = helmValues(app.render(), 'teleport-agent');
     expect(values).not.toHaveProperty('extraEnv');
     expect(values).not.toHaveProperty('extraVolumes');
+  });
+
+  test('declares the images the chart runs: the agent (or its enterprise image), and the updater when enabled', () => {
+    const images = (values?: Record<string, unknown>) => TeleportKubeAgent.images(values).map((s) => [s.image.workload, s.path, s.imageValue]);
+    expect(images()).toEqual([['agent', 'image', 'public.ecr.aws/gravitational/teleport-distroless']]);
+    expect(images({ enterprise: true, updater: { enabled: true } })).toEqual([
+      ['agent (enterprise)', 'enterpriseImage', 'public.ecr.aws/gravitational/teleport-ent-distroless'],
+      ['updater', 'updater.image', 'public.ecr.aws/gravitational/teleport-kube-agent-updater'],
+    ]);
+    expect(TeleportKubeAgent.images({ image: 'mirror.example.com/teleport' })[0]).toMatchObject({ overridden: true, registry: 'mirror.example.com' });
+  });
+
+  test('reads its images from the values it renders', () => {
+    const values = { enterprise: true, enterpriseImage: 'mirror.example.com/teleport-ent' };
+    const { app } = setup({ values });
+    expect(imageSources(TeleportKubeAgent.IMAGES, helmValues(app.render(), 'teleport-agent'))).toEqual(TeleportKubeAgent.images(values));
   });
 });

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import type { IKubeApiProxy } from '../capsule-proxy/capsule-proxy';
+import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { mergeValues, OwnedValues } from '../core/helm-values';
 import { CHARTS } from '../versions';
@@ -122,6 +123,40 @@ export class TeleportKubeAgent extends Construct {
       return { problem: `must be a comma-separated list of ${allowed.join(', ')} (got ${JSON.stringify(roles)}): a kubernetes join token grants the agent one system role per service` };
     }
     return { roles: [...new Set(services.map((s) => TeleportKubeAgent.SYSTEM_ROLES[s]))] };
+  }
+
+  /**
+   * The images the chart runs (values.yaml; the agent's image also runs its post-delete hook). Not
+   * listed: `alpine/k8s` of the post-upgrade hook, which only renders when upgrading a release that
+   * still has a Deployment from older chart versions (the agent is a StatefulSet now).
+   */
+  public static readonly IMAGES: readonly ChartImage[] = [
+    {
+      workload: 'agent',
+      value: 'image',
+      form: 'reference',
+      chartDefault: 'public.ecr.aws/gravitational/teleport-distroless',
+      when: [{ path: 'enterprise', is: false, chartDefault: false }],
+    },
+    {
+      workload: 'agent (enterprise)',
+      value: 'enterpriseImage',
+      form: 'reference',
+      chartDefault: 'public.ecr.aws/gravitational/teleport-ent-distroless',
+      when: [{ path: 'enterprise', is: true, chartDefault: false }],
+    },
+    {
+      workload: 'updater',
+      value: 'updater.image',
+      form: 'reference',
+      chartDefault: 'public.ecr.aws/gravitational/teleport-kube-agent-updater',
+      when: [{ path: 'updater.enabled', is: true, chartDefault: false }],
+    },
+  ];
+
+  /** The images the chart runs with the user's `values` (the platform sets no image values). */
+  public static images(values: Record<string, unknown> = {}): ImageSource[] {
+    return imageSources(TeleportKubeAgent.IMAGES, values);
   }
 
   public readonly release: IHelmRelease;

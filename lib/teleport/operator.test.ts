@@ -1,4 +1,5 @@
 import * as YAML from 'yaml';
+import { imageSources } from '../core/chart-images';
 import { Layer } from '../core/delivery/delivery';
 import { findManifest, helmValues, testCluster } from '../core/testing';
 import { kubernetesJoinTokenSpec } from './join-token';
@@ -90,5 +91,13 @@ describe('TeleportOperator', () => {
     const { app } = setup();
     const readme = app.render().find((f) => f.path === 'test/tctl/README.md')!.content;
     expect(readme).toContain('tctl create -f operator-role.yaml\ntctl create -f operator-bot-token.yaml\ntctl bots add operator --token operator-bot --roles operator\n');
+  });
+
+  test('declares the image the chart runs, from public.ecr.aws unless the values name another', () => {
+    expect(TeleportOperator.images().map((s) => [s.image.workload, s.path, s.registry])).toEqual([['operator', 'image', 'public.ecr.aws']]);
+    const values = { image: 'mirror.example.com/teleport-operator' };
+    expect(TeleportOperator.images(values)[0]).toMatchObject({ overridden: true, registry: 'mirror.example.com' });
+    const { app } = setup({ values });
+    expect(imageSources(TeleportOperator.IMAGES, helmValues(app.render(), 'teleport-operator'))).toEqual(TeleportOperator.images(values));
   });
 });

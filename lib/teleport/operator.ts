@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TeleportProvisionToken, TeleportProvisionTokenSpec } from '../../imports/teleport-provisiontokens-resources.teleport.dev';
 import { TeleportRoleV8 } from '../../imports/teleport-rolesv8-resources.teleport.dev';
+import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
 import { CHARTS } from '../versions';
@@ -76,6 +77,16 @@ export class TeleportOperator extends Construct {
     enabled: 'the custom resources of the teleport layer need the operator',
     installCRDs: 'the custom resources of the teleport layer need its CRDs',
   };
+
+  /** The images the chart runs (values.yaml). */
+  public static readonly IMAGES: readonly ChartImage[] = [
+    { workload: 'operator', value: 'image', form: 'reference', chartDefault: 'public.ecr.aws/gravitational/teleport-operator' },
+  ];
+
+  /** The images the chart runs with the user's `values` (the platform sets no image values). */
+  public static images(values: Record<string, unknown> = {}): ImageSource[] {
+    return imageSources(TeleportOperator.IMAGES, values);
+  }
 
   public readonly release: IHelmRelease;
   public readonly namespace: string;

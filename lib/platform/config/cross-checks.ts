@@ -4,9 +4,11 @@ import { LEGACY_DISABLED_MESSAGE, PROXY_CLUSTER_SCOPED, proxySettingsUse } from 
 import * as capsulePodLabels from '../../kyverno/policies/monitoring/capsule-pod-labels';
 import * as tenantCore from '../../kyverno/policies/tenants/tenant-core';
 import * as tenantPolicy from '../../kyverno/policies/tenants/tenant-policy';
+import * as restrictImageRegistries from '../../kyverno/policies/workloads/restrict-image-registries';
 import { YamlFile } from '../../core/config/yaml-file';
 import { Problem } from '../../core/errors';
 import { platformNamespaces } from '../namespaces';
+import { platformImages } from '../platform-images';
 import { ClusterSettings, PlatformSettings } from './platform-schema';
 import { tenantRoleNameClashes } from './teleport-config';
 import { LoadedTenant, TenantDefinition } from './tenant-file';
@@ -107,16 +109,19 @@ function kyvernoChecks(cluster: ClusterSettings, index: number, platformFile: Ya
   const core = policies?.[tenantCore.NAME];
   if (core && core.enabled !== false) {
     const reserved: readonly string[] = core.reservedNames ?? tenantCore.DEFAULTS.reservedNames;
+    const action = core.failureAction ?? tenantCore.DEFAULTS.failureAction;
+    const outcome = action === 'Enforce' ? 'the Tenant would be refused at admission' : `the Tenant would be reported as a policy violation (failureAction ${action})`;
     for (const { definition: t, yaml, at } of tenants) {
       if (reserved.includes(t.name)) {
-        problems.push(yaml.problem(at(['name']), `'${t.name}' is reserved by the Kyverno policy ${tenantCore.NAME} (${setting(tenantCore.NAME, 'reservedNames')}): the Tenant would be refused at admission${onCluster}`));
+        problems.push(yaml.problem(at(['name']), `'${t.name}' is reserved by the Kyverno policy ${tenantCore.NAME} (${setting(tenantCore.NAME, 'reservedNames')}): ${outcome}${onCluster}`));
       }
     }
     const deniedRegex = core.defaults?.forbiddenNamespaceLabelsRegex;
     if (deniedRegex !== undefined) {
       const denied = new RegExp(deniedRegex);
       for (const { definition: t, yaml } of tenants) {
-        if ((t.spec.namespaceOptions as { forbiddenLabels?: unknown } | undefined)?.forbiddenLabels !== undefined) continue;
+        // A Tenant with forbidden labels of its own doesn't get the default (nor its regex).
+        if (!tenantCore.defaultApplies('forbiddenNamespaceLabelsRegex', t.spec)) continue;
         t.namespaces.forEach((ns, i) => {
           for (const key of Object.keys(ns.labels ?? {}).filter((k) => denied.test(k))) {
             const message = `matches the forbidden namespace labels that ${tenantCore.NAME} gives the tenant (${setting(tenantCore.NAME, 'defaults', 'forbiddenNamespaceLabelsRegex')}): Capsule would refuse the namespace${onCluster}`;
@@ -135,6 +140,8 @@ function kyvernoChecks(cluster: ClusterSettings, index: number, platformFile: Ya
     problems.push(platformFile.problem(segments, message));
   }
 
+  problems.push(...platformRegistryChecks(cluster, index, platformFile));
+
   const labels = policies?.[capsulePodLabels.NAME];
   if (labels && labels.enabled !== false) {
     const defaultTenant = labels.defaultTenant ?? capsulePodLabels.DEFAULTS.defaultTenant;
@@ -146,4 +153,34 @@ function kyvernoChecks(cluster: ClusterSettings, index: number, platformFile: Ya
     }
   }
   return problems;
+}
+
+/**
+ * restrict-image-registries with scope `cluster` and Enforce also refuses the Pods of the platform's
+ * own charts (Capsule, capsule-proxy, Teleport) when their registries are not allowed: the synth
+ * reports which registries are missing and which chart value needs them. (Audit only reports them.)
+ */
+function platformRegistryChecks(cluster: ClusterSettings, index: number, platformFile: YamlFile): Problem[] {
+  const policy = cluster.kyverno?.policies?.[restrictImageRegistries.NAME];
+  if (!policy || policy.enabled === false) return [];
+  const scope = policy.scope ?? restrictImageRegistries.DEFAULTS.scope;
+  const action = policy.failureAction ?? restrictImageRegistries.DEFAULTS.failureAction;
+  if (scope !== 'cluster' || action !== 'Enforce') return [];
+
+  const needs = new Map<string, string[]>();
+  for (const chart of platformImages(cluster)) {
+    for (const source of chart.images) {
+      if (restrictImageRegistries.allowsRegistry(policy.registries, source.registry)) continue;
+      const value = source.overridden ? `clusters[${index}].${[...chart.valuesSetting, source.path].join('.')}` : `chart default of ${source.path}`;
+      needs.set(source.registry, [...(needs.get(source.registry) ?? []), `${chart.component} ${source.image.workload} (${value})`]);
+    }
+  }
+  const segments = ['clusters', String(index), 'kyverno', 'policies', restrictImageRegistries.NAME, 'registries'];
+  return [...needs.keys()].sort().map((registry) =>
+    platformFile.problem(
+      segments,
+      `does not allow ${registry}, which the platform's own Pods pull from: ${needs.get(registry)!.join(', ')}; with scope cluster and failureAction Enforce, ` +
+        `Kyverno would refuse them: add ${registry} here, or set scope: tenants (cluster ${cluster.name})`,
+    ),
+  );
 }

@@ -91,14 +91,14 @@ export const KyvernoPolicySettings = StrictObject(
       defaults: Type.Optional(
         StrictObject(
           {
-            forbiddenNamespaceLabelsRegex: Type.Optional(Type.String({ minLength: 1, description: 'namespaceOptions.forbiddenLabels.deniedRegex' })),
-            priorityClassLabels: Type.Optional(Labels({ description: 'priorityClasses.matchLabels' })),
-            ingressClassLabels: Type.Optional(Labels({ description: 'ingressOptions.allowedClasses.matchLabels' })),
-            storageClassLabels: Type.Optional(Labels({ description: 'storageClasses.matchLabels' })),
-            nodePortServices: Type.Optional(Type.Boolean({ description: 'serviceOptions.allowedServices.nodePort' })),
-            nodeSelector: Type.Optional(Labels({ description: 'nodeSelector' })),
+            forbiddenNamespaceLabelsRegex: Type.Optional(Type.String({ minLength: 1, description: 'namespaceOptions.forbiddenLabels.deniedRegex, on Tenants without namespaceOptions.forbiddenLabels' })),
+            priorityClassLabels: Type.Optional(Labels({ description: 'priorityClasses.matchLabels, on Tenants without priorityClasses' })),
+            ingressClassLabels: Type.Optional(Labels({ description: 'ingressOptions.allowedClasses.matchLabels, on Tenants without ingressOptions.allowedClasses' })),
+            storageClassLabels: Type.Optional(Labels({ description: 'storageClasses.matchLabels, on Tenants without storageClasses' })),
+            nodePortServices: Type.Optional(Type.Boolean({ description: 'serviceOptions.allowedServices.nodePort, on Tenants without it (other allowedServices do not matter)' })),
+            nodeSelector: Type.Optional(Labels({ description: 'nodeSelector, on Tenants without one' })),
           },
-          { description: 'Tenant properties set on Tenants that leave them out. Default: none' },
+          { description: 'Tenant properties, each added to Tenants that leave that object out (a Tenant that sets it keeps its own entirely). Default: none' },
         ),
       ),
       failureAction: failureAction(tenantCore.DEFAULTS.failureAction),

@@ -1,7 +1,7 @@
 import { CRD_VALIDATORS } from '../../../../imports/validators';
 import { TenantV1Beta2 } from '../../../../imports/capsule-tenants-capsule.clastix.io';
 import { renderPolicy, ruleOf, yamlRule } from '../../testing';
-import { define, tenantDefaultsPatch, TenantDefaults } from './tenant-core';
+import { defaultApplies, define, tenantDefaultsPatch, TenantDefaults } from './tenant-core';
 
 // Copied from seed 001, "1.5 - Kyverno" / "Extended Validation and Defaulting" (tests must not read ../shared).
 const SEED = `
@@ -40,11 +40,21 @@ const DEFAULTS: Required<TenantDefaults> = {
   nodeSelector: { nodepool: 'workers' },
 };
 
-/** A Tenant spec with the defaults applied as Kyverno's add-if-absent anchors would to an empty Tenant. */
-function applied(patch: Record<string, unknown>): Record<string, unknown> {
-  const strip = (v: unknown): unknown =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([k, c]) => [k.replace(/^\+\((.*)\)$/, '$1'), strip(c)])) : v;
-  return strip(patch) as Record<string, unknown>;
+/**
+ * `spec` with `patch` applied as Kyverno applies a strategic merge patch of maps with add-if-absent
+ * anchors: plain keys are merged (created when absent), `+(key)` is set only when absent.
+ */
+function applyPatch(patch: Record<string, unknown>, spec: Record<string, unknown> = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(spec);
+  for (const [key, value] of Object.entries(patch)) {
+    const anchor = /^\+\((.*)\)$/.exec(key);
+    if (anchor) {
+      if (out[anchor[1]] === undefined) out[anchor[1]] = value;
+    } else {
+      out[key] = applyPatch(value as Record<string, unknown>, (out[key] as Record<string, unknown> | undefined) ?? {});
+    }
+  }
+  return out;
 }
 
 describe('tenant-core', () => {
@@ -76,7 +86,7 @@ describe('tenant-core', () => {
         spec: {
           namespaceOptions: { '+(forbiddenLabels)': { deniedRegex: '.*\\.example\\.com' } },
           '+(priorityClasses)': { matchLabels: { consumer: 'customer' } },
-          serviceOptions: { '+(allowedServices)': { nodePort: false } },
+          serviceOptions: { allowedServices: { '+(nodePort)': false } },
           ingressOptions: { '+(allowedClasses)': { matchLabels: { consumer: 'customer' } } },
           '+(storageClasses)': { matchLabels: { consumer: 'customer' } },
           '+(nodeSelector)': { nodepool: 'workers' },
@@ -85,9 +95,49 @@ describe('tenant-core', () => {
     });
   });
 
+  test('gives the NodePort default to a Tenant that only sets other Service types: they are independent switches', () => {
+    const tenant = applyPatch(tenantDefaultsPatch(DEFAULTS), { serviceOptions: { allowedServices: { loadBalancer: false } } });
+    expect(tenant.serviceOptions).toEqual({ allowedServices: { loadBalancer: false, nodePort: false } });
+    const own = applyPatch(tenantDefaultsPatch(DEFAULTS), { serviceOptions: { allowedServices: { nodePort: true } } });
+    expect(own.serviceOptions).toEqual({ allowedServices: { nodePort: true } });
+  });
+
+  test('keeps a class or label policy the Tenant sets itself entirely: it is one choice', () => {
+    const own = {
+      namespaceOptions: { forbiddenLabels: { denied: ['team'] } },
+      priorityClasses: { allowed: ['high'] },
+      ingressOptions: { allowedClasses: { allowed: ['nginx'] }, allowWildcardHostnames: false },
+      storageClasses: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] },
+      nodeSelector: { pool: 'gpu' },
+    };
+    expect(applyPatch(tenantDefaultsPatch(DEFAULTS), own)).toEqual({ ...own, serviceOptions: { allowedServices: { nodePort: false } } });
+    // Sibling options of the class policies don't stop the defaults.
+    expect(applyPatch(tenantDefaultsPatch(DEFAULTS), { ingressOptions: { allowWildcardHostnames: false }, namespaceOptions: { quota: 3 } })).toMatchObject({
+      ingressOptions: { allowWildcardHostnames: false, allowedClasses: { matchLabels: { consumer: 'customer' } } },
+      namespaceOptions: { quota: 3, forbiddenLabels: { deniedRegex: '.*\\.example\\.com' } },
+    });
+  });
+
+  test('defaultApplies, which the load-time checks use, agrees with the patch', () => {
+    const specs: Array<Record<string, unknown>> = [
+      {},
+      { namespaceOptions: { quota: 3 } },
+      { namespaceOptions: { forbiddenLabels: { denied: ['team'] } } },
+      { serviceOptions: { allowedServices: { loadBalancer: false } } },
+      { serviceOptions: { allowedServices: { nodePort: true } } },
+      { ingressOptions: { allowWildcardHostnames: true } },
+      { ingressOptions: { allowedClasses: { allowed: ['nginx'] } } },
+      { priorityClasses: { allowed: ['high'] }, storageClasses: { allowed: ['fast'] }, nodeSelector: { pool: 'gpu' } },
+    ];
+    for (const name of Object.keys(DEFAULTS) as Array<keyof TenantDefaults>) {
+      const patch = tenantDefaultsPatch({ [name]: DEFAULTS[name] });
+      for (const spec of specs) expect([name, spec, defaultApplies(name, spec)]).toEqual([name, spec, JSON.stringify(applyPatch(patch, spec)) !== JSON.stringify(spec)]);
+    }
+  });
+
   test('sets only fields of the v1beta2 Tenant spec, with values its CRD accepts', () => {
     const validate = CRD_VALIDATORS[`${TenantV1Beta2.GVK.apiVersion}/${TenantV1Beta2.GVK.kind}`].load();
-    const tenant = { ...TenantV1Beta2.GVK, metadata: { name: 'oil' }, spec: { owners: [{ kind: 'User', name: 'alice' }], ...applied(tenantDefaultsPatch(DEFAULTS)) } };
+    const tenant = { ...TenantV1Beta2.GVK, metadata: { name: 'oil' }, spec: { owners: [{ kind: 'User', name: 'alice' }], ...applyPatch(tenantDefaultsPatch(DEFAULTS)) } };
     expect(validate(tenant) ? [] : validate.errors).toEqual([]);
   });
 });

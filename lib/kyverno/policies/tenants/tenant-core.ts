@@ -5,22 +5,63 @@ export const NAME = 'tenant-core';
 
 /**
  * Tenant properties the platform gives every Tenant that doesn't set them itself. Each default is
- * added only when the Tenant leaves that property out entirely, so a tenant file can still choose
- * its own value.
+ * one object of the Tenant spec, added only when the Tenant has none there (its parents are created
+ * as needed): a tenant file that sets that object keeps its own, entirely.
  */
 export interface TenantDefaults {
-  /** Regex of namespace label keys tenant owners may not set (`namespaceOptions.forbiddenLabels.deniedRegex`). */
+  /**
+   * Regex of namespace label keys tenant owners may not set. Added as
+   * `namespaceOptions.forbiddenLabels: {deniedRegex}` when the Tenant has no
+   * `namespaceOptions.forbiddenLabels`; a Tenant with its own (even only `denied`) keeps it.
+   */
   readonly forbiddenNamespaceLabelsRegex?: string;
-  /** Labels of the PriorityClasses tenants may use (`priorityClasses.matchLabels`). */
+  /**
+   * Labels of the PriorityClasses tenants may use. Added as `priorityClasses: {matchLabels}` when the
+   * Tenant has no `priorityClasses`; a Tenant with its own class policy keeps it.
+   */
   readonly priorityClassLabels?: Readonly<Record<string, string>>;
-  /** Labels of the IngressClasses tenants may use (`ingressOptions.allowedClasses.matchLabels`). */
+  /**
+   * Labels of the IngressClasses tenants may use. Added as `ingressOptions.allowedClasses:
+   * {matchLabels}` when the Tenant has no `ingressOptions.allowedClasses`; its other
+   * `ingressOptions` don't matter.
+   */
   readonly ingressClassLabels?: Readonly<Record<string, string>>;
-  /** Labels of the StorageClasses tenants may use (`storageClasses.matchLabels`). */
+  /**
+   * Labels of the StorageClasses tenants may use. Added as `storageClasses: {matchLabels}` when the
+   * Tenant has no `storageClasses`.
+   */
   readonly storageClassLabels?: Readonly<Record<string, string>>;
-  /** Whether tenants may create NodePort Services (`serviceOptions.allowedServices.nodePort`). */
+  /**
+   * Whether tenants may create NodePort Services. Added as `serviceOptions.allowedServices.nodePort`
+   * when the Tenant has no `nodePort` there: the allowed Service types are independent switches, so
+   * a Tenant that only sets `allowedServices.loadBalancer` still gets this one.
+   */
   readonly nodePortServices?: boolean;
-  /** Node labels every tenant Pod is scheduled by (`nodeSelector`). */
+  /** Node labels every tenant Pod is scheduled by. Added as `nodeSelector` when the Tenant has none. */
   readonly nodeSelector?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where each default goes: the object at `path` in the Tenant spec, added only when absent. The
+ * policy's patch and the load-time checks (which must know when a default reaches a Tenant) both
+ * read this table. A class or label policy is one choice (the whole object: a Tenant's own
+ * `allowed` list must not gain the default's `matchLabels`); `nodePort` is a leaf, because the
+ * allowed Service types are independent switches.
+ */
+export const DEFAULT_PLACES: { readonly [K in keyof TenantDefaults]-?: { readonly path: readonly string[]; readonly value: (option: NonNullable<TenantDefaults[K]>) => unknown } } = {
+  forbiddenNamespaceLabelsRegex: { path: ['namespaceOptions', 'forbiddenLabels'], value: (regex) => ({ deniedRegex: regex }) },
+  priorityClassLabels: { path: ['priorityClasses'], value: (labels) => ({ matchLabels: { ...labels } }) },
+  ingressClassLabels: { path: ['ingressOptions', 'allowedClasses'], value: (labels) => ({ matchLabels: { ...labels } }) },
+  storageClassLabels: { path: ['storageClasses'], value: (labels) => ({ matchLabels: { ...labels } }) },
+  nodePortServices: { path: ['serviceOptions', 'allowedServices', 'nodePort'], value: (allowed) => allowed },
+  nodeSelector: { path: ['nodeSelector'], value: (labels) => ({ ...labels }) },
+};
+
+/** Whether the default `name` reaches a Tenant with `spec`: the spec has nothing at its place. */
+export function defaultApplies(name: keyof TenantDefaults, spec: Readonly<Record<string, unknown>>): boolean {
+  let value: unknown = spec;
+  for (const key of DEFAULT_PLACES[name].path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value === undefined;
 }
 
 export interface Options {
@@ -41,22 +82,20 @@ export interface Options {
 export const DEFAULTS = { reservedNames: ['default', 'cluster-system'], failureAction: 'Enforce' } as const satisfies Options;
 
 /**
- * The properties of the Tenant spec (v1beta2) that `defaults` sets, each as a strategic merge patch
- * that adds it only if absent (`+(key)`), at the level where a tenant file would set it.
+ * The properties of the Tenant spec (v1beta2) that `defaults` sets, as a strategic merge patch: each
+ * at its place in `DEFAULT_PLACES`, with the add-if-absent anchor (`+(key)`) on the last key, so
+ * that the parents are merged (created if absent) and the object itself only added if absent.
  */
 export function tenantDefaultsPatch(defaults: TenantDefaults): Record<string, unknown> {
   const spec: Record<string, unknown> = {};
-  const add = (parent: string | undefined, key: string, value: unknown) => {
-    if (value === undefined) return;
-    if (!parent) spec[`+(${key})`] = value;
-    else spec[parent] = { ...(spec[parent] as object | undefined), [`+(${key})`]: value };
-  };
-  add('namespaceOptions', 'forbiddenLabels', defaults.forbiddenNamespaceLabelsRegex === undefined ? undefined : { deniedRegex: defaults.forbiddenNamespaceLabelsRegex });
-  add(undefined, 'priorityClasses', defaults.priorityClassLabels && { matchLabels: { ...defaults.priorityClassLabels } });
-  add('serviceOptions', 'allowedServices', defaults.nodePortServices === undefined ? undefined : { nodePort: defaults.nodePortServices });
-  add('ingressOptions', 'allowedClasses', defaults.ingressClassLabels && { matchLabels: { ...defaults.ingressClassLabels } });
-  add(undefined, 'storageClasses', defaults.storageClassLabels && { matchLabels: { ...defaults.storageClassLabels } });
-  add(undefined, 'nodeSelector', defaults.nodeSelector && { ...defaults.nodeSelector });
+  for (const name of Object.keys(DEFAULT_PLACES) as Array<keyof TenantDefaults>) {
+    const option = defaults[name];
+    if (option === undefined) continue;
+    const { path, value } = DEFAULT_PLACES[name] as { path: readonly string[]; value: (o: unknown) => unknown };
+    let parent = spec;
+    for (const key of path.slice(0, -1)) parent = (parent[key] ??= {}) as Record<string, unknown>;
+    parent[`+(${path[path.length - 1]})`] = value(option);
+  }
   return spec;
 }
 

@@ -1,6 +1,6 @@
 import { TENANT_LABEL } from '../../../capsule/labels';
 import { ANNOTATIONS } from '../../render/cluster-policy';
-import { renderPolicy, ruleOf, yamlRule } from '../../testing';
+import { renderPolicy, ruleOf, undeclaredVariables, yamlRule } from '../../testing';
 
 // Copied from seed 001, "1.5 - Kyverno" / "Image PullPolicy" (tests must not read ../shared).
 const SEED = `
@@ -53,10 +53,25 @@ describe('always-pull-images', () => {
     expect(ephemeralContainers).toBeDefined();
   });
 
-  test('sets Always on ephemeral containers when kubectl debug adds them (an UPDATE of pods/ephemeralcontainers)', () => {
+  test('sets Always on the ephemeral container kubectl debug adds (an UPDATE of pods/ephemeralcontainers)', () => {
     const rule = ruleOf(policy, 'always-pull-ephemeral-images');
-    expect(rule.mutate.patchStrategicMerge).toEqual({ spec: { ephemeralContainers: seed.mutate.patchStrategicMerge.spec.ephemeralContainers } });
     expect(rule.match.any[0].resources).toEqual({ kinds: ['Pod/ephemeralcontainers'], operations: ['UPDATE'], namespaceSelector: tenants });
+    const [each] = rule.mutate.foreach;
+    expect(rule.mutate.foreach).toHaveLength(1);
+    expect(each.list).toBe('request.object.spec.ephemeralContainers');
+    expect(each.patchStrategicMerge).toEqual({ spec: { ephemeralContainers: [{ name: '{{ element.name }}', imagePullPolicy: 'Always' }] } });
+    expect(rule.mutate.patchStrategicMerge).toBeUndefined();
+  });
+
+  test('leaves the ephemeral containers the Pod already has alone: the API server refuses any change to them', () => {
+    const [each] = ruleOf(policy, 'always-pull-ephemeral-images').mutate.foreach;
+    // Patched only when its name is not among the old Pod's; a Pod without any has the empty list, not null.
+    expect(each.preconditions).toEqual({
+      all: [{ key: '{{ element.name }}', operator: 'AnyNotIn', value: '{{ request.oldObject.spec.ephemeralContainers[].name || `[]` }}' }],
+    });
+    // The seed's wildcard patch (every ephemeral container) is gone.
+    expect(JSON.stringify(each)).not.toContain('(name)');
+    expect(undeclaredVariables(policy)).toEqual([]);
   });
 
   test('mutates Pods only, with the seed annotations', () => {

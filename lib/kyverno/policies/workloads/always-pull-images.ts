@@ -9,6 +9,9 @@ export type Options = Record<string, never>;
 
 const alwaysPull = [{ '(name)': '?*', imagePullPolicy: 'Always' }];
 
+/** Names of the ephemeral containers the Pod had before this request (none: an empty list, not null). */
+export const OLD_EPHEMERAL_NAMES = '{{ request.oldObject.spec.ephemeralContainers[].name || `[]` }}';
+
 /**
  * Every container of a tenant Pod pulls its image, so that no tenant can run an image another
  * tenant pulled onto the node without having the credentials for it (seed 001, "Image PullPolicy").
@@ -42,7 +45,16 @@ export function define(_options: Options = {}): PolicyDefinition {
         type: 'mutate',
         name: 'always-pull-ephemeral-images',
         match: { kinds: [POD_EPHEMERAL_CONTAINERS], operations: ['UPDATE'], namespaceSelector: tenantNamespaces() },
-        patchStrategicMerge: { spec: { ephemeralContainers: alwaysPull } },
+        // Only the container being added: the API server refuses any change to an ephemeral
+        // container the Pod already has, so patching them all would make `kubectl debug` fail on a
+        // Pod that got one (with IfNotPresent) before this policy.
+        foreach: [
+          {
+            list: 'request.object.spec.ephemeralContainers',
+            preconditions: { all: [{ key: '{{ element.name }}', operator: 'AnyNotIn', value: OLD_EPHEMERAL_NAMES }] },
+            patchStrategicMerge: { spec: { ephemeralContainers: [{ name: '{{ element.name }}', imagePullPolicy: 'Always' }] } },
+          },
+        ],
       },
     ],
   };

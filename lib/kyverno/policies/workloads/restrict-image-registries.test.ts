@@ -2,7 +2,7 @@ import { Kyverno } from '../../kyverno';
 import { TENANT_LABEL } from '../../../capsule/labels';
 import { ANNOTATIONS } from '../../render/cluster-policy';
 import { renderPolicy, ruleOf, yamlRule } from '../../testing';
-import { define } from './restrict-image-registries';
+import { allowsRegistry, define, wildcardMatch } from './restrict-image-registries';
 
 // Copied from seed 001, "1.5 - Kyverno" / "Image Registry" (tests must not read ../shared).
 const SEED = `
@@ -103,5 +103,35 @@ describe('restrict-image-registries', () => {
     expect(() => define({ registries: [] })).toThrow(/registries must not be empty/);
     expect(() => define({ registries: ['https://quay.io'] })).toThrow(/not a registry host: https:\/\/quay.io/);
     expect(() => define({ registries: ['localhost:5000', '*.example.com', '10.0.0.1:5000'] })).not.toThrow();
+  });
+
+  describe('allowsRegistry: what the policy lets through, for the load-time check of the platform\'s own images', () => {
+    test('allows a registry listed as it is, and nothing else', () => {
+      expect(allowsRegistry(SEED_REGISTRIES, 'docker.io')).toBe(true);
+      expect(allowsRegistry(SEED_REGISTRIES, 'ghcr.io')).toBe(false);
+      // A port is part of the registry Kyverno parses.
+      expect(allowsRegistry(['registry.example.com'], 'registry.example.com:5000')).toBe(false);
+      expect(allowsRegistry(['registry.example.com:5000'], 'registry.example.com:5000')).toBe(true);
+    });
+
+    test('matches *. entries as Kyverno\'s AnyNotIn does: any subdomain, not the domain itself', () => {
+      const ecr = ['*.dkr.ecr.eu-west-1.amazonaws.com'];
+      expect(allowsRegistry(ecr, '123456789012.dkr.ecr.eu-west-1.amazonaws.com')).toBe(true);
+      expect(allowsRegistry(ecr, 'a.b.dkr.ecr.eu-west-1.amazonaws.com')).toBe(true);
+      expect(allowsRegistry(ecr, 'dkr.ecr.eu-west-1.amazonaws.com')).toBe(false);
+      expect(allowsRegistry(['*.k8s.io'], 'registry.k8s.io')).toBe(true);
+    });
+
+    test('wildcardMatch is go-wildcard\'s Match: * any sequence (also none), ? exactly one character', () => {
+      expect(wildcardMatch('*', '')).toBe(true);
+      expect(wildcardMatch('', '')).toBe(true);
+      expect(wildcardMatch('', 'a')).toBe(false);
+      expect(wildcardMatch('a*c', 'ac')).toBe(true);
+      expect(wildcardMatch('a*c', 'abbc')).toBe(true);
+      expect(wildcardMatch('a?c', 'ac')).toBe(false);
+      expect(wildcardMatch('a?c', 'abc')).toBe(true);
+      expect(wildcardMatch('*.io', 'quay.io')).toBe(true);
+      expect(wildcardMatch('*.io', 'quay.io.evil.com')).toBe(false);
+    });
   });
 });

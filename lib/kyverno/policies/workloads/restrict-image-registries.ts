@@ -64,3 +64,29 @@ export function define(options: Options): PolicyDefinition {
     ],
   };
 }
+
+/**
+ * Whether `registry` passes the policy's condition, which Kyverno 1.19 evaluates as `AnyNotIn` of the
+ * image's registry against `registries`: a registry is allowed when it matches an entry as a
+ * wildcard pattern (`*` any sequence, `?` one character), or the entry matches it as one.
+ */
+export function allowsRegistry(registries: readonly string[], registry: string): boolean {
+  return registries.some((allowed) => wildcardMatch(allowed, registry) || wildcardMatch(registry, allowed));
+}
+
+/** Kyverno's wildcard match (github.com/IGLOU-EU/go-wildcard v1.0.3 `Match`). */
+export function wildcardMatch(pattern: string, name: string): boolean {
+  if (pattern === '') return name === '';
+  const match = (p: number, n: number): boolean => {
+    for (; p < pattern.length; p++, n++) {
+      const c = pattern[p];
+      if (c === '*') {
+        for (let rest = n; rest <= name.length; rest++) if (match(p + 1, rest)) return true;
+        return false;
+      }
+      if (n >= name.length || (c !== '?' && c !== name[n])) return false;
+    }
+    return n === name.length;
+  };
+  return match(0, 0);
+}
