@@ -28,6 +28,10 @@ describe('configuration errors name the file, the line, the field and what is al
     expect(problems(oil(''))).toEqual(['tenants/oil.yaml:1: owners: required field is missing']);
   });
 
+  test('a null name says null once', () => {
+    expect(problems({ 'tenants/oil.yaml': 'name: ~\nowners:\n  - kind: User\n    name: alice\n' })).toEqual(['tenants/oil.yaml:1: name: must be a string (got null)']);
+  });
+
   test('an unknown field in a tenant file lists the allowed ones', () => {
     const [problem] = problems(oil('owners:\n  - kind: User\n    name: alice\nowner: bob\n'));
     expect(problem).toMatch(/^tenants\/oil.yaml:5: owner: unknown field; allowed fields here: name, platform, .*owners/);

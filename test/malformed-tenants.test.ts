@@ -57,7 +57,7 @@ const CASES: Record<string, Case> = {
   },
   'resource quota that is not a quantity': {
     content: tenant('oil', 'resourceQuotas:\n  items:\n    - hard:\n        limits.cpu: lots\n'),
-    message: 'tenants/oil.yaml:8: resourceQuotas.items[0].hard["limits.cpu"]: must be a string matching ^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$ (got "lots")',
+    message: 'tenants/oil.yaml:8: resourceQuotas.items[0].hard["limits.cpu"]: must be a Kubernetes quantity such as 500m, 2Gi or 10 (got "lots")',
   },
   'image pull policy not in the enum': {
     content: tenant('oil', 'imagePullPolicies: [Sometimes]\n'),
@@ -147,7 +147,25 @@ const CASES: Record<string, Case> = {
     message: 'tenants/oil.yaml:4: owners[0].name: a ServiceAccount owner must be written system:serviceaccount:<namespace>:<name> (got "ci/deployer")',
   },
   'YAML syntax error': { content: 'name: oil\nowners:\n  - kind: User\n   name: alice\n', message: 'tenants/oil.yaml:4: invalid YAML: Sequence item without - indicator' },
-  'duplicate key': { content: `${tenant('oil')}name: oil\n`, message: 'tenants/oil.yaml:5: invalid YAML: Map keys must be unique' },
+  'duplicate key': { content: `${tenant('oil')}name: oil\n`, message: 'tenants/oil.yaml:5: invalid YAML: duplicate key "name"; a key appears at most once in a mapping' },
+  'two YAML documents in one file': {
+    content: `${tenant('oil')}---\n${tenant('gas')}`,
+    message: "tenants/oil.yaml:5: a configuration file holds exactly one YAML document (found 2): remove the '---' line",
+  },
+  'namespace quota that is infinite': {
+    content: tenant('oil', 'namespaceOptions:\n  quota: .inf\n'),
+    message: 'tenants/oil.yaml:6: namespaceOptions.quota: must be an integer from -2147483648 to 2147483647 (got .inf)',
+  },
+  'namespace quota that is a fraction (one problem, not two)': {
+    content: tenant('oil', 'namespaceOptions:\n  quota: 1.5\n'),
+    message: 'tenants/oil.yaml:6: namespaceOptions.quota: must be an integer (got number 1.5)',
+  },
+  'platform section that is null': { content: tenant('oil', 'platform: null\n'), message: 'tenants/oil.yaml:5: platform: must be an object (got null)' },
+  'manifest label key that is not one': {
+    content: `apiVersion: capsule.clastix.io/v1beta2\nkind: Tenant\nmetadata:\n  name: oil\n  labels:\n    "bad key": x\nspec:\n  ${alice.replace(/\n  /g, '\n    ')}`,
+    message:
+      "tenants/oil.yaml:6: metadata.labels[\"bad key\"]: key must be a label key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending alphanumeric",
+  },
   'empty file': { content: '\n# nothing\n', message: 'tenants/oil.yaml: file is empty; expected a YAML mapping' },
   'a list instead of a mapping': { content: '- name: oil\n', message: 'tenants/oil.yaml:1: expected a YAML mapping at the top level' },
   'empty user group': { content: tenant('oil', 'platform:\n  userGroup: ""\n'), message: 'tenants/oil.yaml:6: platform.userGroup: must not be empty' },
