@@ -140,7 +140,11 @@ const CASES: Record<string, Case> = {
   },
   'template in additionalMetadata keys': {
     content: tenant('oil', 'namespaceOptions:\n  additionalMetadata:\n    annotations:\n      "example.com/{{ cluster }}": x\n'),
-    message: 'tenants/oil.yaml:8: namespaceOptions.additionalMetadata.annotations["example.com/{{ cluster }}"]: unknown template {{ cluster }}; Capsule only substitutes {{ tenant.name }} and {{ namespace }}',
+    message: 'tenants/oil.yaml:8: namespaceOptions.additionalMetadata.annotations["example.com/{{ cluster }}"]: Capsule substitutes templates in values only, not in keys',
+  },
+  'a template in the deprecated additionalMetadata, which Capsule does not substitute': {
+    content: tenant('oil', 'namespaceOptions:\n  additionalMetadata:\n    labels:\n      team: "{{ tenant.name }}"\n'),
+    message: 'tenants/oil.yaml:8: namespaceOptions.additionalMetadata.labels.team: Capsule substitutes templates in additionalMetadataList only, not in additionalMetadata: this value would stay as written',
   },
   'ServiceAccount owner not written as a username': {
     content: 'name: oil\nowners:\n  - kind: ServiceAccount\n    name: ci/deployer\n',

@@ -28,11 +28,11 @@ describe('checkOwners', () => {
 });
 
 describe('checkMetadataTemplates', () => {
-  test('allows {{ tenant.name }} and {{ namespace }} in keys and values, in both metadata blocks', () => {
+  test('allows {{ tenant.name }} and {{ namespace }} in additionalMetadataList values', () => {
     const spec = {
       namespaceOptions: {
-        additionalMetadata: { labels: { team: '{{tenant.name}}' } },
-        additionalMetadataList: [{ annotations: { 'example.com/{{ namespace }}': '{{ tenant.name }}-{{ namespace }}' } }],
+        additionalMetadata: { labels: { team: 'platform' } },
+        additionalMetadataList: [{ labels: { team: '{{ tenant.name }}' }, annotations: { 'example.com/ns': '{{ tenant.name }}-{{ namespace }}' } }],
       },
     };
     expect(checkMetadataTemplates(spec)).toEqual([]);
@@ -42,6 +42,24 @@ describe('checkMetadataTemplates', () => {
     const spec = { namespaceOptions: { additionalMetadataList: [{}, { labels: { owner: '{{ tenant.owner }}' } }] } };
     expect(messages(checkMetadataTemplates(spec))).toEqual([
       'namespaceOptions.additionalMetadataList.1.labels.owner: unknown template {{ tenant.owner }}; Capsule only substitutes {{ tenant.name }} and {{ namespace }}',
+    ]);
+  });
+
+  // Capsule 0.10.9 (controllers/tenant/namespaces.go) runs fasttemplate with "{{ " and " }}" over
+  // additionalMetadataList values only.
+  test('refuses templates Capsule would leave as written: other spacing, keys, additionalMetadata, unbalanced braces', () => {
+    const spec = {
+      namespaceOptions: {
+        additionalMetadata: { labels: { team: '{{ tenant.name }}' } },
+        additionalMetadataList: [{ labels: { a: '{{tenant.name}}', b: '{{ namespace }', c: 'x-{{ namespace }}}}' }, annotations: { 'example.com/{{ namespace }}': 'x' } }],
+      },
+    };
+    expect(messages(checkMetadataTemplates(spec))).toEqual([
+      'namespaceOptions.additionalMetadata.labels.team: Capsule substitutes templates in additionalMetadataList only, not in additionalMetadata: this value would stay as written',
+      'namespaceOptions.additionalMetadataList.0.labels.a: {{tenant.name}} stays as written: Capsule only substitutes {{ tenant.name }} and {{ namespace }}, with one space inside the braces',
+      'namespaceOptions.additionalMetadataList.0.labels.b: unbalanced {{ and }}; Capsule only substitutes {{ tenant.name }} and {{ namespace }}',
+      'namespaceOptions.additionalMetadataList.0.labels.c: unbalanced {{ and }}; Capsule only substitutes {{ tenant.name }} and {{ namespace }}',
+      'namespaceOptions.additionalMetadataList.0.annotations.example.com/{{ namespace }}: Capsule substitutes templates in values only, not in keys',
     ]);
   });
 });

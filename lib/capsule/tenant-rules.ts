@@ -58,28 +58,33 @@ export function checkOwners(owners: readonly unknown[]): Explained[] {
   return problems;
 }
 
-/** `{{ ... }}` in namespace labels/annotations may only use the variables Capsule substitutes. */
+/**
+ * Namespace metadata templates, as Capsule 0.10.9 substitutes them (controllers/tenant/namespaces.go):
+ * in the values of `additionalMetadataList` only (neither in keys nor in the deprecated
+ * `additionalMetadata`), with the delimiters `{{ ` and ` }}`, and only `tenant.name` and
+ * `namespace`. Anything else stays as written (an invalid label value, a literal annotation) or,
+ * for an unknown name, becomes empty.
+ */
 export function checkMetadataTemplates(spec: Readonly<Record<string, unknown>>): Explained[] {
   const options = (spec.namespaceOptions ?? {}) as { additionalMetadata?: unknown; additionalMetadataList?: unknown };
-  const blocks: Array<[string[], unknown]> = [[['namespaceOptions', 'additionalMetadata'], options.additionalMetadata]];
+  const blocks: Array<[string[], unknown, boolean]> = [[['namespaceOptions', 'additionalMetadata'], options.additionalMetadata, false]];
   if (Array.isArray(options.additionalMetadataList)) {
-    options.additionalMetadataList.forEach((entry, i) => blocks.push([['namespaceOptions', 'additionalMetadataList', String(i)], entry]));
+    options.additionalMetadataList.forEach((entry, i) => blocks.push([['namespaceOptions', 'additionalMetadataList', String(i)], entry, true]));
   }
   const problems: Explained[] = [];
-  for (const [segments, block] of blocks) {
+  for (const [segments, block, substituted] of blocks) {
     for (const field of ['labels', 'annotations']) {
       const map = (block as Record<string, unknown> | undefined)?.[field];
       if (!map || typeof map !== 'object') continue;
       for (const [key, value] of Object.entries(map)) {
-        for (const text of [key, value]) {
-          for (const expression of templateExpressions(String(text))) {
-            if (!(METADATA_TEMPLATE_VARIABLES as readonly string[]).includes(expression)) {
-              problems.push({
-                segments: [...segments, field, key],
-                message: `unknown template {{ ${expression} }}; Capsule only substitutes ${METADATA_TEMPLATE_VARIABLES.map((v) => `{{ ${v} }}`).join(' and ')}`,
-              });
-            }
-          }
+        const at = [...segments, field, key];
+        if (key.includes('{{')) problems.push({ segments: at, message: 'Capsule substitutes templates in values only, not in keys' });
+        else if (typeof value !== 'string' || !value.includes('{{')) continue;
+        else if (!substituted) {
+          problems.push({ segments: at, message: 'Capsule substitutes templates in additionalMetadataList only, not in additionalMetadata: this value would stay as written' });
+        } else {
+          const problem = templateProblem(value);
+          if (problem) problems.push({ segments: at, message: problem });
         }
       }
     }
@@ -87,8 +92,18 @@ export function checkMetadataTemplates(spec: Readonly<Record<string, unknown>>):
   return problems;
 }
 
-function templateExpressions(text: string): string[] {
-  return [...text.matchAll(/\{\{(.*?)\}\}/g)].map((m) => m[1].trim());
+const TEMPLATE = /\{\{(.*?)\}\}/g;
+const SUBSTITUTED = `Capsule only substitutes ${METADATA_TEMPLATE_VARIABLES.map((v) => `{{ ${v} }}`).join(' and ')}`;
+
+/** Why Capsule would not substitute every template in `value` as meant. */
+function templateProblem(value: string): string | undefined {
+  for (const [text, inner] of value.matchAll(TEMPLATE)) {
+    const name = inner.trim();
+    if (!(METADATA_TEMPLATE_VARIABLES as readonly string[]).includes(name)) return `unknown template {{ ${name} }}; ${SUBSTITUTED}`;
+    if (inner !== ` ${name} `) return `${text} stays as written: ${SUBSTITUTED}, with one space inside the braces`;
+  }
+  const rest = value.replace(TEMPLATE, '');
+  return rest.includes('{{') || rest.includes('}}') ? `unbalanced {{ and }}; ${SUBSTITUTED}` : undefined;
 }
 
 /** A namespace the platform creates for a tenant. */
