@@ -22,6 +22,9 @@ interface Case {
 /** platform.yaml with a Kyverno policy enabled next to the default ones. */
 const withPolicy = (policy: string) => (old: string) => old.replace('    kyverno:\n      policies:\n', `    kyverno:\n      policies:\n${policy}`);
 
+const LABEL_KEY = "not a valid label key; a label key is an optional DNS subdomain prefix and '/', then a name of at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending alphanumeric";
+const ANNOTATION_KEY = LABEL_KEY.replace('label key', 'annotation key').replace('a label key', 'an annotation key');
+
 const alice = 'owners:\n  - kind: User\n    name: alice\n';
 const tenant = (name: string, body = '') => `name: ${name}\n${alice}${body}`;
 
@@ -142,10 +145,6 @@ const CASES: Record<string, Case> = {
     content: tenant('oil', 'namespaceOptions:\n  additionalMetadata:\n    annotations:\n      "example.com/{{ cluster }}": x\n'),
     message: 'tenants/oil.yaml:8: namespaceOptions.additionalMetadata.annotations["example.com/{{ cluster }}"]: Capsule substitutes templates in values only, not in keys',
   },
-  'a template in the deprecated additionalMetadata, which Capsule does not substitute': {
-    content: tenant('oil', 'namespaceOptions:\n  additionalMetadata:\n    labels:\n      team: "{{ tenant.name }}"\n'),
-    message: 'tenants/oil.yaml:8: namespaceOptions.additionalMetadata.labels.team: Capsule substitutes templates in additionalMetadataList only, not in additionalMetadata: this value would stay as written',
-  },
   'ServiceAccount owner not written as a username': {
     content: 'name: oil\nowners:\n  - kind: ServiceAccount\n    name: ci/deployer\n',
     message: 'tenants/oil.yaml:4: owners[0].name: a ServiceAccount owner must be written system:serviceaccount:<namespace>:<name> (got "ci/deployer")',
@@ -221,7 +220,39 @@ const CASES: Record<string, Case> = {
   },
   'a node selector key that is not a label key': {
     content: tenant('oil', 'nodeSelector:\n  "bad key!": workers\n'),
-    message: 'tenants/oil.yaml:6: nodeSelector["bad key!"]: is not a valid label key (such as example.com/pool or pool)',
+    message: `tenants/oil.yaml:6: nodeSelector["bad key!"]: ${LABEL_KEY}`,
+  },
+  'a template in the deprecated additionalMetadata, which Capsule does not substitute': {
+    content: tenant('oil', 'namespaceOptions:\n  additionalMetadata:\n    labels:\n      team: "{{ tenant.name }}"\n'),
+    message: 'tenants/oil.yaml:8: namespaceOptions.additionalMetadata.labels.team: Capsule substitutes templates in additionalMetadataList only, not in additionalMetadata: this value would stay as written',
+  },
+  'a namespace label key that is not one': {
+    content: tenant('oil', 'platform:\n  namespaces:\n    - name: oil-dev\n      labels: {"bad key": x}\n'),
+    message: `tenants/oil.yaml:8: platform.namespaces[0].labels["bad key"]: ${LABEL_KEY}`,
+  },
+  'Pod label keys that are not ones': {
+    content: tenant('oil', 'podOptions:\n  additionalMetadata:\n    labels: {"example.com/": x}\n'),
+    message: `tenants/oil.yaml:7: podOptions.additionalMetadata.labels["example.com/"]: ${LABEL_KEY}`,
+  },
+  'a namespace annotation key that is not one': {
+    content: tenant('oil', 'namespaceOptions:\n  additionalMetadataList:\n    - annotations: {"bad key": x}\n'),
+    message: `tenants/oil.yaml:7: namespaceOptions.additionalMetadataList[0].annotations["bad key"]: ${ANNOTATION_KEY}`,
+  },
+  'a storage class label value that is not one': {
+    content: tenant('oil', 'storageClasses:\n  matchLabels: {tier: "v v"}\n'),
+    message: `tenants/oil.yaml:6: storageClasses.matchLabels.tier: "v v" is not a valid label value; a label value is empty, or at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending alphanumeric`,
+  },
+  'a selector operator that does not exist': {
+    content: tenant('oil', 'storageClasses:\n  matchExpressions:\n    - {key: tier, operator: Maybe}\n'),
+    message: 'tenants/oil.yaml:7: storageClasses.matchExpressions[0].operator: must be one of "In", "NotIn", "Exists", "DoesNotExist" (got "Maybe")',
+  },
+  'a selector In without values': {
+    content: tenant('oil', 'gatewayOptions:\n  allowedClasses:\n    matchExpressions:\n      - {key: a, operator: In}\n'),
+    message: 'tenants/oil.yaml:8: gatewayOptions.allowedClasses.matchExpressions[0].values: must not be empty when operator is In',
+  },
+  'a manifest annotation key that is not one': {
+    content: `apiVersion: capsule.clastix.io/v1beta2\nkind: Tenant\nmetadata:\n  name: oil\n  annotations:\n    "bad key": x\nspec:\n  ${alice.replace(/\n  /g, '\n    ')}`,
+    message: `tenants/oil.yaml:6: metadata.annotations["bad key"]: ${ANNOTATION_KEY}`,
   },
   'a name a Kyverno policy reserves': {
     file: 'cluster-system.yaml',

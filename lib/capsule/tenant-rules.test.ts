@@ -1,4 +1,4 @@
-import { checkMetadataTemplates, checkOwners, checkTenantName, checkTenantNamespaces, findPrefixCollisions } from './tenant-rules';
+import { checkMetadataTemplates, checkOwners, checkTenantFields, checkTenantName, checkTenantNamespaces, findPrefixCollisions } from './tenant-rules';
 
 const platform = { platformNamespaces: ['capsule-system', 'flux-system'], forceTenantPrefix: true };
 const messages = (problems: Array<{ segments: string[]; message: string }>) => problems.map((p) => `${p.segments.join('.')}: ${p.message}`);
@@ -61,6 +61,54 @@ describe('checkMetadataTemplates', () => {
       'namespaceOptions.additionalMetadataList.0.labels.c: unbalanced {{ and }}; Capsule only substitutes {{ tenant.name }} and {{ namespace }}',
       'namespaceOptions.additionalMetadataList.0.annotations.example.com/{{ namespace }}: Capsule substitutes templates in values only, not in keys',
     ]);
+  });
+});
+
+describe('checkTenantFields: labels, annotations and selectors', () => {
+  const KEY = "not a valid label key; a label key is an optional DNS subdomain prefix and '/', then a name of at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending alphanumeric";
+  const value = (v: string) => `${JSON.stringify(v)} is not a valid label value; a label value is empty, or at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending alphanumeric`;
+
+  test('accepts valid maps and selectors everywhere', () => {
+    const selector = { matchLabels: { 'example.com/tier': 'gold', empty: '' }, matchExpressions: [{ key: 'a', operator: 'In', values: ['x'] }, { key: 'b', operator: 'DoesNotExist' }, { key: 'c', operator: 'Exists', values: [] }] };
+    const spec = {
+      nodeSelector: { 'node-role.kubernetes.io/worker': '' },
+      storageClasses: selector,
+      networkPolicies: { items: [{ podSelector: selector, ingress: [{ from: [{ namespaceSelector: selector }] }] }] },
+      podOptions: { additionalMetadata: { labels: { a: 'b' }, annotations: { 'example.com/any': 'any value at all' } } },
+      namespaceOptions: { additionalMetadataList: [{ labels: { team: '{{ tenant.name }}' }, namespaceSelector: selector }] },
+    };
+    expect(checkTenantFields(spec)).toEqual([]);
+    expect(checkTenantFields({ namespaces: [{ name: 'oil-dev', labels: { a: 'b' } }] }, ['platform'])).toEqual([]);
+  });
+
+  test.each(['example.com/', '-bad', 'a b', 'Example.com/x', '/x', 'a/b/c', `x/${'a'.repeat(64)}`, `${'a'.repeat(254)}/x`])('refuses the label key %j', (key) => {
+    expect(messages(checkTenantFields({ podOptions: { additionalMetadata: { labels: { [key]: 'x' } } } }))).toEqual([`podOptions.additionalMetadata.labels.${key}: ${KEY}`]);
+  });
+
+  test('refuses label values, annotation keys and requirements, in the spec and under platform', () => {
+    const spec = {
+      storageClasses: { matchLabels: { 'bad key': 'v v' }, matchExpressions: [{ key: 'a', operator: 'Maybe' }, { key: 'b', operator: 'Exists', values: ['x'] }, { key: 'c d', operator: 'NotIn', values: ['ok', 'not ok'] }] },
+      gatewayOptions: { allowedClasses: { matchExpressions: [{ key: 'a', operator: 'In' }] } },
+      namespaceOptions: { additionalMetadataList: [{ annotations: { 'bad key': 'x' } }] },
+      nodeSelector: { pool: `${'a'.repeat(64)}` },
+    };
+    expect(messages(checkTenantFields(spec))).toEqual([
+      `storageClasses.matchLabels.bad key: ${KEY}`,
+      `storageClasses.matchLabels.bad key: ${value('v v')}`,
+      'storageClasses.matchExpressions.0.operator: must be one of "In", "NotIn", "Exists", "DoesNotExist" (got "Maybe")',
+      'storageClasses.matchExpressions.1.values: must be empty when operator is Exists',
+      `storageClasses.matchExpressions.2.key: "c d" ${KEY.replace('not a valid', 'is not a valid')}`,
+      `storageClasses.matchExpressions.2.values.1: ${value('not ok')}`,
+      'gatewayOptions.allowedClasses.matchExpressions.0.values: must not be empty when operator is In',
+      "namespaceOptions.additionalMetadataList.0.annotations.bad key: not a valid annotation key; an annotation key is an optional DNS subdomain prefix and '/', then a name of at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending alphanumeric",
+      `nodeSelector.pool: ${value('a'.repeat(64))}`,
+    ]);
+    expect(messages(checkTenantFields({ namespaces: [{ name: 'oil-dev', labels: { 'bad key': 'x' } }] }, ['platform']))).toEqual([`platform.namespaces.0.labels.bad key: ${KEY}`]);
+  });
+
+  test('templates are left to checkMetadataTemplates, in the metadata blocks only', () => {
+    const spec = { namespaceOptions: { additionalMetadataList: [{ labels: { a: '{{tenant.name}}' }, namespaceSelector: { matchLabels: { a: '{{ tenant.name }}' } } }] } };
+    expect(messages(checkTenantFields(spec))).toEqual([`namespaceOptions.additionalMetadataList.0.namespaceSelector.matchLabels.a: ${value('{{ tenant.name }}')}`]);
   });
 });
 

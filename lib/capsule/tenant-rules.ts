@@ -1,5 +1,5 @@
-import { LABEL_KEY, LABEL_VALUE } from '../core/config/schema';
 import type { Explained } from '../core/validation/explain';
+import { ANNOTATION_KEY_RULE, isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../core/validation/labels';
 import { TENANT_LABEL } from './labels';
 
 /**
@@ -194,25 +194,94 @@ export function findPrefixCollisions(tenants: ReadonlyArray<{ name: string; forc
   return collisions.sort(([a1, b1], [a2, b2]) => a1.localeCompare(a2) || b1.localeCompare(b2));
 }
 
+const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+
 /**
- * Every `*Regex` field of the spec (`deniedRegex`, `allowedRegex`...) must be a regular expression
- * Go's RE2 accepts: Capsule's tenant webhook compiles them and refuses the Tenant otherwise.
+ * The checks made in one walk over a tenant's settings: its spec (`base` empty) or another part of
+ * its file (`base` says where). The CRD schema only says these are strings; Capsule's webhook, or the
+ * API server when Capsule copies them into namespaces, Pods, Services or quotas, refuses them.
+ * - every `*Regex` field (`deniedRegex`, `allowedRegex`...) must compile in Go's RE2;
+ * - every `labels`, `matchLabels` and `nodeSelector` map holds valid label keys and values, and every
+ *   `annotations` map valid keys (except templates Capsule substitutes, see checkMetadataTemplates);
+ * - every `matchExpressions` entry is a valid label selector requirement.
  */
-export function checkRegexFields(spec: Readonly<Record<string, unknown>>): Explained[] {
+export function checkTenantFields(root: unknown, base: readonly string[] = []): Explained[] {
   const problems: Explained[] = [];
   const visit = (value: unknown, segments: string[]) => {
     if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...segments, String(i)]));
     else if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
+        const at = [...segments, key];
         if (key.endsWith('Regex') && typeof child === 'string') {
           const problem = re2Problem(child);
-          if (problem) problems.push({ segments: [...segments, key], message: problem });
-        } else visit(child, [...segments, key]);
+          if (problem) problems.push({ segments: at, message: problem });
+        } else if ((key === 'labels' || key === 'matchLabels' || key === 'nodeSelector') && isMap(child)) {
+          problems.push(...labelMapProblems(child, at, 'label', base.length === 0 && isMetadataTemplateBlock(segments)));
+        } else if (key === 'annotations' && isMap(child)) {
+          problems.push(...labelMapProblems(child, at, 'annotation', base.length === 0 && isMetadataTemplateBlock(segments)));
+        } else if (key === 'matchExpressions' && Array.isArray(child) && segments[segments.length - 1] !== 'scopeSelector') {
+          child.forEach((requirement, i) => problems.push(...requirementProblems(requirement, [...at, String(i)])));
+        } else visit(child, at);
       }
     }
   };
-  visit(spec, []);
+  visit(root, [...base]);
   return problems;
+}
+
+/** `namespaceOptions.additionalMetadata` or an item of `additionalMetadataList`, where templates are checked instead. */
+function isMetadataTemplateBlock(segments: readonly string[]): boolean {
+  return (
+    segments[0] === 'namespaceOptions' &&
+    ((segments.length === 2 && segments[1] === 'additionalMetadata') || (segments.length === 3 && segments[1] === 'additionalMetadataList'))
+  );
+}
+
+function labelMapProblems(map: Record<string, unknown>, segments: string[], kind: 'label' | 'annotation', templated: boolean): Explained[] {
+  const problems: Explained[] = [];
+  for (const [key, value] of Object.entries(map)) {
+    const at = [...segments, key];
+    if (!(templated && key.includes('{{')) && !isLabelKey(key)) {
+      problems.push({ segments: at, message: kind === 'label' ? `not a valid label key; ${LABEL_KEY_RULE}` : `not a valid annotation key; ${ANNOTATION_KEY_RULE}` });
+    }
+    if (kind === 'label' && typeof value === 'string' && !(templated && value.includes('{{')) && !isLabelValue(value)) {
+      problems.push({ segments: at, message: `${JSON.stringify(value)} is not a valid label value; ${LABEL_VALUE_RULE}` });
+    }
+  }
+  return problems;
+}
+
+/** A label selector requirement (`{key, operator, values}`), as Kubernetes validates it. */
+function requirementProblems(requirement: unknown, segments: string[]): Explained[] {
+  if (!isMap(requirement)) return [];
+  const { key, operator, values } = requirement;
+  const problems: Explained[] = [];
+  if (typeof key === 'string' && !isLabelKey(key)) problems.push({ segments: [...segments, 'key'], message: `${JSON.stringify(key)} is not a valid label key; ${LABEL_KEY_RULE}` });
+  problems.push(...operatorProblems(operator, values, segments));
+  if (Array.isArray(values)) {
+    values.forEach((value, i) => {
+      if (typeof value === 'string' && !isLabelValue(value)) {
+        problems.push({ segments: [...segments, 'values', String(i)], message: `${JSON.stringify(value)} is not a valid label value; ${LABEL_VALUE_RULE}` });
+      }
+    });
+  }
+  return problems;
+}
+
+/** The operator of a selector requirement, and the values it needs (label and scope selectors alike). */
+function operatorProblems(operator: unknown, values: unknown, segments: string[]): Explained[] {
+  if (typeof operator !== 'string') return [];
+  const count = Array.isArray(values) ? values.length : 0;
+  if (!(SELECTOR_OPERATORS as readonly string[]).includes(operator)) {
+    return [{ segments: [...segments, 'operator'], message: `must be one of ${SELECTOR_OPERATORS.map((o) => `"${o}"`).join(', ')} (got ${JSON.stringify(operator)})` }];
+  }
+  if ((operator === 'In' || operator === 'NotIn') && count === 0) return [{ segments: [...segments, 'values'], message: `must not be empty when operator is ${operator}` }];
+  if ((operator === 'Exists' || operator === 'DoesNotExist') && count > 0) return [{ segments: [...segments, 'values'], message: `must be empty when operator is ${operator}` }];
+  return [];
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Why Go's RE2 would refuse `source`, approximated with JavaScript's engine. */
@@ -227,18 +296,4 @@ function re2Problem(source: string): string | undefined {
   } catch (error) {
     return `${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`;
   }
-}
-
-/** `nodeSelector` becomes node labels Pods are scheduled by: keys and values must be valid labels. */
-export function checkNodeSelector(spec: Readonly<Record<string, unknown>>): Explained[] {
-  const selector = spec.nodeSelector;
-  if (!selector || typeof selector !== 'object') return [];
-  const problems: Explained[] = [];
-  for (const [key, value] of Object.entries(selector)) {
-    if (!new RegExp(LABEL_KEY).test(key)) problems.push({ segments: ['nodeSelector', key], message: 'is not a valid label key (such as example.com/pool or pool)' });
-    else if (typeof value === 'string' && !new RegExp(LABEL_VALUE).test(value)) {
-      problems.push({ segments: ['nodeSelector', key], message: `${JSON.stringify(value)} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit` });
-    }
-  }
-  return problems;
 }
