@@ -62,6 +62,31 @@ const CASES: Record<string, Case> = {
     content: tenant('oil', 'resourceQuotas:\n  items:\n    - hard:\n        limits.cpu: lots\n'),
     message: 'tenants/oil.yaml:8: resourceQuotas.items[0].hard["limits.cpu"]: must be a Kubernetes quantity such as 500m, 2Gi or 10 (got "lots")',
   },
+  'a negative resource quota': {
+    content: tenant('oil', 'resourceQuotas:\n  items:\n    - hard:\n        pods: -5\n'),
+    message: 'tenants/oil.yaml:8: resourceQuotas.items[0].hard.pods: must not be negative (got -5)',
+  },
+  'a negative storage quota': {
+    content: tenant('oil', 'resourceQuotas:\n  items:\n    - hard:\n        requests.storage: "-1Gi"\n'),
+    message: 'tenants/oil.yaml:8: resourceQuotas.items[0].hard["requests.storage"]: must not be negative (got "-1Gi")',
+  },
+  'a resource quota scope Kubernetes does not know': {
+    content: tenant('oil', 'resourceQuotas:\n  items:\n    - hard: {pods: 5}\n      scopes: [Expensive]\n'),
+    message:
+      'tenants/oil.yaml:8: resourceQuotas.items[0].scopes[0]: must be one of "Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass", "CrossNamespacePodAffinity", "VolumeAttributesClass" (got "Expensive")',
+  },
+  'a scope selector operator that does not exist': {
+    content: tenant('oil', 'resourceQuotas:\n  items:\n    - hard: {pods: 5}\n      scopeSelector:\n        matchExpressions:\n          - {scopeName: PriorityClass, operator: Above, values: [high]}\n'),
+    message: 'tenants/oil.yaml:10: resourceQuotas.items[0].scopeSelector.matchExpressions[0].operator: must be one of "In", "NotIn", "Exists", "DoesNotExist" (got "Above")',
+  },
+  'a negative limit': {
+    content: tenant('oil', 'limitRanges:\n  items:\n    - limits:\n        - type: Container\n          max: {cpu: -2}\n'),
+    message: 'tenants/oil.yaml:9: limitRanges.items[0].limits[0].max.cpu: must not be negative (got -2)',
+  },
+  'a limit type that does not exist': {
+    content: tenant('oil', 'limitRanges:\n  items:\n    - limits:\n        - type: Node\n          max: {cpu: 2}\n'),
+    message: 'tenants/oil.yaml:8: limitRanges.items[0].limits[0].type: must be one of "Pod", "Container", "PersistentVolumeClaim" (got "Node")',
+  },
   'image pull policy not in the enum': {
     content: tenant('oil', 'imagePullPolicies: [Sometimes]\n'),
     message: 'tenants/oil.yaml:5: imagePullPolicies[0]: must be one of "Always", "Never", "IfNotPresent" (got "Sometimes")',

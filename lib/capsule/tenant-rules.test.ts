@@ -1,4 +1,4 @@
-import { checkMetadataTemplates, checkOwners, checkTenantFields, checkTenantName, checkTenantNamespaces, findPrefixCollisions } from './tenant-rules';
+import { checkMetadataTemplates, checkOwners, checkQuotasAndLimits, checkTenantFields, checkTenantName, checkTenantNamespaces, findPrefixCollisions } from './tenant-rules';
 
 const platform = { platformNamespaces: ['capsule-system', 'flux-system'], forceTenantPrefix: true };
 const messages = (problems: Array<{ segments: string[]; message: string }>) => problems.map((p) => `${p.segments.join('.')}: ${p.message}`);
@@ -109,6 +109,68 @@ describe('checkTenantFields: labels, annotations and selectors', () => {
   test('templates are left to checkMetadataTemplates, in the metadata blocks only', () => {
     const spec = { namespaceOptions: { additionalMetadataList: [{ labels: { a: '{{tenant.name}}' }, namespaceSelector: { matchLabels: { a: '{{ tenant.name }}' } } }] } };
     expect(messages(checkTenantFields(spec))).toEqual([`namespaceOptions.additionalMetadataList.0.namespaceSelector.matchLabels.a: ${value('{{ tenant.name }}')}`]);
+  });
+});
+
+describe('checkQuotasAndLimits', () => {
+  test('accepts what the API server accepts', () => {
+    const spec = {
+      resourceQuotas: {
+        items: [
+          { hard: { pods: 10, 'requests.storage': '100Gi', cpu: '-0' }, scopes: ['NotBestEffort', 'Terminating'] },
+          { hard: { pods: '5' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }, { scopeName: 'BestEffort', operator: 'Exists' }] } },
+        ],
+      },
+      limitRanges: {
+        items: [
+          {
+            limits: [
+              { type: 'Pod', min: { cpu: '50m' }, max: { cpu: '1' } },
+              { type: 'Container', min: { cpu: '10m' }, defaultRequest: { cpu: '100m' }, default: { cpu: '200m' }, max: { cpu: 1 }, maxLimitRequestRatio: { cpu: 4 } },
+              { type: 'PersistentVolumeClaim', max: { storage: '10Gi' } },
+            ],
+          },
+        ],
+      },
+    };
+    expect(checkQuotasAndLimits(spec)).toEqual([]);
+  });
+
+  test('refuses negative amounts, unknown scopes and limit types, and selector rules', () => {
+    const spec = {
+      resourceQuotas: {
+        items: [
+          {
+            hard: { pods: -5, 'requests.storage': '-1Gi' },
+            scopes: ['Foo', 'Terminating', 'NotTerminating'],
+            scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In' }, { scopeName: 'BestEffort', operator: 'In', values: ['x'] }, { scopeName: 'Nope', operator: 'Exists' }] },
+          },
+        ],
+      },
+      limitRanges: { items: [{ limits: [{ type: 'Node', max: { cpu: -2 } }, { type: 'Container', min: { memory: '2Gi' }, max: { memory: '1Gi' }, maxLimitRequestRatio: { cpu: '500m' } }] }] },
+    };
+    expect(messages(checkQuotasAndLimits(spec))).toEqual([
+      'resourceQuotas.items.0.hard.pods: must not be negative (got -5)',
+      'resourceQuotas.items.0.hard.requests.storage: must not be negative (got "-1Gi")',
+      'resourceQuotas.items.0.scopes.0: must be one of "Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass", "CrossNamespacePodAffinity", "VolumeAttributesClass" (got "Foo")',
+      'resourceQuotas.items.0.scopes: a quota cannot have both Terminating and NotTerminating: they exclude each other',
+      'resourceQuotas.items.0.scopeSelector.matchExpressions.0.values: must not be empty when operator is In',
+      'resourceQuotas.items.0.scopeSelector.matchExpressions.1.operator: must be "Exists" for scope BestEffort, which a Pod either has or has not (got "In")',
+      'resourceQuotas.items.0.scopeSelector.matchExpressions.2.scopeName: must be one of "Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass", "CrossNamespacePodAffinity", "VolumeAttributesClass" (got "Nope")',
+      'limitRanges.items.0.limits.0.type: must be one of "Pod", "Container", "PersistentVolumeClaim" (got "Node")',
+      'limitRanges.items.0.limits.0.max.cpu: must not be negative (got -2)',
+      'limitRanges.items.0.limits.1.min.memory: min 2Gi is greater than max 1Gi',
+      'limitRanges.items.0.limits.1.maxLimitRequestRatio.cpu: must be at least 1: a limit is never below its request (got 500m)',
+    ]);
+  });
+
+  test('a LimitRange has one entry per type, no Pod defaults, and storage bounds for claims', () => {
+    const spec = { limitRanges: { items: [{ limits: [{ type: 'Pod', default: { cpu: 1 }, max: { cpu: '500m' } }, { type: 'Pod' }, { type: 'PersistentVolumeClaim', max: { cpu: 1 } }] }] } };
+    expect(messages(checkQuotasAndLimits(spec))).toEqual([
+      'limitRanges.items.0.limits.0.default: not allowed when type is Pod: defaults apply to containers, so put them in an entry of type Container',
+      'limitRanges.items.0.limits.1.type: a LimitRange has one entry per type: Pod is already limited above',
+      'limitRanges.items.0.limits.2: a PersistentVolumeClaim limit needs min.storage or max.storage',
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Explained } from '../core/validation/explain';
 import { ANNOTATION_KEY_RULE, isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../core/validation/labels';
+import { quantityValue } from '../core/validation/quantity';
 import { TENANT_LABEL } from './labels';
 
 /**
@@ -220,6 +221,7 @@ export function checkTenantFields(root: unknown, base: readonly string[] = []): 
         } else if (key === 'annotations' && isMap(child)) {
           problems.push(...labelMapProblems(child, at, 'annotation', base.length === 0 && isMetadataTemplateBlock(segments)));
         } else if (key === 'matchExpressions' && Array.isArray(child) && segments[segments.length - 1] !== 'scopeSelector') {
+          // (A ResourceQuota's scopeSelector is not a label selector: checkQuotasAndLimits.)
           child.forEach((requirement, i) => problems.push(...requirementProblems(requirement, [...at, String(i)])));
         } else visit(child, at);
       }
@@ -282,6 +284,140 @@ function operatorProblems(operator: unknown, values: unknown, segments: string[]
 
 function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The scopes a ResourceQuota may have (k8s.io/api/core/v1 ResourceQuotaScope). */
+export const RESOURCE_QUOTA_SCOPES = ['Terminating', 'NotTerminating', 'BestEffort', 'NotBestEffort', 'PriorityClass', 'CrossNamespacePodAffinity', 'VolumeAttributesClass'] as const;
+// Scopes that are true or false of a Pod, so a scope selector can only ask that they hold.
+const EXISTS_ONLY_SCOPES = ['Terminating', 'NotTerminating', 'BestEffort', 'NotBestEffort', 'CrossNamespacePodAffinity'];
+const CONFLICTING_SCOPES = [
+  ['BestEffort', 'NotBestEffort'],
+  ['Terminating', 'NotTerminating'],
+];
+
+export const LIMIT_TYPES = ['Pod', 'Container', 'PersistentVolumeClaim'] as const;
+const LIMIT_FIELDS = ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio'] as const;
+// Each pair [a, b] must have a <= b for every resource both set (the API server's LimitRange rules).
+const LIMIT_ORDER: ReadonlyArray<readonly [(typeof LIMIT_FIELDS)[number], (typeof LIMIT_FIELDS)[number]]> = [
+  ['min', 'max'],
+  ['min', 'defaultRequest'],
+  ['defaultRequest', 'max'],
+  ['defaultRequest', 'default'],
+  ['min', 'default'],
+  ['default', 'max'],
+];
+
+/**
+ * Capsule copies `resourceQuotas.items` and `limitRanges.items` into every tenant namespace as
+ * ResourceQuotas and LimitRanges; the API server validates those (ValidateResourceQuotaSpec,
+ * ValidateLimitRange), so what it would refuse is refused here, in the tenant file.
+ */
+export function checkQuotasAndLimits(spec: Readonly<Record<string, unknown>>): Explained[] {
+  const problems: Explained[] = [];
+  const quotas = (spec.resourceQuotas as { items?: unknown } | undefined)?.items;
+  if (Array.isArray(quotas)) quotas.forEach((quota, i) => problems.push(...quotaProblems(quota, ['resourceQuotas', 'items', String(i)])));
+  const ranges = (spec.limitRanges as { items?: unknown } | undefined)?.items;
+  if (Array.isArray(ranges)) {
+    ranges.forEach((range, i) => {
+      const limits = isMap(range) ? range.limits : undefined;
+      if (Array.isArray(limits)) problems.push(...limitsProblems(limits, ['limitRanges', 'items', String(i), 'limits']));
+    });
+  }
+  return problems;
+}
+
+function quotaProblems(quota: unknown, segments: string[]): Explained[] {
+  if (!isMap(quota)) return [];
+  const problems = negativeQuantities(quota.hard, [...segments, 'hard']);
+  const scopes = Array.isArray(quota.scopes) ? quota.scopes : [];
+  scopes.forEach((scope, i) => {
+    if (typeof scope === 'string' && !(RESOURCE_QUOTA_SCOPES as readonly string[]).includes(scope)) {
+      problems.push({ segments: [...segments, 'scopes', String(i)], message: `must be one of ${RESOURCE_QUOTA_SCOPES.map((s) => `"${s}"`).join(', ')} (got ${JSON.stringify(scope)})` });
+    }
+  });
+  problems.push(...conflictingScopes(scopes, [...segments, 'scopes']));
+  const expressions = isMap(quota.scopeSelector) ? quota.scopeSelector.matchExpressions : undefined;
+  if (Array.isArray(expressions)) {
+    const at = [...segments, 'scopeSelector', 'matchExpressions'];
+    expressions.forEach((expression, i) => {
+      if (!isMap(expression)) return;
+      const { scopeName, operator, values } = expression;
+      if (typeof scopeName === 'string' && !(RESOURCE_QUOTA_SCOPES as readonly string[]).includes(scopeName)) {
+        problems.push({ segments: [...at, String(i), 'scopeName'], message: `must be one of ${RESOURCE_QUOTA_SCOPES.map((s) => `"${s}"`).join(', ')} (got ${JSON.stringify(scopeName)})` });
+      } else if (typeof scopeName === 'string' && EXISTS_ONLY_SCOPES.includes(scopeName) && operator !== 'Exists' && typeof operator === 'string') {
+        problems.push({ segments: [...at, String(i), 'operator'], message: `must be "Exists" for scope ${scopeName}, which a Pod either has or has not (got ${JSON.stringify(operator)})` });
+        return;
+      }
+      problems.push(...operatorProblems(operator, values, [...at, String(i)]));
+    });
+    problems.push(...conflictingScopes(expressions.map((e) => (isMap(e) ? e.scopeName : undefined)), at));
+  }
+  return problems;
+}
+
+function conflictingScopes(scopes: readonly unknown[], segments: string[]): Explained[] {
+  return CONFLICTING_SCOPES.filter((pair) => pair.every((scope) => scopes.includes(scope))).map(([a, b]) => ({
+    segments,
+    message: `a quota cannot have both ${a} and ${b}: they exclude each other`,
+  }));
+}
+
+function limitsProblems(limits: readonly unknown[], segments: string[]): Explained[] {
+  const problems: Explained[] = [];
+  const types = new Set<unknown>();
+  limits.forEach((limit, i) => {
+    if (!isMap(limit)) return;
+    const at = [...segments, String(i)];
+    const { type } = limit;
+    if (typeof type === 'string' && !(LIMIT_TYPES as readonly string[]).includes(type)) {
+      problems.push({ segments: [...at, 'type'], message: `must be one of ${LIMIT_TYPES.map((t) => `"${t}"`).join(', ')} (got ${JSON.stringify(type)})` });
+    } else if (types.has(type)) {
+      problems.push({ segments: [...at, 'type'], message: `a LimitRange has one entry per type: ${String(type)} is already limited above` });
+    }
+    types.add(type);
+    for (const field of LIMIT_FIELDS) problems.push(...negativeQuantities(limit[field], [...at, field]));
+    if (type === 'Pod') {
+      for (const field of ['default', 'defaultRequest']) {
+        if (isMap(limit[field]) && Object.keys(limit[field] as object).length) {
+          problems.push({ segments: [...at, field], message: 'not allowed when type is Pod: defaults apply to containers, so put them in an entry of type Container' });
+        }
+      }
+    }
+    if (type === 'PersistentVolumeClaim' && !has(limit.min, 'storage') && !has(limit.max, 'storage')) {
+      problems.push({ segments: at, message: 'a PersistentVolumeClaim limit needs min.storage or max.storage' });
+    }
+    for (const [low, high] of LIMIT_ORDER) {
+      // (A Pod entry's defaults are refused above, not compared.)
+      if (type === 'Pod' && [low, high].some((f) => f === 'default' || f === 'defaultRequest')) continue;
+      const lows = isMap(limit[low]) ? (limit[low] as Record<string, unknown>) : {};
+      const highs = isMap(limit[high]) ? (limit[high] as Record<string, unknown>) : {};
+      for (const [resource, amount] of Object.entries(lows)) {
+        const a = quantityValue(amount);
+        const b = quantityValue(highs[resource]);
+        if (a !== undefined && b !== undefined && a > b) {
+          problems.push({ segments: [...at, low, resource], message: `${low} ${String(amount)} is greater than ${high} ${String(highs[resource])}` });
+        }
+      }
+    }
+    const ratios = isMap(limit.maxLimitRequestRatio) ? limit.maxLimitRequestRatio : {};
+    for (const [resource, ratio] of Object.entries(ratios)) {
+      const value = quantityValue(ratio);
+      if (value !== undefined && value >= 0 && value < 1) problems.push({ segments: [...at, 'maxLimitRequestRatio', resource], message: `must be at least 1: a limit is never below its request (got ${String(ratio)})` });
+    }
+  });
+  return problems;
+}
+
+/** Amounts below zero in a resource map (the API server refuses them in quotas and limit ranges). */
+function negativeQuantities(map: unknown, segments: string[]): Explained[] {
+  if (!isMap(map)) return [];
+  return Object.entries(map)
+    .filter(([, amount]) => (quantityValue(amount) ?? 0) < 0)
+    .map(([resource, amount]) => ({ segments: [...segments, resource], message: `must not be negative (got ${JSON.stringify(amount)})` }));
+}
+
+function has(map: unknown, key: string): boolean {
+  return isMap(map) && map[key] !== undefined;
 }
 
 /** Why Go's RE2 would refuse `source`, approximated with JavaScript's engine. */
