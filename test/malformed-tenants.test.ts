@@ -36,6 +36,23 @@ const CASES: Record<string, Case> = {
   'no owners': { content: 'name: oil\n', message: 'tenants/oil.yaml:1: owners: required field is missing' },
   'empty owners': { content: 'name: oil\nowners: []\n', message: 'tenants/oil.yaml:2: owners: a tenant needs at least one owner' },
   'owner without a name': { content: 'name: oil\nowners:\n  - kind: User\n', message: 'tenants/oil.yaml:3: owners[0].name: required field is missing' },
+  'owner with an empty name': { content: 'name: oil\nowners:\n  - kind: User\n    name: ""\n', message: 'tenants/oil.yaml:4: owners[0].name: must not be empty' },
+  'the same owner twice': {
+    content: `${tenant('oil')}  - kind: User\n    name: alice\n`,
+    message: 'tenants/oil.yaml:5: owners[1]: User alice is already an owner (owners[0]); list each owner once',
+  },
+  'role binding without a role': {
+    content: tenant('oil', 'additionalRoleBindings:\n  - clusterRoleName: ""\n    subjects: [{kind: User, name: joe}]\n'),
+    message: 'tenants/oil.yaml:6: additionalRoleBindings[0].clusterRoleName: must not be empty: name the ClusterRole the subjects get in each tenant namespace',
+  },
+  'role binding subject kind RBAC does not know': {
+    content: tenant('oil', 'additionalRoleBindings:\n  - clusterRoleName: view\n    subjects:\n      - kind: Robot\n        name: r2d2\n'),
+    message: 'tenants/oil.yaml:8: additionalRoleBindings[0].subjects[0].kind: must be one of "User", "Group", "ServiceAccount" (got "Robot")',
+  },
+  'role binding ServiceAccount without its namespace': {
+    content: tenant('oil', 'additionalRoleBindings:\n  - clusterRoleName: view\n    subjects:\n      - kind: ServiceAccount\n        name: ci\n'),
+    message: 'tenants/oil.yaml:8: additionalRoleBindings[0].subjects[0].namespace: a ServiceAccount subject needs the namespace of the ServiceAccount',
+  },
   'unknown owner field': {
     content: 'name: oil\nowners:\n  - kind: User\n    name: alice\n    role: admin\n',
     message: 'tenants/oil.yaml:5: owners[0].role: unknown field; allowed fields here: clusterRoles, kind, name, proxySettings',

@@ -1,4 +1,4 @@
-import { checkMetadataTemplates, checkOwners, checkQuotasAndLimits, checkTenantFields, checkTenantName, checkTenantNamespaces, findPrefixCollisions } from './tenant-rules';
+import { checkMetadataTemplates, checkOwners, checkQuotasAndLimits, checkRoleBindings, checkTenantFields, checkTenantName, checkTenantNamespaces, findPrefixCollisions } from './tenant-rules';
 
 const platform = { platformNamespaces: ['capsule-system', 'flux-system'], forceTenantPrefix: true };
 const messages = (problems: Array<{ segments: string[]; message: string }>) => problems.map((p) => `${p.segments.join('.')}: ${p.message}`);
@@ -24,6 +24,59 @@ describe('checkOwners', () => {
       'owners.0.name: a ServiceAccount owner must be written system:serviceaccount:<namespace>:<name> (got "ci/deployer")',
     ]);
     expect(checkOwners([{ kind: 'ServiceAccount', name: 'system:serviceaccount:Bad_NS:x' }])).toHaveLength(1);
+  });
+
+  test('owners have a name and are listed once (same kind and name)', () => {
+    expect(checkOwners([{ kind: 'User', name: 'alice' }, { kind: 'Group', name: 'alice' }])).toEqual([]);
+    expect(messages(checkOwners([{ kind: 'User', name: 'alice' }, { kind: 'Group', name: '' }, { kind: 'User', name: 'alice' }]))).toEqual([
+      'owners.1.name: must not be empty',
+      'owners.2: User alice is already an owner (owners[0]); list each owner once',
+    ]);
+  });
+});
+
+describe('checkRoleBindings', () => {
+  test('accepts bindings the API server accepts', () => {
+    const spec = {
+      additionalRoleBindings: [
+        {
+          clusterRoleName: 'view',
+          subjects: [
+            { kind: 'User', name: 'joe', apiGroup: 'rbac.authorization.k8s.io' },
+            { kind: 'Group', name: 'devs' },
+            { kind: 'ServiceAccount', name: 'ci', namespace: 'tools', apiGroup: '' },
+          ],
+        },
+      ],
+    };
+    expect(checkRoleBindings(spec)).toEqual([]);
+  });
+
+  test('refuses an empty role, unknown or nameless subjects, and ServiceAccounts without a namespace', () => {
+    const spec = {
+      additionalRoleBindings: [
+        {
+          clusterRoleName: '',
+          subjects: [
+            { kind: 'Robot', name: 'r2d2' },
+            { kind: 'User', name: '' },
+            { kind: 'ServiceAccount', name: 'ci' },
+            { kind: 'ServiceAccount', name: 'CI', namespace: 'Tools', apiGroup: 'rbac.authorization.k8s.io' },
+            { kind: 'Group', name: 'devs', apiGroup: 'v1' },
+          ],
+        },
+      ],
+    };
+    expect(messages(checkRoleBindings(spec))).toEqual([
+      'additionalRoleBindings.0.clusterRoleName: must not be empty: name the ClusterRole the subjects get in each tenant namespace',
+      'additionalRoleBindings.0.subjects.0.kind: must be one of "User", "Group", "ServiceAccount" (got "Robot")',
+      'additionalRoleBindings.0.subjects.1.name: must not be empty',
+      'additionalRoleBindings.0.subjects.2.namespace: a ServiceAccount subject needs the namespace of the ServiceAccount',
+      'additionalRoleBindings.0.subjects.3.name: must be a ServiceAccount name: a DNS-1123 subdomain (got "CI")',
+      'additionalRoleBindings.0.subjects.3.namespace: must be a namespace name: a DNS-1123 label (got "Tools")',
+      'additionalRoleBindings.0.subjects.3.apiGroup: must be "" (or left out) for a ServiceAccount (got "rbac.authorization.k8s.io")',
+      'additionalRoleBindings.0.subjects.4.apiGroup: must be "rbac.authorization.k8s.io" (or left out) for a Group (got "v1")',
+    ]);
   });
 });
 

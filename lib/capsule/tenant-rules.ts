@@ -43,18 +43,73 @@ export function checkTenantName(name: string, context: TenantNameContext): Expla
   return [];
 }
 
-/** ServiceAccount owners must be written as Kubernetes usernames, or Capsule never matches them. */
+/**
+ * Owners become subjects of the RoleBindings Capsule creates in each tenant namespace: each needs a
+ * name (ServiceAccounts written as Kubernetes usernames, or Capsule never matches them), once.
+ */
 export function checkOwners(owners: readonly unknown[]): Explained[] {
   if (owners.length === 0) return [{ segments: ['owners'], message: 'a tenant needs at least one owner' }];
   const problems: Explained[] = [];
+  const seen = new Map<string, number>();
   owners.forEach((owner, i) => {
     const { kind, name } = (owner ?? {}) as { kind?: unknown; name?: unknown };
-    if (kind === 'ServiceAccount' && typeof name === 'string' && !SERVICE_ACCOUNT_OWNER.test(name)) {
+    if (typeof name !== 'string') return;
+    if (name === '') problems.push({ segments: ['owners', String(i), 'name'], message: 'must not be empty' });
+    else if (kind === 'ServiceAccount' && !SERVICE_ACCOUNT_OWNER.test(name)) {
       problems.push({
         segments: ['owners', String(i), 'name'],
         message: `a ServiceAccount owner must be written system:serviceaccount:<namespace>:<name> (got ${JSON.stringify(name)})`,
       });
     }
+    const key = `${String(kind)}/${name}`;
+    const first = seen.get(key);
+    if (first !== undefined) problems.push({ segments: ['owners', String(i)], message: `${String(kind)} ${name} is already an owner (owners[${first}]); list each owner once` });
+    else seen.set(key, i);
+  });
+  return problems;
+}
+
+export const SUBJECT_KINDS = ['User', 'Group', 'ServiceAccount'] as const;
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * `additionalRoleBindings` become RoleBindings in each tenant namespace; the API server refuses a
+ * binding without a role or with a malformed subject (ValidateRoleBindingSubject). A ServiceAccount
+ * subject without a namespace would mean the ServiceAccount of that name in every tenant namespace:
+ * the platform needs it explicit (Teleport's kubernetes_users name it system:serviceaccount:<ns>:<name>).
+ */
+export function checkRoleBindings(spec: Readonly<Record<string, unknown>>): Explained[] {
+  const bindings = spec.additionalRoleBindings;
+  if (!Array.isArray(bindings)) return [];
+  const problems: Explained[] = [];
+  bindings.forEach((binding, i) => {
+    if (!isMap(binding)) return;
+    const at = ['additionalRoleBindings', String(i)];
+    if (binding.clusterRoleName === '') problems.push({ segments: [...at, 'clusterRoleName'], message: 'must not be empty: name the ClusterRole the subjects get in each tenant namespace' });
+    if (!Array.isArray(binding.subjects)) return;
+    binding.subjects.forEach((subject, j) => {
+      if (!isMap(subject)) return;
+      const where = [...at, 'subjects', String(j)];
+      const { kind, name, namespace, apiGroup } = subject;
+      if (name === '') problems.push({ segments: [...where, 'name'], message: 'must not be empty' });
+      if (typeof kind === 'string' && !(SUBJECT_KINDS as readonly string[]).includes(kind)) {
+        problems.push({ segments: [...where, 'kind'], message: `must be one of ${SUBJECT_KINDS.map((k) => `"${k}"`).join(', ')} (got ${JSON.stringify(kind)})` });
+      } else if (kind === 'ServiceAccount') {
+        if (typeof name === 'string' && name !== '' && (!DNS_SUBDOMAIN.test(name) || name.length > 253)) {
+          problems.push({ segments: [...where, 'name'], message: `must be a ServiceAccount name: a DNS-1123 subdomain (got ${JSON.stringify(name)})` });
+        }
+        if (namespace === undefined || namespace === '') problems.push({ segments: [...where, 'namespace'], message: 'a ServiceAccount subject needs the namespace of the ServiceAccount' });
+        else if (typeof namespace === 'string' && (!DNS_LABEL.test(namespace) || namespace.length > 63)) {
+          problems.push({ segments: [...where, 'namespace'], message: `must be a namespace name: a DNS-1123 label (got ${JSON.stringify(namespace)})` });
+        }
+        if (apiGroup !== undefined && apiGroup !== '') problems.push({ segments: [...where, 'apiGroup'], message: `must be "" (or left out) for a ServiceAccount (got ${JSON.stringify(apiGroup)})` });
+      } else if (kind === 'User' || kind === 'Group') {
+        if (apiGroup !== undefined && apiGroup !== '' && apiGroup !== RBAC_GROUP) {
+          problems.push({ segments: [...where, 'apiGroup'], message: `must be "${RBAC_GROUP}" (or left out) for a ${kind} (got ${JSON.stringify(apiGroup)})` });
+        }
+      }
+    });
   });
   return problems;
 }
