@@ -254,11 +254,16 @@ const CASES: Record<string, Case> = {
   },
   'a regular expression Capsule cannot compile': {
     content: tenant('oil', 'namespaceOptions:\n  forbiddenLabels:\n    deniedRegex: "([a-z"\n'),
-    message: 'tenants/oil.yaml:7: namespaceOptions.forbiddenLabels.deniedRegex: "([a-z" is not a valid regular expression (/([a-z/: Unterminated character class)',
+    message: 'tenants/oil.yaml:7: namespaceOptions.forbiddenLabels.deniedRegex: "([a-z" is not a valid regular expression (missing closing ] in [a-z)',
+  },
+  'a repeat count above RE2\'s limit': {
+    content: tenant('oil', 'ingressOptions:\n  allowedHostnames:\n    allowedRegex: "^[a-z]{1,2000}\\\\.example\\\\.com$"\n'),
+    message:
+      'tenants/oil.yaml:7: ingressOptions.allowedHostnames.allowedRegex: "^[a-z]{1,2000}\\\\.example\\\\.com$" is not a valid regular expression (invalid repeat count {1,2000}: at most 1000)',
   },
   'a regular expression Go does not support': {
     content: tenant('oil', 'containerRegistries:\n  allowedRegex: "^(?!evil).*"\n'),
-    message: 'tenants/oil.yaml:6: containerRegistries.allowedRegex: "^(?!evil).*" uses lookaround or a backreference, which Go\'s RE2 (and so Capsule) does not support',
+    message: 'tenants/oil.yaml:6: containerRegistries.allowedRegex: "^(?!evil).*" uses lookaround, which Go\'s RE2 (and so Capsule) does not support',
   },
   'a node selector key that is not a label key': {
     content: tenant('oil', 'nodeSelector:\n  "bad key!": workers\n'),

@@ -159,6 +159,11 @@ describe('checkTenantFields: labels, annotations and selectors', () => {
     expect(messages(checkTenantFields({ namespaces: [{ name: 'oil-dev', labels: { 'bad key': 'x' } }] }, ['platform']))).toEqual([`platform.namespaces.0.labels.bad key: ${KEY}`]);
   });
 
+  test('every *Regex field compiles as RE2, wherever it is', () => {
+    const spec = { containerRegistries: { allowedRegex: '^registry\\.(?i)example\\.com$' }, namespaceOptions: { forbiddenLabels: { deniedRegex: 'a\\Z' } }, x: [{ deniedRegex: '[[:foo:]]' }] };
+    expect(messages(checkTenantFields(spec)).map((m) => m.split(':')[0])).toEqual(['namespaceOptions.forbiddenLabels.deniedRegex', 'x.0.deniedRegex']);
+  });
+
   test('templates are left to checkMetadataTemplates, in the metadata blocks only', () => {
     const spec = { namespaceOptions: { additionalMetadataList: [{ labels: { a: '{{tenant.name}}' }, namespaceSelector: { matchLabels: { a: '{{ tenant.name }}' } } }] } };
     expect(messages(checkTenantFields(spec))).toEqual([`namespaceOptions.additionalMetadataList.0.namespaceSelector.matchLabels.a: ${value('{{ tenant.name }}')}`]);

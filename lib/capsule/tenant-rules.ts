@@ -1,6 +1,7 @@
 import type { Explained } from '../core/validation/explain';
 import { ANNOTATION_KEY_RULE, isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../core/validation/labels';
 import { quantityValue } from '../core/validation/quantity';
+import { re2Problem } from '../core/validation/re2';
 import { TENANT_LABEL } from './labels';
 
 /**
@@ -256,7 +257,7 @@ const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
  * The checks made in one walk over a tenant's settings: its spec (`base` empty) or another part of
  * its file (`base` says where). The CRD schema only says these are strings; Capsule's webhook, or the
  * API server when Capsule copies them into namespaces, Pods, Services or quotas, refuses them.
- * - every `*Regex` field (`deniedRegex`, `allowedRegex`...) must compile in Go's RE2;
+ * - every `*Regex` field (`deniedRegex`, `allowedRegex`...) must compile in Go's RE2 (approximated, see re2.ts);
  * - every `labels`, `matchLabels` and `nodeSelector` map holds valid label keys and values, and every
  *   `annotations` map valid keys (except templates Capsule substitutes, see checkMetadataTemplates);
  * - every `matchExpressions` entry is a valid label selector requirement.
@@ -473,18 +474,4 @@ function negativeQuantities(map: unknown, segments: string[]): Explained[] {
 
 function has(map: unknown, key: string): boolean {
   return isMap(map) && map[key] !== undefined;
-}
-
-/** Why Go's RE2 would refuse `source`, approximated with JavaScript's engine. */
-function re2Problem(source: string): string | undefined {
-  // RE2 has no lookaround and no backreferences (JavaScript has both).
-  if (/\(\?<?[=!]|\\[1-9]/.test(source)) return `${JSON.stringify(source)} uses lookaround or a backreference, which Go's RE2 (and so Capsule) does not support`;
-  // RE2 syntax JavaScript lacks: leading flag groups such as (?i), named groups written (?P<name>...).
-  const js = source.replace(/^\(\?[imsU]+\)/, '').replace(/\(\?P</g, '(?<');
-  try {
-    new RegExp(js);
-    return undefined;
-  } catch (error) {
-    return `${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`;
-  }
 }
