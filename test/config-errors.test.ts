@@ -28,6 +28,10 @@ describe('configuration errors name the file, the line, the field and what is al
     expect(problems(oil(''))).toEqual(['tenants/oil.yaml:1: owners: required field is missing']);
   });
 
+  test('a null name says null once', () => {
+    expect(problems({ 'tenants/oil.yaml': 'name: ~\nowners:\n  - kind: User\n    name: alice\n' })).toEqual(['tenants/oil.yaml:1: name: must be a string (got null)']);
+  });
+
   test('an unknown field in a tenant file lists the allowed ones', () => {
     const [problem] = problems(oil('owners:\n  - kind: User\n    name: alice\nowner: bob\n'));
     expect(problem).toMatch(/^tenants\/oil.yaml:5: owner: unknown field; allowed fields here: name, platform, .*owners/);
@@ -75,6 +79,61 @@ describe('configuration errors name the file, the line, the field and what is al
     expect(problems({ 'platform.yaml': (old) => old.replace('        join:', '        values:\n          authToken: 7f3e1a2b9c8d4e5f\n        join:') })[0]).toMatch(
       /^platform.yaml:27: clusters\[0\].teleport.agent.values.authToken: looks like a credential/,
     );
+  });
+
+  describe('credentials', () => {
+    /** platform.yaml with `yaml` (indented for its place) as capsule-proxy chart values. */
+    const withValues = (yaml: string) => ({ 'platform.yaml': (old: string) => old.replace('certificates: certgen', `certificates: certgen\n      values:\n${yaml}`) });
+    const fields = (found: string[]) => found.map((p) => p.replace(/^platform.yaml:\d+: /, '').replace(/: looks like a credential.*$/, ''));
+
+    test('keys that name a credential, however they are spelled', () => {
+      const found = problems(withValues('        DB_PASSWORD: hunter2hunter2\n        admin-passwd: x\n        aws_secret_access_key: wJalrXUtnFEMI\n        oidc:\n          clientSecret: s3cr3t\n          api_key: k\n        tls: { privateKey: abc }\n        list: [{ authToken: t }]\n'));
+      expect(fields(found)).toEqual([
+        'clusters[0].capsuleProxy.values.DB_PASSWORD',
+        'clusters[0].capsuleProxy.values.admin-passwd',
+        'clusters[0].capsuleProxy.values.aws_secret_access_key',
+        'clusters[0].capsuleProxy.values.oidc.clientSecret',
+        'clusters[0].capsuleProxy.values.oidc.api_key',
+        'clusters[0].capsuleProxy.values.tls.privateKey',
+        'clusters[0].capsuleProxy.values.list[0].authToken',
+      ]);
+      expect(found[0]).toMatch(/: looks like a credential: secrets never go into configuration or output; reference an existing Secret instead$/);
+    });
+
+    test('names of Secrets and files, templates and non-strings are not credentials', () => {
+      const dir = configWith(
+        withValues(
+          '        existingSecret: db\n        secretName: db\n        tokenName: join\n        existingSecretKey: password\n        passwordFile: /etc/pw\n' +
+            '        password: "{{ .Values.pw }}"\n        token: ${TOKEN}\n        automountServiceAccountToken: true\n        apiKey: ""\n',
+        ),
+      );
+      expect(() => loadPlatform(dir)).not.toThrow();
+    });
+
+    test.each([
+      ['a PEM private key', '"-----BEGIN RSA PRIVATE KEY-----\\nMIIEow...\\n-----END RSA PRIVATE KEY-----"'],
+      ['an AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
+      ['a GitHub token', `ghp_${'a1B2'.repeat(9)}`],
+      ['a Slack token', 'xoxb-123456789012-abcdefghij'],
+      ['a JWT', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXZhbHVl'],
+    ])('%s is a credential under any key, in a list too', (what, value) => {
+      const found = problems(withValues(`        note: ${value}\n        extraEnv: [${value}]\n`));
+      expect(found).toEqual([
+        expect.stringMatching(new RegExp(`^platform.yaml:\\d+: clusters\\[0\\].capsuleProxy.values.note: looks like a credential \\(${what}\\): secrets never go`)),
+        expect.stringMatching(new RegExp(`^platform.yaml:\\d+: clusters\\[0\\].capsuleProxy.values.extraEnv\\[0\\]: looks like a credential \\(${what}\\)`)),
+      ]);
+    });
+
+    test('in tenant files too', () => {
+      expect(problems(oil(`owners:\n  - kind: User\n    name: alice\nplatform:\n  userGroup: ghp_${'x'.repeat(36)}\n`))).toEqual([
+        'tenants/oil.yaml:6: platform.userGroup: looks like a credential (a GitHub token): secrets never go into configuration or output; reference an existing Secret instead',
+      ]);
+    });
+
+    test('the public JWKS of the default configuration and the examples are not credentials', () => {
+      expect(() => loadPlatform(configWith())).not.toThrow();
+      expect(() => loadPlatform(path.join(__dirname, '..', 'examples', 'platform'))).not.toThrow();
+    });
   });
 
   test('a chart value that the platform derives', () => {

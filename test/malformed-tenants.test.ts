@@ -22,6 +22,9 @@ interface Case {
 /** platform.yaml with a Kyverno policy enabled next to the default ones. */
 const withPolicy = (policy: string) => (old: string) => old.replace('    kyverno:\n      policies:\n', `    kyverno:\n      policies:\n${policy}`);
 
+const LABEL_KEY = "not a valid label key; a label key is an optional DNS subdomain prefix and '/', then a name of at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending alphanumeric";
+const ANNOTATION_KEY = LABEL_KEY.replace('label key', 'annotation key').replace('a label key', 'an annotation key');
+
 const alice = 'owners:\n  - kind: User\n    name: alice\n';
 const tenant = (name: string, body = '') => `name: ${name}\n${alice}${body}`;
 
@@ -33,6 +36,23 @@ const CASES: Record<string, Case> = {
   'no owners': { content: 'name: oil\n', message: 'tenants/oil.yaml:1: owners: required field is missing' },
   'empty owners': { content: 'name: oil\nowners: []\n', message: 'tenants/oil.yaml:2: owners: a tenant needs at least one owner' },
   'owner without a name': { content: 'name: oil\nowners:\n  - kind: User\n', message: 'tenants/oil.yaml:3: owners[0].name: required field is missing' },
+  'owner with an empty name': { content: 'name: oil\nowners:\n  - kind: User\n    name: ""\n', message: 'tenants/oil.yaml:4: owners[0].name: must not be empty' },
+  'the same owner twice': {
+    content: `${tenant('oil')}  - kind: User\n    name: alice\n`,
+    message: 'tenants/oil.yaml:5: owners[1]: User alice is already an owner (owners[0]); list each owner once',
+  },
+  'role binding without a role': {
+    content: tenant('oil', 'additionalRoleBindings:\n  - clusterRoleName: ""\n    subjects: [{kind: User, name: joe}]\n'),
+    message: 'tenants/oil.yaml:6: additionalRoleBindings[0].clusterRoleName: must not be empty: name the ClusterRole the subjects get in each tenant namespace',
+  },
+  'role binding subject kind RBAC does not know': {
+    content: tenant('oil', 'additionalRoleBindings:\n  - clusterRoleName: view\n    subjects:\n      - kind: Robot\n        name: r2d2\n'),
+    message: 'tenants/oil.yaml:8: additionalRoleBindings[0].subjects[0].kind: must be one of "User", "Group", "ServiceAccount" (got "Robot")',
+  },
+  'role binding ServiceAccount without its namespace': {
+    content: tenant('oil', 'additionalRoleBindings:\n  - clusterRoleName: view\n    subjects:\n      - kind: ServiceAccount\n        name: ci\n'),
+    message: 'tenants/oil.yaml:8: additionalRoleBindings[0].subjects[0].namespace: a ServiceAccount subject needs the namespace of the ServiceAccount',
+  },
   'unknown owner field': {
     content: 'name: oil\nowners:\n  - kind: User\n    name: alice\n    role: admin\n',
     message: 'tenants/oil.yaml:5: owners[0].role: unknown field; allowed fields here: clusterRoles, kind, name, proxySettings',
@@ -57,7 +77,32 @@ const CASES: Record<string, Case> = {
   },
   'resource quota that is not a quantity': {
     content: tenant('oil', 'resourceQuotas:\n  items:\n    - hard:\n        limits.cpu: lots\n'),
-    message: 'tenants/oil.yaml:8: resourceQuotas.items[0].hard["limits.cpu"]: must be a string matching ^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$ (got "lots")',
+    message: 'tenants/oil.yaml:8: resourceQuotas.items[0].hard["limits.cpu"]: must be a Kubernetes quantity such as 500m, 2Gi or 10 (got "lots")',
+  },
+  'a negative resource quota': {
+    content: tenant('oil', 'resourceQuotas:\n  items:\n    - hard:\n        pods: -5\n'),
+    message: 'tenants/oil.yaml:8: resourceQuotas.items[0].hard.pods: must not be negative (got -5)',
+  },
+  'a negative storage quota': {
+    content: tenant('oil', 'resourceQuotas:\n  items:\n    - hard:\n        requests.storage: "-1Gi"\n'),
+    message: 'tenants/oil.yaml:8: resourceQuotas.items[0].hard["requests.storage"]: must not be negative (got "-1Gi")',
+  },
+  'a resource quota scope Kubernetes does not know': {
+    content: tenant('oil', 'resourceQuotas:\n  items:\n    - hard: {pods: 5}\n      scopes: [Expensive]\n'),
+    message:
+      'tenants/oil.yaml:8: resourceQuotas.items[0].scopes[0]: must be one of "Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass", "CrossNamespacePodAffinity", "VolumeAttributesClass" (got "Expensive")',
+  },
+  'a scope selector operator that does not exist': {
+    content: tenant('oil', 'resourceQuotas:\n  items:\n    - hard: {pods: 5}\n      scopeSelector:\n        matchExpressions:\n          - {scopeName: PriorityClass, operator: Above, values: [high]}\n'),
+    message: 'tenants/oil.yaml:10: resourceQuotas.items[0].scopeSelector.matchExpressions[0].operator: must be one of "In", "NotIn", "Exists", "DoesNotExist" (got "Above")',
+  },
+  'a negative limit': {
+    content: tenant('oil', 'limitRanges:\n  items:\n    - limits:\n        - type: Container\n          max: {cpu: -2}\n'),
+    message: 'tenants/oil.yaml:9: limitRanges.items[0].limits[0].max.cpu: must not be negative (got -2)',
+  },
+  'a limit type that does not exist': {
+    content: tenant('oil', 'limitRanges:\n  items:\n    - limits:\n        - type: Node\n          max: {cpu: 2}\n'),
+    message: 'tenants/oil.yaml:8: limitRanges.items[0].limits[0].type: must be one of "Pod", "Container", "PersistentVolumeClaim" (got "Node")',
   },
   'image pull policy not in the enum': {
     content: tenant('oil', 'imagePullPolicies: [Sometimes]\n'),
@@ -140,14 +185,32 @@ const CASES: Record<string, Case> = {
   },
   'template in additionalMetadata keys': {
     content: tenant('oil', 'namespaceOptions:\n  additionalMetadata:\n    annotations:\n      "example.com/{{ cluster }}": x\n'),
-    message: 'tenants/oil.yaml:8: namespaceOptions.additionalMetadata.annotations["example.com/{{ cluster }}"]: unknown template {{ cluster }}; Capsule only substitutes {{ tenant.name }} and {{ namespace }}',
+    message: 'tenants/oil.yaml:8: namespaceOptions.additionalMetadata.annotations["example.com/{{ cluster }}"]: Capsule substitutes templates in values only, not in keys',
   },
   'ServiceAccount owner not written as a username': {
     content: 'name: oil\nowners:\n  - kind: ServiceAccount\n    name: ci/deployer\n',
     message: 'tenants/oil.yaml:4: owners[0].name: a ServiceAccount owner must be written system:serviceaccount:<namespace>:<name> (got "ci/deployer")',
   },
   'YAML syntax error': { content: 'name: oil\nowners:\n  - kind: User\n   name: alice\n', message: 'tenants/oil.yaml:4: invalid YAML: Sequence item without - indicator' },
-  'duplicate key': { content: `${tenant('oil')}name: oil\n`, message: 'tenants/oil.yaml:5: invalid YAML: Map keys must be unique' },
+  'duplicate key': { content: `${tenant('oil')}name: oil\n`, message: 'tenants/oil.yaml:5: invalid YAML: duplicate key "name"; a key appears at most once in a mapping' },
+  'two YAML documents in one file': {
+    content: `${tenant('oil')}---\n${tenant('gas')}`,
+    message: "tenants/oil.yaml:5: a configuration file holds exactly one YAML document (found 2): remove the '---' line",
+  },
+  'namespace quota that is infinite': {
+    content: tenant('oil', 'namespaceOptions:\n  quota: .inf\n'),
+    message: 'tenants/oil.yaml:6: namespaceOptions.quota: must be an integer from -2147483648 to 2147483647 (got .inf)',
+  },
+  'namespace quota that is a fraction (one problem, not two)': {
+    content: tenant('oil', 'namespaceOptions:\n  quota: 1.5\n'),
+    message: 'tenants/oil.yaml:6: namespaceOptions.quota: must be an integer (got number 1.5)',
+  },
+  'platform section that is null': { content: tenant('oil', 'platform: null\n'), message: 'tenants/oil.yaml:5: platform: must be an object (got null)' },
+  'manifest label key that is not one': {
+    content: `apiVersion: capsule.clastix.io/v1beta2\nkind: Tenant\nmetadata:\n  name: oil\n  labels:\n    "bad key": x\nspec:\n  ${alice.replace(/\n  /g, '\n    ')}`,
+    message:
+      "tenants/oil.yaml:6: metadata.labels[\"bad key\"]: key must be a label key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending alphanumeric",
+  },
   'empty file': { content: '\n# nothing\n', message: 'tenants/oil.yaml: file is empty; expected a YAML mapping' },
   'a list instead of a mapping': { content: '- name: oil\n', message: 'tenants/oil.yaml:1: expected a YAML mapping at the top level' },
   'empty user group': { content: tenant('oil', 'platform:\n  userGroup: ""\n'), message: 'tenants/oil.yaml:6: platform.userGroup: must not be empty' },
@@ -191,15 +254,52 @@ const CASES: Record<string, Case> = {
   },
   'a regular expression Capsule cannot compile': {
     content: tenant('oil', 'namespaceOptions:\n  forbiddenLabels:\n    deniedRegex: "([a-z"\n'),
-    message: 'tenants/oil.yaml:7: namespaceOptions.forbiddenLabels.deniedRegex: "([a-z" is not a valid regular expression (/([a-z/: Unterminated character class)',
+    message: 'tenants/oil.yaml:7: namespaceOptions.forbiddenLabels.deniedRegex: "([a-z" is not a valid regular expression (missing closing ] in [a-z)',
+  },
+  'a repeat count above RE2\'s limit': {
+    content: tenant('oil', 'ingressOptions:\n  allowedHostnames:\n    allowedRegex: "^[a-z]{1,2000}\\\\.example\\\\.com$"\n'),
+    message:
+      'tenants/oil.yaml:7: ingressOptions.allowedHostnames.allowedRegex: "^[a-z]{1,2000}\\\\.example\\\\.com$" is not a valid regular expression (invalid repeat count {1,2000}: at most 1000)',
   },
   'a regular expression Go does not support': {
     content: tenant('oil', 'containerRegistries:\n  allowedRegex: "^(?!evil).*"\n'),
-    message: 'tenants/oil.yaml:6: containerRegistries.allowedRegex: "^(?!evil).*" uses lookaround or a backreference, which Go\'s RE2 (and so Capsule) does not support',
+    message: 'tenants/oil.yaml:6: containerRegistries.allowedRegex: "^(?!evil).*" uses lookaround, which Go\'s RE2 (and so Capsule) does not support',
   },
   'a node selector key that is not a label key': {
     content: tenant('oil', 'nodeSelector:\n  "bad key!": workers\n'),
-    message: 'tenants/oil.yaml:6: nodeSelector["bad key!"]: is not a valid label key (such as example.com/pool or pool)',
+    message: `tenants/oil.yaml:6: nodeSelector["bad key!"]: ${LABEL_KEY}`,
+  },
+  'a template in the deprecated additionalMetadata, which Capsule does not substitute': {
+    content: tenant('oil', 'namespaceOptions:\n  additionalMetadata:\n    labels:\n      team: "{{ tenant.name }}"\n'),
+    message: 'tenants/oil.yaml:8: namespaceOptions.additionalMetadata.labels.team: Capsule substitutes templates in additionalMetadataList only, not in additionalMetadata: this value would stay as written',
+  },
+  'a namespace label key that is not one': {
+    content: tenant('oil', 'platform:\n  namespaces:\n    - name: oil-dev\n      labels: {"bad key": x}\n'),
+    message: `tenants/oil.yaml:8: platform.namespaces[0].labels["bad key"]: ${LABEL_KEY}`,
+  },
+  'Pod label keys that are not ones': {
+    content: tenant('oil', 'podOptions:\n  additionalMetadata:\n    labels: {"example.com/": x}\n'),
+    message: `tenants/oil.yaml:7: podOptions.additionalMetadata.labels["example.com/"]: ${LABEL_KEY}`,
+  },
+  'a namespace annotation key that is not one': {
+    content: tenant('oil', 'namespaceOptions:\n  additionalMetadataList:\n    - annotations: {"bad key": x}\n'),
+    message: `tenants/oil.yaml:7: namespaceOptions.additionalMetadataList[0].annotations["bad key"]: ${ANNOTATION_KEY}`,
+  },
+  'a storage class label value that is not one': {
+    content: tenant('oil', 'storageClasses:\n  matchLabels: {tier: "v v"}\n'),
+    message: `tenants/oil.yaml:6: storageClasses.matchLabels.tier: "v v" is not a valid label value; a label value is empty, or at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending alphanumeric`,
+  },
+  'a selector operator that does not exist': {
+    content: tenant('oil', 'storageClasses:\n  matchExpressions:\n    - {key: tier, operator: Maybe}\n'),
+    message: 'tenants/oil.yaml:7: storageClasses.matchExpressions[0].operator: must be one of "In", "NotIn", "Exists", "DoesNotExist" (got "Maybe")',
+  },
+  'a selector In without values': {
+    content: tenant('oil', 'gatewayOptions:\n  allowedClasses:\n    matchExpressions:\n      - {key: a, operator: In}\n'),
+    message: 'tenants/oil.yaml:8: gatewayOptions.allowedClasses.matchExpressions[0].values: must not be empty when operator is In',
+  },
+  'a manifest annotation key that is not one': {
+    content: `apiVersion: capsule.clastix.io/v1beta2\nkind: Tenant\nmetadata:\n  name: oil\n  annotations:\n    "bad key": x\nspec:\n  ${alice.replace(/\n  /g, '\n    ')}`,
+    message: `tenants/oil.yaml:6: metadata.annotations["bad key"]: ${ANNOTATION_KEY}`,
   },
   'a name a Kyverno policy reserves': {
     file: 'cluster-system.yaml',

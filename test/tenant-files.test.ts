@@ -65,7 +65,7 @@ spec:
     quota: 3
     additionalMetadata:
       labels:
-        capsule.clastix.io/tenant-owner: "{{ tenant.name }}"
+        capsule.clastix.io/tenant-owner: wind
     forbiddenLabels:
       denied: [foo.acme.net]
       deniedRegex: ".*.acme.net"

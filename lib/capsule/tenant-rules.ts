@@ -1,5 +1,7 @@
-import { LABEL_KEY, LABEL_VALUE } from '../core/config/schema';
 import type { Explained } from '../core/validation/explain';
+import { ANNOTATION_KEY_RULE, isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../core/validation/labels';
+import { quantityValue } from '../core/validation/quantity';
+import { re2Problem } from '../core/validation/re2';
 import { TENANT_LABEL } from './labels';
 
 /**
@@ -42,44 +44,104 @@ export function checkTenantName(name: string, context: TenantNameContext): Expla
   return [];
 }
 
-/** ServiceAccount owners must be written as Kubernetes usernames, or Capsule never matches them. */
+/**
+ * Owners become subjects of the RoleBindings Capsule creates in each tenant namespace: each needs a
+ * name (ServiceAccounts written as Kubernetes usernames, or Capsule never matches them), once.
+ */
 export function checkOwners(owners: readonly unknown[]): Explained[] {
   if (owners.length === 0) return [{ segments: ['owners'], message: 'a tenant needs at least one owner' }];
   const problems: Explained[] = [];
+  const seen = new Map<string, number>();
   owners.forEach((owner, i) => {
     const { kind, name } = (owner ?? {}) as { kind?: unknown; name?: unknown };
-    if (kind === 'ServiceAccount' && typeof name === 'string' && !SERVICE_ACCOUNT_OWNER.test(name)) {
+    if (typeof name !== 'string') return;
+    if (name === '') problems.push({ segments: ['owners', String(i), 'name'], message: 'must not be empty' });
+    else if (kind === 'ServiceAccount' && !SERVICE_ACCOUNT_OWNER.test(name)) {
       problems.push({
         segments: ['owners', String(i), 'name'],
         message: `a ServiceAccount owner must be written system:serviceaccount:<namespace>:<name> (got ${JSON.stringify(name)})`,
       });
     }
+    const key = `${String(kind)}/${name}`;
+    const first = seen.get(key);
+    if (first !== undefined) problems.push({ segments: ['owners', String(i)], message: `${String(kind)} ${name} is already an owner (owners[${first}]); list each owner once` });
+    else seen.set(key, i);
   });
   return problems;
 }
 
-/** `{{ ... }}` in namespace labels/annotations may only use the variables Capsule substitutes. */
+export const SUBJECT_KINDS = ['User', 'Group', 'ServiceAccount'] as const;
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * `additionalRoleBindings` become RoleBindings in each tenant namespace; the API server refuses a
+ * binding without a role or with a malformed subject (ValidateRoleBindingSubject). A ServiceAccount
+ * subject without a namespace would mean the ServiceAccount of that name in every tenant namespace:
+ * the platform needs it explicit (Teleport's kubernetes_users name it system:serviceaccount:<ns>:<name>).
+ */
+export function checkRoleBindings(spec: Readonly<Record<string, unknown>>): Explained[] {
+  const bindings = spec.additionalRoleBindings;
+  if (!Array.isArray(bindings)) return [];
+  const problems: Explained[] = [];
+  bindings.forEach((binding, i) => {
+    if (!isMap(binding)) return;
+    const at = ['additionalRoleBindings', String(i)];
+    if (binding.clusterRoleName === '') problems.push({ segments: [...at, 'clusterRoleName'], message: 'must not be empty: name the ClusterRole the subjects get in each tenant namespace' });
+    if (!Array.isArray(binding.subjects)) return;
+    binding.subjects.forEach((subject, j) => {
+      if (!isMap(subject)) return;
+      const where = [...at, 'subjects', String(j)];
+      const { kind, name, namespace, apiGroup } = subject;
+      if (name === '') problems.push({ segments: [...where, 'name'], message: 'must not be empty' });
+      if (typeof kind === 'string' && !(SUBJECT_KINDS as readonly string[]).includes(kind)) {
+        problems.push({ segments: [...where, 'kind'], message: `must be one of ${SUBJECT_KINDS.map((k) => `"${k}"`).join(', ')} (got ${JSON.stringify(kind)})` });
+      } else if (kind === 'ServiceAccount') {
+        if (typeof name === 'string' && name !== '' && (!DNS_SUBDOMAIN.test(name) || name.length > 253)) {
+          problems.push({ segments: [...where, 'name'], message: `must be a ServiceAccount name: a DNS-1123 subdomain (got ${JSON.stringify(name)})` });
+        }
+        if (namespace === undefined || namespace === '') problems.push({ segments: [...where, 'namespace'], message: 'a ServiceAccount subject needs the namespace of the ServiceAccount' });
+        else if (typeof namespace === 'string' && (!DNS_LABEL.test(namespace) || namespace.length > 63)) {
+          problems.push({ segments: [...where, 'namespace'], message: `must be a namespace name: a DNS-1123 label (got ${JSON.stringify(namespace)})` });
+        }
+        if (apiGroup !== undefined && apiGroup !== '') problems.push({ segments: [...where, 'apiGroup'], message: `must be "" (or left out) for a ServiceAccount (got ${JSON.stringify(apiGroup)})` });
+      } else if (kind === 'User' || kind === 'Group') {
+        if (apiGroup !== undefined && apiGroup !== '' && apiGroup !== RBAC_GROUP) {
+          problems.push({ segments: [...where, 'apiGroup'], message: `must be "${RBAC_GROUP}" (or left out) for a ${kind} (got ${JSON.stringify(apiGroup)})` });
+        }
+      }
+    });
+  });
+  return problems;
+}
+
+/**
+ * Namespace metadata templates, as Capsule 0.10.9 substitutes them (controllers/tenant/namespaces.go):
+ * in the values of `additionalMetadataList` only (neither in keys nor in the deprecated
+ * `additionalMetadata`), with the delimiters `{{ ` and ` }}`, and only `tenant.name` and
+ * `namespace`. Anything else stays as written (an invalid label value, a literal annotation) or,
+ * for an unknown name, becomes empty.
+ */
 export function checkMetadataTemplates(spec: Readonly<Record<string, unknown>>): Explained[] {
   const options = (spec.namespaceOptions ?? {}) as { additionalMetadata?: unknown; additionalMetadataList?: unknown };
-  const blocks: Array<[string[], unknown]> = [[['namespaceOptions', 'additionalMetadata'], options.additionalMetadata]];
+  const blocks: Array<[string[], unknown, boolean]> = [[['namespaceOptions', 'additionalMetadata'], options.additionalMetadata, false]];
   if (Array.isArray(options.additionalMetadataList)) {
-    options.additionalMetadataList.forEach((entry, i) => blocks.push([['namespaceOptions', 'additionalMetadataList', String(i)], entry]));
+    options.additionalMetadataList.forEach((entry, i) => blocks.push([['namespaceOptions', 'additionalMetadataList', String(i)], entry, true]));
   }
   const problems: Explained[] = [];
-  for (const [segments, block] of blocks) {
+  for (const [segments, block, substituted] of blocks) {
     for (const field of ['labels', 'annotations']) {
       const map = (block as Record<string, unknown> | undefined)?.[field];
       if (!map || typeof map !== 'object') continue;
       for (const [key, value] of Object.entries(map)) {
-        for (const text of [key, value]) {
-          for (const expression of templateExpressions(String(text))) {
-            if (!(METADATA_TEMPLATE_VARIABLES as readonly string[]).includes(expression)) {
-              problems.push({
-                segments: [...segments, field, key],
-                message: `unknown template {{ ${expression} }}; Capsule only substitutes ${METADATA_TEMPLATE_VARIABLES.map((v) => `{{ ${v} }}`).join(' and ')}`,
-              });
-            }
-          }
+        const at = [...segments, field, key];
+        if (key.includes('{{')) problems.push({ segments: at, message: 'Capsule substitutes templates in values only, not in keys' });
+        else if (typeof value !== 'string' || !value.includes('{{')) continue;
+        else if (!substituted) {
+          problems.push({ segments: at, message: 'Capsule substitutes templates in additionalMetadataList only, not in additionalMetadata: this value would stay as written' });
+        } else {
+          const problem = templateProblem(value);
+          if (problem) problems.push({ segments: at, message: problem });
         }
       }
     }
@@ -87,8 +149,18 @@ export function checkMetadataTemplates(spec: Readonly<Record<string, unknown>>):
   return problems;
 }
 
-function templateExpressions(text: string): string[] {
-  return [...text.matchAll(/\{\{(.*?)\}\}/g)].map((m) => m[1].trim());
+const TEMPLATE = /\{\{(.*?)\}\}/g;
+const SUBSTITUTED = `Capsule only substitutes ${METADATA_TEMPLATE_VARIABLES.map((v) => `{{ ${v} }}`).join(' and ')}`;
+
+/** Why Capsule would not substitute every template in `value` as meant. */
+function templateProblem(value: string): string | undefined {
+  for (const [text, inner] of value.matchAll(TEMPLATE)) {
+    const name = inner.trim();
+    if (!(METADATA_TEMPLATE_VARIABLES as readonly string[]).includes(name)) return `unknown template {{ ${name} }}; ${SUBSTITUTED}`;
+    if (inner !== ` ${name} `) return `${text} stays as written: ${SUBSTITUTED}, with one space inside the braces`;
+  }
+  const rest = value.replace(TEMPLATE, '');
+  return rest.includes('{{') || rest.includes('}}') ? `unbalanced {{ and }}; ${SUBSTITUTED}` : undefined;
 }
 
 /** A namespace the platform creates for a tenant. */
@@ -179,51 +251,227 @@ export function findPrefixCollisions(tenants: ReadonlyArray<{ name: string; forc
   return collisions.sort(([a1, b1], [a2, b2]) => a1.localeCompare(a2) || b1.localeCompare(b2));
 }
 
+const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+
 /**
- * Every `*Regex` field of the spec (`deniedRegex`, `allowedRegex`...) must be a regular expression
- * Go's RE2 accepts: Capsule's tenant webhook compiles them and refuses the Tenant otherwise.
+ * The checks made in one walk over a tenant's settings: its spec (`base` empty) or another part of
+ * its file (`base` says where). The CRD schema only says these are strings; Capsule's webhook, or the
+ * API server when Capsule copies them into namespaces, Pods, Services or quotas, refuses them.
+ * - every `*Regex` field (`deniedRegex`, `allowedRegex`...) must compile in Go's RE2 (approximated, see re2.ts);
+ * - every `labels`, `matchLabels` and `nodeSelector` map holds valid label keys and values, and every
+ *   `annotations` map valid keys (except templates Capsule substitutes, see checkMetadataTemplates);
+ * - every `matchExpressions` entry is a valid label selector requirement.
  */
-export function checkRegexFields(spec: Readonly<Record<string, unknown>>): Explained[] {
+export function checkTenantFields(root: unknown, base: readonly string[] = []): Explained[] {
   const problems: Explained[] = [];
   const visit = (value: unknown, segments: string[]) => {
     if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...segments, String(i)]));
     else if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
+        const at = [...segments, key];
         if (key.endsWith('Regex') && typeof child === 'string') {
           const problem = re2Problem(child);
-          if (problem) problems.push({ segments: [...segments, key], message: problem });
-        } else visit(child, [...segments, key]);
+          if (problem) problems.push({ segments: at, message: problem });
+        } else if ((key === 'labels' || key === 'matchLabels' || key === 'nodeSelector') && isMap(child)) {
+          problems.push(...labelMapProblems(child, at, 'label', base.length === 0 && isMetadataTemplateBlock(segments)));
+        } else if (key === 'annotations' && isMap(child)) {
+          problems.push(...labelMapProblems(child, at, 'annotation', base.length === 0 && isMetadataTemplateBlock(segments)));
+        } else if (key === 'matchExpressions' && Array.isArray(child) && segments[segments.length - 1] !== 'scopeSelector') {
+          // (A ResourceQuota's scopeSelector is not a label selector: checkQuotasAndLimits.)
+          child.forEach((requirement, i) => problems.push(...requirementProblems(requirement, [...at, String(i)])));
+        } else visit(child, at);
       }
     }
   };
-  visit(spec, []);
+  visit(root, [...base]);
   return problems;
 }
 
-/** Why Go's RE2 would refuse `source`, approximated with JavaScript's engine. */
-function re2Problem(source: string): string | undefined {
-  // RE2 has no lookaround and no backreferences (JavaScript has both).
-  if (/\(\?<?[=!]|\\[1-9]/.test(source)) return `${JSON.stringify(source)} uses lookaround or a backreference, which Go's RE2 (and so Capsule) does not support`;
-  // RE2 syntax JavaScript lacks: leading flag groups such as (?i), named groups written (?P<name>...).
-  const js = source.replace(/^\(\?[imsU]+\)/, '').replace(/\(\?P</g, '(?<');
-  try {
-    new RegExp(js);
-    return undefined;
-  } catch (error) {
-    return `${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`;
-  }
+/** `namespaceOptions.additionalMetadata` or an item of `additionalMetadataList`, where templates are checked instead. */
+function isMetadataTemplateBlock(segments: readonly string[]): boolean {
+  return (
+    segments[0] === 'namespaceOptions' &&
+    ((segments.length === 2 && segments[1] === 'additionalMetadata') || (segments.length === 3 && segments[1] === 'additionalMetadataList'))
+  );
 }
 
-/** `nodeSelector` becomes node labels Pods are scheduled by: keys and values must be valid labels. */
-export function checkNodeSelector(spec: Readonly<Record<string, unknown>>): Explained[] {
-  const selector = spec.nodeSelector;
-  if (!selector || typeof selector !== 'object') return [];
+function labelMapProblems(map: Record<string, unknown>, segments: string[], kind: 'label' | 'annotation', templated: boolean): Explained[] {
   const problems: Explained[] = [];
-  for (const [key, value] of Object.entries(selector)) {
-    if (!new RegExp(LABEL_KEY).test(key)) problems.push({ segments: ['nodeSelector', key], message: 'is not a valid label key (such as example.com/pool or pool)' });
-    else if (typeof value === 'string' && !new RegExp(LABEL_VALUE).test(value)) {
-      problems.push({ segments: ['nodeSelector', key], message: `${JSON.stringify(value)} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit` });
+  for (const [key, value] of Object.entries(map)) {
+    const at = [...segments, key];
+    if (!(templated && key.includes('{{')) && !isLabelKey(key)) {
+      problems.push({ segments: at, message: kind === 'label' ? `not a valid label key; ${LABEL_KEY_RULE}` : `not a valid annotation key; ${ANNOTATION_KEY_RULE}` });
+    }
+    if (kind === 'label' && typeof value === 'string' && !(templated && value.includes('{{')) && !isLabelValue(value)) {
+      problems.push({ segments: at, message: `${JSON.stringify(value)} is not a valid label value; ${LABEL_VALUE_RULE}` });
     }
   }
   return problems;
+}
+
+/** A label selector requirement (`{key, operator, values}`), as Kubernetes validates it. */
+function requirementProblems(requirement: unknown, segments: string[]): Explained[] {
+  if (!isMap(requirement)) return [];
+  const { key, operator, values } = requirement;
+  const problems: Explained[] = [];
+  if (typeof key === 'string' && !isLabelKey(key)) problems.push({ segments: [...segments, 'key'], message: `${JSON.stringify(key)} is not a valid label key; ${LABEL_KEY_RULE}` });
+  problems.push(...operatorProblems(operator, values, segments));
+  if (Array.isArray(values)) {
+    values.forEach((value, i) => {
+      if (typeof value === 'string' && !isLabelValue(value)) {
+        problems.push({ segments: [...segments, 'values', String(i)], message: `${JSON.stringify(value)} is not a valid label value; ${LABEL_VALUE_RULE}` });
+      }
+    });
+  }
+  return problems;
+}
+
+/** The operator of a selector requirement, and the values it needs (label and scope selectors alike). */
+function operatorProblems(operator: unknown, values: unknown, segments: string[]): Explained[] {
+  if (typeof operator !== 'string') return [];
+  const count = Array.isArray(values) ? values.length : 0;
+  if (!(SELECTOR_OPERATORS as readonly string[]).includes(operator)) {
+    return [{ segments: [...segments, 'operator'], message: `must be one of ${SELECTOR_OPERATORS.map((o) => `"${o}"`).join(', ')} (got ${JSON.stringify(operator)})` }];
+  }
+  if ((operator === 'In' || operator === 'NotIn') && count === 0) return [{ segments: [...segments, 'values'], message: `must not be empty when operator is ${operator}` }];
+  if ((operator === 'Exists' || operator === 'DoesNotExist') && count > 0) return [{ segments: [...segments, 'values'], message: `must be empty when operator is ${operator}` }];
+  return [];
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The scopes a ResourceQuota may have (k8s.io/api/core/v1 ResourceQuotaScope). */
+export const RESOURCE_QUOTA_SCOPES = ['Terminating', 'NotTerminating', 'BestEffort', 'NotBestEffort', 'PriorityClass', 'CrossNamespacePodAffinity', 'VolumeAttributesClass'] as const;
+// Scopes that are true or false of a Pod, so a scope selector can only ask that they hold.
+const EXISTS_ONLY_SCOPES = ['Terminating', 'NotTerminating', 'BestEffort', 'NotBestEffort', 'CrossNamespacePodAffinity'];
+const CONFLICTING_SCOPES = [
+  ['BestEffort', 'NotBestEffort'],
+  ['Terminating', 'NotTerminating'],
+];
+
+export const LIMIT_TYPES = ['Pod', 'Container', 'PersistentVolumeClaim'] as const;
+const LIMIT_FIELDS = ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio'] as const;
+// Each pair [a, b] must have a <= b for every resource both set (the API server's LimitRange rules).
+const LIMIT_ORDER: ReadonlyArray<readonly [(typeof LIMIT_FIELDS)[number], (typeof LIMIT_FIELDS)[number]]> = [
+  ['min', 'max'],
+  ['min', 'defaultRequest'],
+  ['defaultRequest', 'max'],
+  ['defaultRequest', 'default'],
+  ['min', 'default'],
+  ['default', 'max'],
+];
+
+/**
+ * Capsule copies `resourceQuotas.items` and `limitRanges.items` into every tenant namespace as
+ * ResourceQuotas and LimitRanges; the API server validates those (ValidateResourceQuotaSpec,
+ * ValidateLimitRange), so what it would refuse is refused here, in the tenant file.
+ */
+export function checkQuotasAndLimits(spec: Readonly<Record<string, unknown>>): Explained[] {
+  const problems: Explained[] = [];
+  const quotas = (spec.resourceQuotas as { items?: unknown } | undefined)?.items;
+  if (Array.isArray(quotas)) quotas.forEach((quota, i) => problems.push(...quotaProblems(quota, ['resourceQuotas', 'items', String(i)])));
+  const ranges = (spec.limitRanges as { items?: unknown } | undefined)?.items;
+  if (Array.isArray(ranges)) {
+    ranges.forEach((range, i) => {
+      const limits = isMap(range) ? range.limits : undefined;
+      if (Array.isArray(limits)) problems.push(...limitsProblems(limits, ['limitRanges', 'items', String(i), 'limits']));
+    });
+  }
+  return problems;
+}
+
+function quotaProblems(quota: unknown, segments: string[]): Explained[] {
+  if (!isMap(quota)) return [];
+  const problems = negativeQuantities(quota.hard, [...segments, 'hard']);
+  const scopes = Array.isArray(quota.scopes) ? quota.scopes : [];
+  scopes.forEach((scope, i) => {
+    if (typeof scope === 'string' && !(RESOURCE_QUOTA_SCOPES as readonly string[]).includes(scope)) {
+      problems.push({ segments: [...segments, 'scopes', String(i)], message: `must be one of ${RESOURCE_QUOTA_SCOPES.map((s) => `"${s}"`).join(', ')} (got ${JSON.stringify(scope)})` });
+    }
+  });
+  problems.push(...conflictingScopes(scopes, [...segments, 'scopes']));
+  const expressions = isMap(quota.scopeSelector) ? quota.scopeSelector.matchExpressions : undefined;
+  if (Array.isArray(expressions)) {
+    const at = [...segments, 'scopeSelector', 'matchExpressions'];
+    expressions.forEach((expression, i) => {
+      if (!isMap(expression)) return;
+      const { scopeName, operator, values } = expression;
+      if (typeof scopeName === 'string' && !(RESOURCE_QUOTA_SCOPES as readonly string[]).includes(scopeName)) {
+        problems.push({ segments: [...at, String(i), 'scopeName'], message: `must be one of ${RESOURCE_QUOTA_SCOPES.map((s) => `"${s}"`).join(', ')} (got ${JSON.stringify(scopeName)})` });
+      } else if (typeof scopeName === 'string' && EXISTS_ONLY_SCOPES.includes(scopeName) && operator !== 'Exists' && typeof operator === 'string') {
+        problems.push({ segments: [...at, String(i), 'operator'], message: `must be "Exists" for scope ${scopeName}, which a Pod either has or has not (got ${JSON.stringify(operator)})` });
+        return;
+      }
+      problems.push(...operatorProblems(operator, values, [...at, String(i)]));
+    });
+    problems.push(...conflictingScopes(expressions.map((e) => (isMap(e) ? e.scopeName : undefined)), at));
+  }
+  return problems;
+}
+
+function conflictingScopes(scopes: readonly unknown[], segments: string[]): Explained[] {
+  return CONFLICTING_SCOPES.filter((pair) => pair.every((scope) => scopes.includes(scope))).map(([a, b]) => ({
+    segments,
+    message: `a quota cannot have both ${a} and ${b}: they exclude each other`,
+  }));
+}
+
+function limitsProblems(limits: readonly unknown[], segments: string[]): Explained[] {
+  const problems: Explained[] = [];
+  const types = new Set<unknown>();
+  limits.forEach((limit, i) => {
+    if (!isMap(limit)) return;
+    const at = [...segments, String(i)];
+    const { type } = limit;
+    if (typeof type === 'string' && !(LIMIT_TYPES as readonly string[]).includes(type)) {
+      problems.push({ segments: [...at, 'type'], message: `must be one of ${LIMIT_TYPES.map((t) => `"${t}"`).join(', ')} (got ${JSON.stringify(type)})` });
+    } else if (types.has(type)) {
+      problems.push({ segments: [...at, 'type'], message: `a LimitRange has one entry per type: ${String(type)} is already limited above` });
+    }
+    types.add(type);
+    for (const field of LIMIT_FIELDS) problems.push(...negativeQuantities(limit[field], [...at, field]));
+    if (type === 'Pod') {
+      for (const field of ['default', 'defaultRequest']) {
+        if (isMap(limit[field]) && Object.keys(limit[field] as object).length) {
+          problems.push({ segments: [...at, field], message: 'not allowed when type is Pod: defaults apply to containers, so put them in an entry of type Container' });
+        }
+      }
+    }
+    if (type === 'PersistentVolumeClaim' && !has(limit.min, 'storage') && !has(limit.max, 'storage')) {
+      problems.push({ segments: at, message: 'a PersistentVolumeClaim limit needs min.storage or max.storage' });
+    }
+    for (const [low, high] of LIMIT_ORDER) {
+      // (A Pod entry's defaults are refused above, not compared.)
+      if (type === 'Pod' && [low, high].some((f) => f === 'default' || f === 'defaultRequest')) continue;
+      const lows = isMap(limit[low]) ? (limit[low] as Record<string, unknown>) : {};
+      const highs = isMap(limit[high]) ? (limit[high] as Record<string, unknown>) : {};
+      for (const [resource, amount] of Object.entries(lows)) {
+        const a = quantityValue(amount);
+        const b = quantityValue(highs[resource]);
+        if (a !== undefined && b !== undefined && a > b) {
+          problems.push({ segments: [...at, low, resource], message: `${low} ${String(amount)} is greater than ${high} ${String(highs[resource])}` });
+        }
+      }
+    }
+    const ratios = isMap(limit.maxLimitRequestRatio) ? limit.maxLimitRequestRatio : {};
+    for (const [resource, ratio] of Object.entries(ratios)) {
+      const value = quantityValue(ratio);
+      if (value !== undefined && value >= 0 && value < 1) problems.push({ segments: [...at, 'maxLimitRequestRatio', resource], message: `must be at least 1: a limit is never below its request (got ${String(ratio)})` });
+    }
+  });
+  return problems;
+}
+
+/** Amounts below zero in a resource map (the API server refuses them in quotas and limit ranges). */
+function negativeQuantities(map: unknown, segments: string[]): Explained[] {
+  if (!isMap(map)) return [];
+  return Object.entries(map)
+    .filter(([, amount]) => (quantityValue(amount) ?? 0) < 0)
+    .map(([resource, amount]) => ({ segments: [...segments, resource], message: `must not be negative (got ${JSON.stringify(amount)})` }));
+}
+
+function has(map: unknown, key: string): boolean {
+  return isMap(map) && map[key] !== undefined;
 }

@@ -111,7 +111,7 @@ describe('Tenant namespaces and owners', () => {
     expect(() => new Tenant(testFile(layer, 'a'), 't', { name: 'flux', capsule, owners, reservedNamespaces: ['flux-system'] })).toThrow(/would own namespaces named flux-\*/);
     expect(() => new Tenant(testFile(layer, 'b'), 't', { name: 'b', capsule, owners: [{ kind: 'ServiceAccount', name: 'ci:deployer' }] })).toThrow(/system:serviceaccount:<namespace>:<name>/);
     expect(
-      () => new Tenant(testFile(layer, 'c'), 't', { name: 'c', capsule, owners, spec: { namespaceOptions: { additionalMetadata: { labels: { a: '{{ tenant.uid }}' } } } } }),
+      () => new Tenant(testFile(layer, 'c'), 't', { name: 'c', capsule, owners, spec: { namespaceOptions: { additionalMetadataList: [{ labels: { a: '{{ tenant.uid }}' } }] } } }),
     ).toThrow(/unknown template \{\{ tenant.uid \}\}/);
   });
 

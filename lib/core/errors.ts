@@ -60,6 +60,8 @@ export function pointerSegments(pointer: string): string[] {
 /** A short, single-line rendering of a value for error messages. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // JSON has no infinity or NaN (it writes null); say what the YAML said.
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -1,6 +1,9 @@
 import { ObjectOptions, TProperties, TSchema, Type } from '@sinclair/typebox';
 import Ajv, { ValidateFunction } from 'ajv';
 import { explainErrors, Explained, PATTERN_HINT } from '../validation/explain';
+import { LABEL_KEY, LABEL_VALUE } from '../validation/labels';
+
+export { LABEL_KEY, LABEL_VALUE } from '../validation/labels';
 
 /**
  * Helpers to write configuration schemas: TypeBox builds plain JSON Schema (for ajv and editors)
@@ -24,12 +27,6 @@ export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 export function DnsLabel(options: { description?: string; default?: string } = {}) {
   return Type.String({ pattern: DNS_LABEL, maxLength: 63, ...options });
 }
-
-// Kubernetes label keys: an optional DNS subdomain prefix and '/', then a name of at most 63
-// characters (alphanumerics, '-', '_', '.'), starting and ending alphanumeric.
-export const LABEL_KEY = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
-// Label values: empty, or at most 63 such characters.
-export const LABEL_VALUE = '^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$';
 
 /** A Kubernetes label key such as `example.com/public`. */
 export function LabelKey(options: { description?: string } = {}) {

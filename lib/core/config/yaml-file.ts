@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { Document, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, YAMLError } from 'yaml';
 import { fieldPath, Problem } from '../errors';
 import { Explained } from '../validation/explain';
 
@@ -38,7 +38,7 @@ export class YamlFile {
     const { document, lineCounter } = parseWithLines(text);
     if (document.errors.length > 0) {
       const error = document.errors[0];
-      return { file, line: lineCounter.linePos(error.pos[0]).line, message: `invalid YAML: ${error.message.split('\n')[0]}` };
+      return { file, line: lineCounter.linePos(error.pos[0]).line, message: syntaxMessage(error, document, text) };
     }
     if (document.contents === null) return { file, message: 'file is empty; expected a YAML mapping' };
     if (!isMap(document.contents)) return { file, line: 1, message: 'expected a YAML mapping at the top level' };
@@ -84,6 +84,25 @@ export class YamlFile {
 function parseWithLines(text: string): { document: Document; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
   return { document: parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }), lineCounter };
+}
+
+/** The `yaml` library's message, said in terms of the configuration where it is terse. */
+function syntaxMessage(error: YAMLError, document: Document, text: string): string {
+  if (error.code === 'MULTIPLE_DOCS') return `a configuration file holds exactly one YAML document (found ${parseAllDocuments(text).length}): remove the '---' line`;
+  if (error.code === 'DUPLICATE_KEY') {
+    let key: unknown;
+    visit(document, {
+      Pair: (_, pair) => {
+        if (isScalar(pair.key) && pair.key.range?.[0] === error.pos[0]) {
+          key = pair.key.value;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (key !== undefined) return `invalid YAML: duplicate key ${JSON.stringify(key)}; a key appears at most once in a mapping`;
+  }
+  return `invalid YAML: ${error.message.split('\n')[0]}`;
 }
 
 function keyOrIndex(segment: string): string | number {

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { describeValue, fieldPath, pointerSegments } from '../errors';
+import { LABEL_KEY, LABEL_KEY_HINT, LABEL_VALUE, LABEL_VALUE_HINT } from './labels';
 
 /** A schema violation, explained: where it is and what would be accepted. */
 export interface Explained {
@@ -21,6 +22,19 @@ const PATTERN_HINTS: Record<string, string> = {
   '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$': "a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
   '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$': "a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'",
   '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$': 'a duration such as 30s, 10m or 1h',
+  [LABEL_KEY]: LABEL_KEY_HINT,
+  [LABEL_VALUE]: LABEL_VALUE_HINT,
+  // The generated CRD validators write label values (ObjectMeta) and quantities (int-or-string
+  // resource amounts) with these patterns.
+  '^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$': LABEL_VALUE_HINT,
+  '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$':
+    'a Kubernetes quantity such as 500m, 2Gi or 10',
+};
+
+// What the OpenAPI formats the generated validators check allow, in words.
+const FORMAT_HINTS: Record<string, string> = {
+  int32: 'an integer from -2147483648 to 2147483647',
+  int64: 'an integer',
 };
 
 /**
@@ -31,8 +45,12 @@ export function explainErrors(errors: readonly ErrorObject[], schema: unknown, d
   // A failed anyOf/oneOf reports each branch too, and a failed propertyNames the key's own error;
   // those inner errors only add noise.
   const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'propertyNames');
+  // A value of the wrong type also fails its format (1.5 is neither an integer nor an int32): say it once.
+  const mistyped = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   const relevant = errors.filter(
-    (e) => !unions.some((u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath)),
+    (e) =>
+      !unions.some((u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath)) &&
+      !(e.keyword === 'format' && mistyped.has(e.instancePath)),
   );
 
   const seen = new Set<string>();
@@ -65,7 +83,7 @@ function explain(error: ErrorObject, schema: unknown, data: unknown): Explained 
     case 'const':
       return { segments, message: `must be ${describeValue(params.allowedValue)} (got ${describeValue(value)})` };
     case 'type':
-      return { segments, message: `must be ${article(String(params.type))} (got ${typeOf(value)} ${describeValue(value)})` };
+      return { segments, message: `must be ${article(String(params.type))} (got ${value === null ? 'null' : `${typeOf(value)} ${describeValue(value)}`})` };
     case 'pattern': {
       const pattern = String(params.pattern);
       // Our own schemas may say in words what the pattern means.
@@ -83,13 +101,13 @@ function explain(error: ErrorObject, schema: unknown, data: unknown): Explained 
     case 'uniqueItems':
       return { segments, message: `items must be unique (items ${params.j} and ${params.i} are equal)` };
     case 'format':
-      return { segments, message: `must be a valid ${String(params.format)} (got ${describeValue(value)})` };
+      return { segments, message: `must be ${FORMAT_HINTS[String(params.format)] ?? `a valid ${String(params.format)}`} (got ${describeValue(value)})` };
     case 'anyOf':
     case 'oneOf':
       return { segments, message: `${describeAlternatives(error, schema)} (got ${describeValue(value)})` };
     case 'propertyNames': {
-      const names = schemaAt(schema, error.schemaPath) as { [PATTERN_HINT]?: string } | undefined;
-      const hint = names?.[PATTERN_HINT];
+      const names = schemaAt(schema, error.schemaPath) as { [PATTERN_HINT]?: string; pattern?: string } | undefined;
+      const hint = names?.[PATTERN_HINT] ?? (names?.pattern === undefined ? undefined : PATTERN_HINTS[names.pattern]);
       return { segments: [...segments, String(params.propertyName)], message: hint ? `key must be ${hint}` : 'is not a valid key here' };
     }
     case 'minProperties':

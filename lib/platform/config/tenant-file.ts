@@ -4,7 +4,7 @@ import { CRD_VALIDATORS } from '../../../imports/validators';
 import { GlobalProxySettings } from '../../../imports/capsule-globalproxysettings-capsule.clastix.io';
 import { ProxySetting } from '../../../imports/capsule-proxysettings-capsule.clastix.io';
 import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
-import { checkMetadataTemplates, checkNodeSelector, checkOwners, checkRegexFields, TenantNamespace } from '../../capsule/tenant-rules';
+import { checkMetadataTemplates, checkOwners, checkQuotasAndLimits, checkRoleBindings, checkTenantFields, TenantNamespace } from '../../capsule/tenant-rules';
 import { checkClusterResources } from '../../capsule-proxy/proxy-rules';
 import { SchemaValidator } from '../../core/config/schema';
 import { displayPath, YamlFile } from '../../core/config/yaml-file';
@@ -125,7 +125,13 @@ export function loadTenant(file: string, problems: Problem[]): LoadedTenant | un
       else if (e.segments[0] === 'metadata' && e.segments[1] !== 'name' && parts.metadata) found.push(yaml.problem(e.segments, e.message));
     }
   }
-  report([...(Array.isArray(spec.owners) ? checkOwners(spec.owners) : []), ...checkMetadataTemplates(spec), ...checkRegexFields(spec), ...checkNodeSelector(spec)]);
+  report([...(Array.isArray(spec.owners) ? checkOwners(spec.owners) : []), ...checkMetadataTemplates(spec), ...checkRoleBindings(spec), ...checkTenantFields(spec), ...checkQuotasAndLimits(spec)]);
+  // Labels and selectors under platform (namespaces, proxy settings) follow the same rules; a
+  // manifest's metadata.labels are checked by the CRD validator, its annotation keys here.
+  if (isObject(parts.platform)) report(checkTenantFields(parts.platform, [PLATFORM_KEY]));
+  if (parts.metadata && isObject(parts.metadata.annotations)) {
+    found.push(...yaml.problems(checkTenantFields({ annotations: parts.metadata.annotations }, ['metadata'])));
+  }
 
   if (platform.proxySettings) {
     proxySettingValidator ??= CRD_VALIDATORS[`${ProxySetting.GVK.apiVersion}/${ProxySetting.GVK.kind}`].load();
