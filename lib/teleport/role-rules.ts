@@ -1,5 +1,6 @@
 import { DNS_SUBDOMAIN } from '../core/config/schema';
 import type { Explained } from '../core/validation/explain';
+import { re2Problem } from '../core/validation/re2';
 
 /**
  * Teleport role v8 `kubernetes_resources` and `kubernetes_labels`: what is valid, and how Teleport
@@ -152,14 +153,7 @@ export function ruleProblems(rule: KubernetesResourceRule, segments: readonly st
 export function patternProblem(pattern: string): string | undefined {
   if (pattern.startsWith('^') || pattern.endsWith('$')) {
     if (!(pattern.startsWith('^') && pattern.endsWith('$'))) return `a regular expression must start with ^ and end with $ (got '${pattern}')`;
-    // Teleport compiles these with Go's RE2, which has no lookaround and no backreferences.
-    if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) return `uses lookaround or a backreference, which Teleport's RE2 regular expressions do not support (got '${pattern}')`;
-    try {
-      new RegExp(pattern);
-    } catch (error) {
-      return `is not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
-    }
-    return undefined;
+    return re2Problem(pattern, 'Teleport');
   }
   if (!NAME_GLOB.test(pattern)) return `must be a name, a wildcard pattern with * (e.g. oil-*) or a ^regular expression$ (got '${pattern}')`;
   return undefined;

@@ -1,6 +1,6 @@
 /**
- * Whether Go's regexp package accepts a pattern (RE2 syntax, Perl flags, as Capsule and Kubernetes
- * controllers compile their `*Regex` settings), without Go.
+ * Whether Go's regexp package accepts a pattern (RE2 syntax, Perl flags, as Capsule, Teleport and
+ * Kubernetes controllers compile their `*Regex` settings), without Go.
  *
  * This is an approximation. The pattern is scanned once for the syntax where Go and JavaScript
  * differ, which is checked by Go's rules (regexp/syntax/parse.go, Go 1.24):
@@ -42,15 +42,18 @@ const UNSUPPORTED_ESCAPES: Record<string, string> = {
 
 const scripts = new Map<string, boolean>();
 
-/** Why Go would refuse `source` (with the source quoted), or undefined if it would compile it. */
-export function re2Problem(source: string): string | undefined {
+/**
+ * Why Go would refuse `source` (with the source quoted), or undefined if it would compile it.
+ * @param compiledBy the Go program that compiles it, for messages
+ */
+export function re2Problem(source: string, compiledBy = 'Capsule'): string | undefined {
   const quoted = JSON.stringify(source);
   let js: string;
   try {
     js = translate(source);
   } catch (error) {
     if (!(error instanceof Re2Error)) throw error;
-    if (error.unsupported) return `${quoted} uses ${error.unsupported}, which Go's RE2 (and so Capsule) does not support${error.hint}`;
+    if (error.unsupported) return `${quoted} uses ${error.unsupported}, which Go's RE2 (and so ${compiledBy}) does not support${error.hint}`;
     return `${quoted} is not a valid regular expression (${error.reason})`;
   }
   try {
