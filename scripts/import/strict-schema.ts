@@ -16,6 +16,9 @@
  * how many were skipped so the generated code documents its own limits.
  */
 
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../../lib/core/config/schema';
+import { LABEL_KEY, LABEL_VALUE } from '../../lib/core/validation/labels';
+
 export type JsonSchema = { [key: string]: unknown };
 
 export type CrdScope = 'Namespaced' | 'Cluster';
@@ -38,16 +41,11 @@ export interface StrictSchemaResult {
 /** Formats the generated validators check; every other OpenAPI format is an annotation only. */
 export const CHECKED_FORMATS = ['int32', 'int64', 'date-time', 'duration'] as const;
 
-// Kubernetes' own name rules (k8s.io/apimachinery/pkg/util/validation).
-const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-const DNS1123_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
-const LABEL_KEY = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
-const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$';
 
 /** The ObjectMeta fields a declarative manifest may carry; server-populated fields are rejected. */
 export function objectMetaSchema(scope: CrdScope): JsonSchema {
   const properties: Record<string, JsonSchema> = {
-    name: { type: 'string', minLength: 1, maxLength: 253, pattern: DNS1123_SUBDOMAIN },
+    name: { type: 'string', minLength: 1, maxLength: 253, pattern: DNS_SUBDOMAIN },
     labels: {
       type: 'object',
       propertyNames: { maxLength: 317, pattern: LABEL_KEY },
@@ -57,7 +55,7 @@ export function objectMetaSchema(scope: CrdScope): JsonSchema {
     finalizers: { type: 'array', items: { type: 'string' } },
   };
   if (scope === 'Namespaced') {
-    properties.namespace = { type: 'string', minLength: 1, maxLength: 63, pattern: DNS1123_LABEL };
+    properties.namespace = { type: 'string', minLength: 1, maxLength: 63, pattern: DNS_LABEL };
   }
   return {
     type: 'object',
