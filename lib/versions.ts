@@ -42,3 +42,10 @@ export const CHARTS = {
   /** Kyverno 1.19: the last line in which ClusterPolicy is still enforced (1.20 stops). */
   kyverno: { ...KYVERNO, chart: 'kyverno', version: '3.9.0', appVersion: '1.19.0' },
 } as const satisfies Record<string, HelmChart>;
+
+/**
+ * The upstream engines that judge the output (`npm run conformance`, `npm run e2e`), built from the
+ * Go module proxy by scripts/engines.sh. They live in lib/engines.json so that script reads the same
+ * pins; the Kyverno CLI is the release of the Kyverno chart's appVersion (a test checks).
+ */
+export { default as ENGINES } from './engines.json';

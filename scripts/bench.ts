@@ -41,7 +41,7 @@ function argument(name: string, fallback: number): number {
  * quota, an OpenCost annotation and a Teleport role (a TeleportRoleV8, a tctl copy, ACCESS.md).
  */
 function generateConfig(dir: string, tenants: number, namespaces: number): void {
-  fs.cpSync(path.join(ROOT, 'config', 'platform.yaml'), path.join(dir, 'platform.yaml'));
+  fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'platform', 'platform.yaml'), path.join(dir, 'platform.yaml'));
   fs.mkdirSync(path.join(dir, 'tenants'));
   for (let i = 1; i <= tenants; i++) {
     const name = `tenant${String(i).padStart(5, '0')}`;

@@ -15,8 +15,8 @@ describe('editor schemas (schemas/)', () => {
   // Editors treat formats as annotations; so does this check.
   const ajv = new Ajv({ strict: false, allErrors: true, formats: { int32: true, int64: true, 'date-time': true, duration: true } });
   const configFiles = [
-    ...['config', 'examples/platform'].map((dir) => path.join(dir, 'platform.yaml')),
-    ...['config/tenants', 'examples/platform/tenants'].flatMap((dir) => fs.readdirSync(path.join(ROOT, dir)).map((f) => path.join(dir, f))),
+    ...['test/fixtures/platform', 'examples/platform'].map((dir) => path.join(dir, 'platform.yaml')),
+    ...['test/fixtures/platform/tenants', 'examples/platform/tenants'].flatMap((dir) => fs.readdirSync(path.join(ROOT, dir)).map((f) => path.join(dir, f))),
   ];
 
   test.each(configFiles)('%s names its schema and is valid against it', (file) => {

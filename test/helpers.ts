@@ -7,7 +7,8 @@ import { RenderedFile } from '../lib/core/output/platform-app';
 import { synthPlatform } from '../lib/platform/synth';
 
 export const ROOT = path.resolve(__dirname, '..');
-export const DEFAULT_CONFIG = path.join(ROOT, 'config');
+/** The demo configuration the tests use: a copy of config/ as shipped, so editing config/ never breaks a test. */
+export const FIXTURE_CONFIG = path.join(ROOT, 'test', 'fixtures', 'platform');
 
 const created: string[] = [];
 // Every test file that uses these helpers cleans up after itself.
@@ -28,7 +29,7 @@ export function tempDir(prefix = 'platform-'): string {
  */
 export function configWith(edit: Record<string, string | null | ((old: string) => string)> = {}): string {
   const dir = tempDir('config-');
-  fs.cpSync(DEFAULT_CONFIG, dir, { recursive: true });
+  fs.cpSync(FIXTURE_CONFIG, dir, { recursive: true });
   for (const [file, change] of Object.entries(edit)) {
     const target = path.join(dir, file);
     if (change === null) fs.rmSync(target);
@@ -41,7 +42,7 @@ export function configWith(edit: Record<string, string | null | ((old: string) =
 }
 
 /** Synthesizes `configDir` in-process into a fresh output folder, as `npm run synth` does. */
-export function synth(configDir = DEFAULT_CONFIG): { outDir: string; files: RenderedFile[] } {
+export function synth(configDir = FIXTURE_CONFIG): { outDir: string; files: RenderedFile[] } {
   const outDir = path.join(tempDir('synth-'), 'out');
   const files = synthPlatform({ configDir, outDir });
   return { outDir, files };

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { kubeClusterResource } from '../lib/platform/kube-cluster-command';
-import { configWith, DEFAULT_CONFIG, readTree, ROOT, run, synth, tempDir } from './helpers';
+import { configWith, FIXTURE_CONFIG, readTree, ROOT, run, synth, tempDir } from './helpers';
 
 const KUBECONFIG = path.join(ROOT, 'test', 'fixtures', 'throwaway-kubeconfig.yaml');
 
@@ -48,7 +48,7 @@ describe('npm run teleport:kube-cluster -- <cluster> <kubeconfig>', () => {
     expect(good.status).toBe(0);
     expect(YAML.parse(good.stdout)).toMatchObject({ kind: 'kube_cluster', version: 'v3', metadata: { name: 'edge.example.com' } });
 
-    const bad = run('npm', ['run', '--silent', 'teleport:kube-cluster', '--', 'demo', KUBECONFIG], { PLATFORM_CONFIG: DEFAULT_CONFIG });
+    const bad = run('npm', ['run', '--silent', 'teleport:kube-cluster', '--', 'demo', KUBECONFIG], { PLATFORM_CONFIG: FIXTURE_CONFIG });
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toContain("error: cluster 'demo' is not registered dynamically");

@@ -4,7 +4,7 @@ import * as YAML from 'yaml';
 import { formatProblem, PlatformError } from '../lib/core/errors';
 import { loadPlatform } from '../lib/platform/config/load';
 import { platformImages } from '../lib/platform/platform-images';
-import { configWith, DEFAULT_CONFIG, synth } from './helpers';
+import { configWith, FIXTURE_CONFIG, synth } from './helpers';
 
 /**
  * Load-time checks of the Kyverno policy settings against the rest of the configuration: what a
@@ -18,7 +18,7 @@ const alice = 'owners:\n  - kind: User\n    name: alice\n';
  * by `cluster`, and tenant files added (name → body after `name:` and the owner).
  */
 function config(options: { policies?: Record<string, unknown>; cluster?: (cluster: any) => void; tenants?: Record<string, string> }): string {
-  const platform = YAML.parse(fs.readFileSync(path.join(DEFAULT_CONFIG, 'platform.yaml'), 'utf8'));
+  const platform = YAML.parse(fs.readFileSync(path.join(FIXTURE_CONFIG, 'platform.yaml'), 'utf8'));
   const cluster = platform.clusters[0];
   Object.assign(cluster.kyverno.policies, options.policies ?? {});
   options.cluster?.(cluster);

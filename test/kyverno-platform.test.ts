@@ -4,11 +4,11 @@ import * as YAML from 'yaml';
 import { findManifest } from '../lib/core/testing';
 import { POLICY_NAMES } from '../lib/kyverno/policies/catalog';
 import { missingConfigMapKeys, RenderedPolicy, undeclaredVariables } from '../lib/kyverno/testing';
-import { configWith, DEFAULT_CONFIG, ROOT, synth } from './helpers';
+import { configWith, FIXTURE_CONFIG, ROOT, synth } from './helpers';
 
 /** The default platform.yaml with the first cluster's `kyverno` settings replaced (or removed). */
 function withKyverno(kyverno: unknown): string {
-  const platform = YAML.parse(fs.readFileSync(path.join(DEFAULT_CONFIG, 'platform.yaml'), 'utf8'));
+  const platform = YAML.parse(fs.readFileSync(path.join(FIXTURE_CONFIG, 'platform.yaml'), 'utf8'));
   platform.clusters[0].kyverno = kyverno;
   if (kyverno === undefined) delete platform.clusters[0].kyverno;
   return configWith({ 'platform.yaml': YAML.stringify(platform) });

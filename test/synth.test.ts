@@ -6,7 +6,7 @@ import { OUTPUT_MARKER } from '../lib/core/output/publish';
 import { validateManifest } from '../lib/core/validation/manifests';
 import { buildPlatform, synthPlatform } from '../lib/platform/synth';
 import { loadPlatform } from '../lib/platform/config/load';
-import { configWith, DEFAULT_CONFIG, parseAll, readTree, ROOT, run, synth, tempDir } from './helpers';
+import { configWith, FIXTURE_CONFIG, parseAll, readTree, ROOT, run, synth, tempDir } from './helpers';
 
 const ROBOT_OWNER = { 'tenants/oil.yaml': 'name: oil\nowners:\n  - kind: Robot\n    name: r2d2\n' };
 
@@ -20,7 +20,7 @@ describe('synth', () => {
 
   test('under cdk8s synth, publishes exactly what it staged, and every published object passes its strict schema', () => {
     const work = tempDir();
-    const files = synthPlatform({ configDir: DEFAULT_CONFIG, stagingDir: path.join(work, 'staging'), outDir: path.join(work, 'out') });
+    const files = synthPlatform({ configDir: FIXTURE_CONFIG, stagingDir: path.join(work, 'staging'), outDir: path.join(work, 'out') });
     const { [OUTPUT_MARKER]: marker, ...published } = readTree(path.join(work, 'out'));
     expect(marker).toContain('replaced as a whole');
     expect(readTree(path.join(work, 'staging'))).toEqual(published);
@@ -33,13 +33,13 @@ describe('synth', () => {
     }
   });
 
-  test.each(['config', 'examples/platform'])('writes every file of %s exactly as cdk8s would (Yaml.stringify)', (dir) => {
+  test.each(['test/fixtures/platform', 'examples/platform'])('writes every file of %s exactly as cdk8s would (Yaml.stringify)', (dir) => {
     const { files } = synth(path.join(ROOT, dir));
     for (const file of files.filter((f) => f.manifests.length)) expect({ file: file.path, content: file.content }).toEqual({ file: file.path, content: Yaml.stringify(...file.manifests) });
   });
 
   test('fails on an object that its schema rejects, naming the object and the field', () => {
-    const app = buildPlatform(loadPlatform(DEFAULT_CONFIG));
+    const app = buildPlatform(loadPlatform(FIXTURE_CONFIG));
     const tenant = app.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Tenant')!;
     tenant.addJsonPatch(JsonPatch.add('/spec/nodeSelectr', { pool: 'a' }));
     expect(() => app.render()).toThrow(/demo\/tenants\/oil.yaml \(Tenant oil\): spec.nodeSelectr: unknown field/);
@@ -59,7 +59,7 @@ describe('synth', () => {
   test('a successful synth removes files that are no longer rendered', () => {
     const { outDir } = synth();
     fs.writeFileSync(path.join(outDir, 'demo', 'tenants', 'gone.yaml'), 'stale');
-    synthPlatform({ configDir: DEFAULT_CONFIG, stagingDir: path.join(tempDir(), 'staging'), outDir });
+    synthPlatform({ configDir: FIXTURE_CONFIG, stagingDir: path.join(tempDir(), 'staging'), outDir });
     expect(fs.existsSync(path.join(outDir, 'demo', 'tenants', 'gone.yaml'))).toBe(false);
   });
 });
@@ -90,7 +90,7 @@ test('npm run synth refuses to publish over a folder it did not write, such as t
   fs.mkdirSync(path.join(gitops, 'clusters'));
   fs.writeFileSync(path.join(gitops, 'clusters', 'flux-system.yaml'), 'bootstrap');
   const before = readTree(gitops);
-  const result = run('npm', ['run', '--silent', 'synth'], { PLATFORM_CONFIG: DEFAULT_CONFIG, PLATFORM_OUT: gitops });
+  const result = run('npm', ['run', '--silent', 'synth'], { PLATFORM_CONFIG: FIXTURE_CONFIG, PLATFORM_OUT: gitops });
   expect(result.status).not.toBe(0);
   expect(result.stderr).toContain(`refusing to publish to ${gitops}`);
   expect(result.stderr).toContain('it is a Git working tree; give the output a folder of its own');
@@ -106,7 +106,7 @@ describe.each([
     const work = tempDir();
     const outDir = path.join(work, 'gitops', 'platform');
     const { args, env } = invocation(path.join(work, 'staging'));
-    const good = run(command, args, { ...env, PLATFORM_CONFIG: DEFAULT_CONFIG, PLATFORM_OUT: outDir });
+    const good = run(command, args, { ...env, PLATFORM_CONFIG: FIXTURE_CONFIG, PLATFORM_OUT: outDir });
     expect(good.stderr).not.toMatch(/error/i);
     expect(good.status).toBe(0);
     const published = readTree(outDir);

@@ -1,0 +1,34 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { RenderedFile } from '../../lib/core/output/platform-app';
+import { synthPlatform } from '../../lib/platform/synth';
+import { ROOT } from './engines';
+
+/** A configuration synthesized for the conformance run. */
+export interface SynthesizedPlatform {
+  /** Short name for messages: `config`, `examples/platform`, `test/fixtures/platform`. */
+  readonly name: string;
+  readonly configDir: string;
+  /** The published output folder (temporary). */
+  readonly outDir: string;
+  readonly files: readonly RenderedFile[];
+}
+
+/** The configurations every engine judges: the user's default config, the example, the test fixture. */
+export const CONFORMANCE_CONFIGS = ['config', 'examples/platform', 'test/fixtures/platform'];
+
+/** Synthesizes each configuration into its own folder under `workDir`. */
+export function synthesizeAll(workDir: string, configs: readonly string[] = CONFORMANCE_CONFIGS): SynthesizedPlatform[] {
+  return configs.map((name) => {
+    const configDir = path.join(ROOT, name);
+    const outDir = path.join(workDir, name.replace(/[/\\]/g, '_'));
+    const files = synthPlatform({ configDir, outDir });
+    return { name, configDir, outDir, files };
+  });
+}
+
+/** A fresh temporary working folder for one conformance run. */
+export function conformanceWorkDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-'));
+}
