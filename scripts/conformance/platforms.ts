@@ -32,3 +32,11 @@ export function synthesizeAll(workDir: string, configs: readonly string[] = CONF
 export function conformanceWorkDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-'));
 }
+
+/**
+ * Where the helm stage writes the objects a HelmRelease's chart renders (one multi-document YAML),
+ * for the stages after it (kubeconform, kyverno apply) to read.
+ */
+export function chartOutputPath(work: string, platform: SynthesizedPlatform, release: { namespace: string; name: string }): string {
+  return path.join(work, 'helm', platform.name.replace(/[/\\]/g, '_'), `${release.namespace}__${release.name}.yaml`);
+}
