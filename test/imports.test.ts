@@ -39,6 +39,7 @@ describe('cdk8s.yaml imports', () => {
       'source.toolkit.fluxcd.io/v1/GitRepository',
       'kustomize.toolkit.fluxcd.io/v1/Kustomization',
       'argoproj.io/v1alpha1/Application',
+      'argoproj.io/v1alpha1/AppProject',
     ]) {
       expect(CRD_VALIDATORS[key]?.source).toMatch(/^https:\/\//);
     }

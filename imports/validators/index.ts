@@ -29,6 +29,15 @@ export const CRD_VALIDATORS: Readonly<Record<string, CrdValidator>> = {
     load: () => require('./argoproj.io_v1alpha1_Application.js'),
     schema: () => require('./argoproj.io_v1alpha1_Application.schema.json'),
   },
+  'argoproj.io/v1alpha1/AppProject': {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    scope: 'Namespaced',
+    source: 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/crds/appproject-crd.yaml',
+    unchecked: '',
+    load: () => require('./argoproj.io_v1alpha1_AppProject.js'),
+    schema: () => require('./argoproj.io_v1alpha1_AppProject.schema.json'),
+  },
   'capsule.clastix.io/v1beta1/GlobalProxySettings': {
     apiVersion: 'capsule.clastix.io/v1beta1',
     kind: 'GlobalProxySettings',

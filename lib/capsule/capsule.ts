@@ -112,6 +112,13 @@ export class Capsule extends Construct implements ICapsule {
       releaseName: Capsule.RELEASE_NAME,
       namespace: this.namespace,
       values: mergeValues(values, props.values, Capsule.OWNED_VALUES),
+      // Capsule's TLS controller (tls.enableController, on by default) injects its CA into the
+      // chart's webhook configurations.
+      controllerOwnedFields: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map((kind) => ({
+        group: 'admissionregistration.k8s.io',
+        kind,
+        jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
+      })),
     });
     this.node.addValidation({
       validate: () => (this.groups.size || this.userNames.size ? [] : ['no Capsule user groups: add a tenant or set capsule.userGroups, otherwise nobody is a Capsule user']),

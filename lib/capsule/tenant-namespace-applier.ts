@@ -1,7 +1,9 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { ControllerOwnedField } from '../core/delivery/delivery';
 import { ICapsule } from './capsule';
+import { TENANT_LABEL } from './labels';
 import { Tenant } from './tenant';
 
 export interface TenantNamespaceApplierProps {
@@ -15,6 +17,15 @@ export interface TenantNamespaceApplierProps {
    */
   readonly name?: string;
 }
+
+/**
+ * What Capsule writes on a namespace it attaches to a tenant: the tenant label and the
+ * ownerReference to the Tenant. They are not in the rendered Namespace, and a delivery tool must
+ * not take them away.
+ */
+export const CAPSULE_NAMESPACE_FIELDS: readonly ControllerOwnedField[] = [
+  { group: '', kind: 'Namespace', jsonPointers: ['/metadata/ownerReferences', `/metadata/labels/${TENANT_LABEL.replace(/~/g, '~0').replace(/\//g, '~1')}`] },
+];
 
 /** A permission the applier needs on everything it applies besides namespaces. */
 export interface ApplierGrant {

@@ -69,6 +69,12 @@ export class Kyverno extends Construct implements IKyverno {
       releaseName: Kyverno.RELEASE_NAME,
       namespace: this.namespace,
       values: mergeValues(values, props.values, Kyverno.OWNED_VALUES),
+      // The ClusterPolicy and Policy CRDs are about 1.4 MB, far over the client-side apply limit.
+      serverSideApply: true,
+      // The controllers' ClusterRoles aggregate their rules from labelled ClusterRoles: the
+      // aggregation controller writes them. (Kyverno registers its webhooks itself, with their CA,
+      // at run time: the chart renders none, so no delivery tool sees their caBundle.)
+      controllerOwnedFields: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', jqPathExpressions: ['select(.aggregationRule != null) | .rules'] }],
     });
   }
 }

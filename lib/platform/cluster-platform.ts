@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { ProxySetting } from '../../imports/capsule-proxysettings-capsule.clastix.io';
 import { Capsule } from '../capsule/capsule';
 import { Tenant, TenantOwner } from '../capsule/tenant';
-import { TenantNamespaceApplier } from '../capsule/tenant-namespace-applier';
+import { CAPSULE_NAMESPACE_FIELDS, TenantNamespaceApplier } from '../capsule/tenant-namespace-applier';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule-proxy';
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
-import { Layer } from '../core/delivery/delivery';
+import { ArgoCdDelivery } from '../core/delivery/argocd/argocd-delivery';
+import { IDelivery, Layer } from '../core/delivery/delivery';
 import { FluxDelivery } from '../core/delivery/flux/flux-delivery';
 import { KyvernoGlobalConfig } from '../kyverno/global-config';
 import { Kyverno } from '../kyverno/kyverno';
@@ -20,7 +21,7 @@ import { TctlFolder } from '../teleport/tctl';
 import type { KyvernoPolicySettings } from './config/kyverno-schema';
 import type { TenantDefinition } from './config/load';
 import { agentTokenName, teleportClusterName, teleportKubeClusterName } from './config/teleport-config';
-import type { ClusterSettings, FluxSettings } from './config/platform-schema';
+import type { ClusterSettings, DeliverySettings } from './config/platform-schema';
 import { CAPSULE_NAMESPACE, platformNamespaces } from './namespaces';
 
 /** The command that completes a cluster's `kube_cluster` resource with a kubeconfig (package.json). */
@@ -28,7 +29,11 @@ export const KUBE_CLUSTER_COMMAND = 'npm run teleport:kube-cluster --';
 
 export interface ClusterPlatformProps {
   readonly settings: ClusterSettings;
-  readonly flux?: FluxSettings;
+  /**
+   * How the output reaches the cluster: Flux or Argo CD.
+   * @default - Flux with its defaults
+   */
+  readonly delivery?: DeliverySettings;
   /** Tenants of this cluster. */
   readonly tenants: readonly TenantDefinition[];
 }
@@ -44,7 +49,7 @@ export interface TeleportRegistration {
 }
 
 /**
- * Everything one cluster runs, laid out in layers that Flux applies in order:
+ * Everything one cluster runs, laid out in layers that the delivery tool (Flux or Argo CD) applies in order:
  *
  * - `infrastructure`: namespaces, Capsule, capsule-proxy, the Teleport agent, Kyverno (HelmReleases);
  * - `policies` (with Kyverno): Kyverno's global configuration and the ClusterPolicies, applied once
@@ -65,7 +70,7 @@ export interface TeleportRegistration {
  */
 export class ClusterPlatform extends Construct {
   public readonly name: string;
-  public readonly delivery: FluxDelivery;
+  public readonly delivery: IDelivery;
   public readonly infrastructure: Layer;
   /** The Kyverno policies, when Kyverno is enabled. */
   public readonly policiesLayer?: Layer;
@@ -96,7 +101,10 @@ export class ClusterPlatform extends Construct {
     super(scope, settings.name);
     this.name = settings.name;
 
-    this.delivery = new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.flux });
+    const argocd = props.delivery?.argocd;
+    this.delivery = argocd
+      ? new ArgoCdDelivery(this, 'delivery', { clusterFolder: settings.name, ...argocd })
+      : new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.delivery?.flux });
     this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: this.layerFolder('infrastructure') });
     if (settings.kyverno) {
       this.policiesLayer = new Layer(this, 'policies', {
@@ -212,10 +220,11 @@ export class ClusterPlatform extends Construct {
         folder: this.layerFolder('tenant-namespaces'),
         dependsOn: [this.tenantsLayer],
         serviceAccountName: this.namespaceApplier.serviceAccountName,
+        controllerOwnedFields: CAPSULE_NAMESPACE_FIELDS,
       });
     }
 
-    const reservedNamespaces = platformNamespaces(settings, props.flux);
+    const reservedNamespaces = platformNamespaces(settings, props.delivery);
     this.tenants = tenants.map((definition) => {
       const { owners, ...spec } = definition.spec;
       const tenant = new Tenant(this.tenantsLayer!.addFile(this.tenantsLayer!, definition.name, definition.name), 'tenant', {
@@ -265,7 +274,7 @@ export class ClusterPlatform extends Construct {
 
   /** `<cluster>/tctl/`: Teleport resources that a Teleport admin applies with tctl. Created on first use. */
   public get tctl(): TctlFolder {
-    this.tctlCache ??= new TctlFolder(this, 'tctl', { folder: this.layerFolder('tctl'), title: `cluster ${this.name}` });
+    this.tctlCache ??= new TctlFolder(this, 'tctl', { folder: this.layerFolder('tctl'), title: `cluster ${this.name}`, deliveryTool: this.delivery.toolName });
     return this.tctlCache;
   }
 

@@ -15,7 +15,7 @@ export function buildPlatform(definition: PlatformDefinition, outdir?: string): 
     (settings) =>
       new ClusterPlatform(app, {
         settings,
-        flux: definition.settings.delivery?.flux,
+        delivery: definition.settings.delivery,
         tenants: definition.tenants.filter((t) => !t.platform.clusters || t.platform.clusters.includes(settings.name)),
       }),
   );

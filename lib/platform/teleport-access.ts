@@ -278,6 +278,7 @@ function addAgentToken(cluster: ClusterPlatform, domains: Map<string, TeleportDo
   const operatorCluster = domain?.operatorCluster;
   operatorCluster?.teleportOperator!.manageToken(operatorCluster.teleportLayer, name, spec);
   const file = cluster.tctl.addResource(`tokens/${name}`, () => tctlToken(name, spec), [`Join token of teleport-kube-agent: only ServiceAccount ${agent.serviceAccount} can use it.`]);
+  const delivery = cluster.delivery;
   cluster.tctl.addSection('Agent join token', () =>
     [
       `The agent joins with the kubernetes method and the join token \`${name}\` (\`${file}\`): only its`,
@@ -285,8 +286,10 @@ function addAgentToken(cluster: ClusterPlatform, domains: Map<string, TeleportDo
       tctlAdvice(domain),
       '',
       operatorCluster === cluster
-        ? 'Flux installs the agent in the `teleport` layer, together with its token, once the operator is ready.'
-        : `The token must exist before Flux installs the agent: the agent keeps retrying to join, but its HelmRelease gives up after the install timeout and its retries (then \`flux reconcile helmrelease ${agent.release.releaseName} --force\`).`,
+        ? `${delivery.toolName} installs the agent in the \`teleport\` layer, together with its token, once the operator is ready.`
+        : delivery.layerOrder === 'waves'
+          ? `The token must exist before ${delivery.toolName} installs the agent: the agent keeps retrying to join, but its Application stops retrying after its retry limit (then \`${delivery.retryCommand(agent.release)}\`).`
+          : `The token must exist before ${delivery.toolName} installs the agent: the agent keeps retrying to join, but its HelmRelease gives up after the install timeout and its retries (then \`${delivery.retryCommand(agent.release)}\`).`,
     ].join('\n'),
   );
 }

@@ -179,12 +179,13 @@ export class TeleportOperator extends Construct {
     const tokenFile = tctl.addResource('operator-bot-token', () => tctlToken(this.joinTokenName, spec), [
       `Join token of the operator's bot: only ServiceAccount ${this.serviceAccount} can use it.`,
     ]);
+    const delivery = this.layer.delivery;
     tctl.addSection('Bootstrap the Teleport operator', () =>
       [
         `The operator (namespace \`${this.namespace}\`, ServiceAccount \`${this.serviceAccountName}\`) manages this Teleport`,
         `cluster's (\`${this.teleportClusterName}\`) resources from the custom resources of the \`teleport\` layer. It joins as`,
-        `the bot \`${this.botName}\`, which it cannot create itself. Once, before Flux installs it (until then it`,
-        `restarts, holding up only the Teleport layers; if Flux gave up, \`flux reconcile helmrelease ${this.release.releaseName} --force\`):`,
+        `the bot \`${this.botName}\`, which it cannot create itself. Once, before ${delivery.toolName} installs it (until then it`,
+        `restarts, holding up ${delivery.layerOrder === 'waves' ? 'the layers of later sync waves' : 'only the Teleport layers'}; if ${delivery.toolName} gave up, \`${delivery.retryCommand(this.release)}\`):`,
         '',
         '```sh',
         `tctl create -f ${roleFile}`,

@@ -4,9 +4,22 @@ import { ManifestFile } from '../output/manifest-file';
 
 /**
  * How the rendered output reaches a cluster. The platform is written against this interface; the
- * GitOps tool behind it (Flux today, Argo CD later) decides which objects express it.
+ * GitOps tool behind it (Flux or Argo CD) decides which objects express it.
  */
 export interface IDelivery extends IConstruct {
+  /** Namespace of the delivery tool: where the ServiceAccounts it impersonates live. */
+  readonly namespace: string;
+  /** The tool's name, for the READMEs of the output (e.g. `Flux`). */
+  readonly toolName: string;
+  /**
+   * How a layer waits: only for the layers it depends on (`dependencies`), or for every layer of
+   * an earlier sync wave, related or not (`waves`).
+   */
+  readonly layerOrder: 'dependencies' | 'waves';
+
+  /** The command that makes the tool install `release` again after it gave up. */
+  retryCommand(release: IHelmRelease): string;
+
   /**
    * Makes the delivery tool apply `layer`'s folder, after the layers it depends on are applied and
    * healthy. Called once by every new `Layer`.
@@ -31,6 +44,45 @@ export interface HelmReleaseOptions {
    * @default - none
    */
   readonly dependsOn?: readonly IHelmRelease[];
+  /**
+   * The chart renders objects too large for client-side apply (the 256 KiB
+   * `last-applied-configuration` annotation), e.g. big CRDs: they must be applied server-side.
+   * (Flux always applies server-side; Argo CD needs `ServerSideApply=true`.)
+   * @default false
+   */
+  readonly serverSideApply?: boolean;
+  /**
+   * Fields of the release's objects that a controller writes after they are applied (e.g. a CA
+   * bundle it injects). The delivery tool must neither report them as drift nor reset them.
+   * @default - none
+   */
+  readonly controllerOwnedFields?: readonly ControllerOwnedField[];
+}
+
+/**
+ * Fields that a controller owns on objects the platform renders (or a chart renders for it). Flux
+ * applies server-side and only corrects the fields it applies, so it needs none of this; Argo CD
+ * turns them into `ignoreDifferences` (and `RespectIgnoreDifferences=true`).
+ */
+export interface ControllerOwnedField {
+  /** API group of the objects, `''` for the core group. */
+  readonly group: string;
+  readonly kind: string;
+  /**
+   * Only the object of this name.
+   * @default - every object of the kind
+   */
+  readonly name?: string;
+  /**
+   * RFC 6901 pointers to the owned fields, e.g. `/metadata/ownerReferences`.
+   * @default - none
+   */
+  readonly jsonPointers?: readonly string[];
+  /**
+   * jq path expressions of the owned fields, for fields in lists, e.g. `.webhooks[]?.clientConfig.caBundle`.
+   * @default - none
+   */
+  readonly jqPathExpressions?: readonly string[];
 }
 
 /** An installed Helm release. */
@@ -72,6 +124,11 @@ export interface LayerProps {
    * @default - the delivery tool's own health assessment
    */
   readonly readinessChecks?: readonly ReadinessCheck[];
+  /**
+   * Fields of this layer's objects that a controller owns (see `ControllerOwnedField`).
+   * @default - none
+   */
+  readonly controllerOwnedFields?: readonly ControllerOwnedField[];
 }
 
 /**
@@ -92,6 +149,7 @@ export class Layer extends Construct {
   public readonly dependsOn: readonly Layer[];
   public readonly serviceAccountName?: string;
   public readonly readinessChecks: readonly ReadinessCheck[];
+  public readonly controllerOwnedFields: readonly ControllerOwnedField[];
   private readonly shared = new Map<string, ManifestFile>();
 
   constructor(scope: Construct, name: string, props: LayerProps) {
@@ -102,6 +160,7 @@ export class Layer extends Construct {
     this.dependsOn = props.dependsOn ?? [];
     this.serviceAccountName = props.serviceAccountName;
     this.readinessChecks = props.readinessChecks ?? [];
+    this.controllerOwnedFields = props.controllerOwnedFields ?? [];
     props.delivery.bindLayer(this);
   }
 

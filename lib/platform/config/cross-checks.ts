@@ -19,6 +19,9 @@ export const PLATFORM_FILE = 'platform.yaml';
 /** Checks that depend on the cluster a tenant is on, or on several tenants. */
 export function crossChecks(settings: PlatformSettings, platformFile: YamlFile, tenants: readonly LoadedTenant[]): Problem[] {
   const problems: Problem[] = [];
+  if (settings.delivery?.flux && settings.delivery.argocd) {
+    problems.push(platformFile.problem(['delivery'], 'set either delivery.flux or delivery.argocd, not both: the output is for one GitOps tool'));
+  }
   const clusters = settings.clusters.map((c) => c.name);
   const byName = new Map<string, LoadedTenant>();
   for (const tenant of tenants) {
@@ -47,7 +50,7 @@ export function crossChecks(settings: PlatformSettings, platformFile: YamlFile, 
 
 function clusterChecks(cluster: ClusterSettings, index: number, settings: PlatformSettings, platformFile: YamlFile, tenants: readonly LoadedTenant[]): Problem[] {
   const problems: Problem[] = [];
-  const reserved = platformNamespaces(cluster, settings.delivery?.flux);
+  const reserved = platformNamespaces(cluster, settings.delivery);
   const prefixed = (t: TenantDefinition) => (typeof t.spec.forceTenantPrefix === 'boolean' ? t.spec.forceTenantPrefix : (cluster.capsule?.forceTenantPrefix ?? false));
   const onCluster = ` (cluster ${cluster.name})`;
   const namespaceOwner = new Map<string, string>();

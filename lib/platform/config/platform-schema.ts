@@ -3,6 +3,7 @@ import { CapsuleProxy, CapsuleProxyCertificates } from '../../capsule-proxy/caps
 import { CAPSULE_PROXY_FEATURE_GATES, PROXY_CLUSTER_SCOPED } from '../../capsule-proxy/proxy-rules';
 import { DnsLabel, DnsSubdomain, Duration, StrictObject, StringEnum } from '../../core/config/schema';
 import { PATTERN_HINT } from '../../core/validation/explain';
+import { ARGOCD_DEFAULTS } from '../../core/delivery/argocd/argocd-delivery';
 import { FLUX_DEFAULTS } from '../../core/delivery/flux/flux-delivery';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
@@ -33,7 +34,25 @@ export const FluxSettings = StrictObject(
   { description: 'Deliver with Flux (Kustomizations per layer, HelmReleases per chart).' },
 );
 
-export const DeliverySettings = StrictObject({ flux: Type.Optional(FluxSettings) }, { description: 'How the output reaches the clusters. Default: Flux with its defaults.' });
+export const ArgoCdSettings = StrictObject(
+  {
+    repoURL: Type.String({
+      minLength: 1,
+      pattern: '^(https?://|ssh://|git@)[^\\s]+$',
+      [PATTERN_HINT]: 'a Git repository URL, e.g. https://github.com/example/gitops.git or git@github.com:example/gitops.git',
+      description: 'URL of the Git repository Argo CD reads the output from.',
+    }),
+    targetRevision: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\s]+$', description: `Branch, tag or commit of that repository. Default: ${ARGOCD_DEFAULTS.targetRevision}` })),
+    path: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\s]+$', description: `Path of the published output folder (PLATFORM_OUT) inside the repository. Default: ${ARGOCD_DEFAULTS.path}` })),
+    namespace: Type.Optional(DnsLabel({ description: `Namespace of Argo CD, of its Applications and AppProjects. Default: ${ARGOCD_DEFAULTS.namespace}` })),
+  },
+  { description: 'Deliver with Argo CD (an app of apps: an Application per layer, an Application with a Helm source per chart).' },
+);
+
+export const DeliverySettings = StrictObject(
+  { flux: Type.Optional(FluxSettings), argocd: Type.Optional(ArgoCdSettings) },
+  { description: 'How the output reaches the clusters: flux or argocd, not both. Default: Flux with its defaults.' },
+);
 
 export const CapsuleSettings = StrictObject(
   {
@@ -163,4 +182,6 @@ export const PlatformSettings = StrictObject(
 export type PlatformSettings = Static<typeof PlatformSettings>;
 export type ClusterSettings = Static<typeof ClusterSettings>;
 export type FluxSettings = Static<typeof FluxSettings>;
+export type ArgoCdSettings = Static<typeof ArgoCdSettings>;
+export type DeliverySettings = Static<typeof DeliverySettings>;
 export type KyvernoSettings = Static<typeof KyvernoSettings>;

@@ -64,6 +64,8 @@ export interface FluxDeliveryProps {
  *   before any layer is applied.
  */
 export class FluxDelivery extends Construct implements IDelivery {
+  public readonly toolName = 'Flux';
+  public readonly layerOrder = 'dependencies';
   public readonly namespace: string;
   public readonly pathPrefix: string;
   public readonly interval: string;
@@ -88,6 +90,11 @@ export class FluxDelivery extends Construct implements IDelivery {
   /** Name of the Kustomization that applies `layer`. */
   public kustomizationName(layer: Layer): string {
     return `${FLUX_DEFAULTS.layerNamePrefix}${layer.name}`;
+  }
+
+  public retryCommand(release: IHelmRelease): string {
+    const namespace = this.namespace === FLUX_DEFAULTS.namespace ? '' : ` -n ${this.namespace}`;
+    return `flux reconcile helmrelease ${release.releaseName}${namespace} --force`;
   }
 
   public bindLayer(layer: Layer): void {
