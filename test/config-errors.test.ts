@@ -239,3 +239,18 @@ describe('Kyverno policy settings are checked like every other setting', () => {
     ]);
   });
 });
+
+describe('delivery settings', () => {
+  const delivery = (block: string) => ({ 'platform.yaml': (old: string) => old.replace(/^delivery:\n(  .*\n)+/m, `delivery:\n${block}`) });
+
+  test('Flux and Argo CD at once', () => {
+    expect(problems(delivery('  flux: {}\n  argocd:\n    repoURL: https://git.example.com/gitops.git\n'))).toEqual([
+      'platform.yaml:5: delivery: set either delivery.flux or delivery.argocd, not both: the output is for one GitOps tool',
+    ]);
+  });
+
+  test('Argo CD without the repository it reads, or with one that is not a Git URL', () => {
+    expect(problems(delivery('  argocd:\n    path: ./dist\n'))).toEqual(['platform.yaml:6: delivery.argocd.repoURL: required field is missing']);
+    expect(problems(delivery('  argocd:\n    repoURL: gitops\n'))[0]).toMatch(/^platform.yaml:7: delivery.argocd.repoURL: must be a Git repository URL/);
+  });
+});

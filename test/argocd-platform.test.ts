@@ -1,0 +1,217 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { ArgoCdDelivery, SYNC_WAVE_ANNOTATION } from '../lib/core/delivery/argocd/argocd-delivery';
+import { Layer } from '../lib/core/delivery/delivery';
+import { FluxDelivery } from '../lib/core/delivery/flux/flux-delivery';
+import { Manifest } from '../lib/core/output/manifest-file';
+import { RenderedFile } from '../lib/core/output/platform-app';
+import { ClusterPlatform } from '../lib/platform/cluster-platform';
+import { loadPlatform } from '../lib/platform/config/load';
+import { buildPlatform } from '../lib/platform/synth';
+import { FIXTURE_CONFIG, ROOT, tempDir } from './helpers';
+
+const EXAMPLES = path.join(ROOT, 'examples', 'platform');
+const ARGOCD = { repoURL: 'https://git.example.com/platform/gitops.git', targetRevision: 'main', path: './dist' };
+
+/** A copy of the configuration `dir` delivered by Argo CD instead of Flux (comments kept). */
+function withArgoCd(dir: string): string {
+  const copy = path.join(tempDir('config-argocd-'), 'config');
+  fs.cpSync(dir, copy, { recursive: true });
+  const file = path.join(copy, 'platform.yaml');
+  const doc = YAML.parseDocument(fs.readFileSync(file, 'utf8'));
+  doc.set('delivery', doc.createNode({ argocd: ARGOCD }));
+  fs.writeFileSync(file, doc.toString());
+  return copy;
+}
+
+interface Rendered {
+  readonly files: RenderedFile[];
+  readonly clusters: ClusterPlatform[];
+}
+
+function render(dir: string): Rendered {
+  const app = buildPlatform(loadPlatform(dir));
+  const files = app.render();
+  const clusters = app.node.children.filter((c): c is ClusterPlatform => c instanceof ClusterPlatform);
+  return { files, clusters };
+}
+
+const layersOf = (cluster: ClusterPlatform) => cluster.node.findAll().filter((c): c is Layer => c instanceof Layer);
+const manifests = (files: readonly RenderedFile[]) => files.flatMap((f) => f.manifests);
+const find = (files: readonly RenderedFile[], kind: string, name: string) => {
+  const found = manifests(files).filter((m) => m.kind === kind && m.metadata.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${kind} ${name}, found ${found.length}`);
+  return found[0] as Manifest & Record<string, any>;
+};
+/** The namespace applier's ServiceAccount lives in the delivery tool's namespace: the one expected difference. */
+const normalize = <T>(value: T): T => JSON.parse(JSON.stringify(value).replace(/(?<=[":])flux-system(?=[":])/g, 'argocd'));
+const wave = (m: Manifest) => Number((m.metadata.annotations as Record<string, string>)[SYNC_WAVE_ANNOTATION]);
+
+describe.each([
+  ['the default configuration (test/fixtures/platform)', FIXTURE_CONFIG],
+  ['examples/platform', EXAMPLES],
+])('%s delivered by Argo CD', (_name, dir) => {
+  const flux = render(dir);
+  const argo = render(withArgoCd(dir));
+  const isDelivery = (file: RenderedFile) => /^[^/]+\/(flux|argocd)\//.test(file.path);
+
+  test('renders no Flux object, and Argo CD objects in every cluster', () => {
+    expect(manifests(argo.files).filter((m) => m.apiVersion.includes('fluxcd.io'))).toEqual([]);
+    for (const cluster of argo.clusters) {
+      expect(cluster.delivery).toBeInstanceOf(ArgoCdDelivery);
+      expect(argo.files.map((f) => f.path)).toEqual(expect.arrayContaining([`${cluster.name}/argocd/root.yaml`, `${cluster.name}/argocd/apps/layers.yaml`]));
+    }
+  });
+
+  test('renders the same layers and the same objects as Flux, except the delivery objects', () => {
+    const platformObjects = (files: readonly RenderedFile[], deliveryKind: string) =>
+      files
+        .filter((f) => !isDelivery(f) && f.path.endsWith('.yaml'))
+        .map((f) => ({ path: f.path, manifests: f.manifests.filter((m) => m.kind !== deliveryKind).map(normalize) }));
+    expect(platformObjects(argo.files, 'Application')).toEqual(platformObjects(flux.files, 'HelmRelease'));
+    for (const [fluxCluster, argoCluster] of flux.clusters.map((c, i) => [c, argo.clusters[i]])) {
+      expect(layersOf(argoCluster).map((l) => [l.name, l.folder])).toEqual(layersOf(fluxCluster).map((l) => [l.name, l.folder]));
+    }
+  });
+
+  test.each(clusterNames(dir))('cluster %s installs every chart as an Application with a Helm source carrying exactly the HelmRelease values', (cluster) => {
+    const fluxFiles = inCluster(flux.files, cluster);
+    const argoFiles = inCluster(argo.files, cluster);
+    const releases = manifests(fluxFiles).filter((m) => m.kind === 'HelmRelease') as (Manifest & Record<string, any>)[];
+    expect(releases.length).toBeGreaterThan(0);
+    for (const release of releases) {
+      const application = find(argoFiles, 'Application', release.metadata.name);
+      const repository = find(fluxFiles, 'HelmRepository', release.spec.chart.spec.sourceRef.name);
+      expect(application.spec.source).toEqual({
+        repoURL: repository.spec.url,
+        chart: release.spec.chart.spec.chart,
+        targetRevision: release.spec.chart.spec.version,
+        helm: { releaseName: release.spec.releaseName, valuesObject: normalize(release.spec.values) },
+      });
+      expect(application.spec.destination.namespace).toBe(release.spec.targetNamespace);
+      // Same file as the HelmRelease, in the layer's folder.
+      const fileOf = (files: readonly RenderedFile[], m: Manifest) => files.find((f) => f.manifests.includes(m))!.path;
+      expect(fileOf(argoFiles, application)).toBe(fileOf(fluxFiles, release));
+    }
+  });
+
+  test("orders the layers by sync waves that follow the layer graph (Flux's dependsOn)", () => {
+    for (const cluster of argo.clusters) {
+      const delivery = cluster.delivery as ArgoCdDelivery;
+      const layers = layersOf(cluster);
+      const layerApps = manifests(argo.files.filter((f) => f.path === `${cluster.name}/argocd/apps/layers.yaml`));
+      expect(layerApps.map((m) => m.metadata.name).sort()).toEqual(layers.map((l) => delivery.applicationName(l)).sort());
+      const files = inCluster(argo.files, cluster.name);
+      let edges = 0;
+      for (const layer of layers) {
+        const app = find(files, 'Application', delivery.applicationName(layer));
+        expect(app.spec.source.path).toBe(`dist/${layer.folder}`);
+        for (const dependency of layer.dependsOn) {
+          expect(wave(app)).toBeGreaterThan(wave(find(files, 'Application', delivery.applicationName(dependency))));
+          edges++;
+        }
+      }
+      expect(edges).toBeGreaterThan(0);
+    }
+  });
+
+  test.each(clusterNames(dir))('cluster %s orders the releases of a layer by sync waves that follow the HelmReleases dependsOn', (cluster) => {
+    const fluxFiles = inCluster(flux.files, cluster);
+    const argoFiles = inCluster(argo.files, cluster);
+    const releases = manifests(fluxFiles).filter((m) => m.kind === 'HelmRelease') as (Manifest & Record<string, any>)[];
+    const fileOf = (m: Manifest) => fluxFiles.find((f) => f.manifests.includes(m))!.path;
+    let checked = 0;
+    for (const release of releases) {
+      for (const { name } of release.spec.dependsOn ?? []) {
+        const dependency = releases.find((r) => r.metadata.name === name)!;
+        // Across layers the layer waves order them; within a layer the release waves do.
+        if (path.dirname(fileOf(dependency)) !== path.dirname(fileOf(release))) continue;
+        expect(wave(find(argoFiles, 'Application', release.metadata.name))).toBeGreaterThan(wave(find(argoFiles, 'Application', name)));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  test('applies Kyverno server-side, ignores the fields controllers own, and creates no namespace the output renders', () => {
+    const applications = manifests(argo.files).filter((m) => m.kind === 'Application') as (Manifest & Record<string, any>)[];
+    const namespaces = new Set(manifests(argo.files).filter((m) => m.kind === 'Namespace').map((m) => m.metadata.name));
+    for (const app of applications.filter((a) => a.spec.source.chart)) {
+      expect((app.spec.syncPolicy.syncOptions ?? []).includes('CreateNamespace=true')).toBe(!namespaces.has(app.spec.destination.namespace));
+    }
+    const kyverno = applications.filter((a) => a.spec.source.chart === 'kyverno');
+    for (const app of kyverno) expect(app.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
+    for (const app of applications.filter((a) => a.spec.source.chart && a.spec.source.chart !== 'kyverno')) {
+      expect(app.spec.syncPolicy.syncOptions ?? []).not.toContain('ServerSideApply=true');
+    }
+    for (const app of applications.filter((a) => a.spec.source.chart === 'capsule')) {
+      expect(app.spec.ignoreDifferences.map((d: any) => [d.kind, d.jqPathExpressions])).toEqual([
+        ['MutatingWebhookConfiguration', ['.webhooks[]?.clientConfig.caBundle']],
+        ['ValidatingWebhookConfiguration', ['.webhooks[]?.clientConfig.caBundle']],
+      ]);
+    }
+  });
+
+  test.each(withArgoCdFiles(dir))('%s matches its snapshot', (_path, content) => {
+    expect(content).toMatchSnapshot();
+  });
+});
+
+function inCluster(files: readonly RenderedFile[], cluster: string): RenderedFile[] {
+  return files.filter((f) => f.path.startsWith(`${cluster}/`));
+}
+
+function clusterNames(dir: string): string[] {
+  return loadPlatform(dir).settings.clusters.map((c) => c.name);
+}
+
+function withArgoCdFiles(dir: string): [string, string][] {
+  return render(withArgoCd(dir)).files.map((f) => [f.path, f.content]);
+}
+
+describe('tenant namespaces from Git, delivered by Argo CD (examples/platform)', () => {
+  const { files, clusters } = render(withArgoCd(EXAMPLES));
+  const withNamespaces = clusters.filter((c) => c.tenantNamespacesLayer);
+
+  test('are synced as the namespace applier, by impersonation, keeping what Capsule writes on them', () => {
+    expect(withNamespaces.length).toBeGreaterThan(0);
+    for (const cluster of withNamespaces) {
+      const applier = cluster.namespaceApplier!;
+      expect(applier.namespace).toBe('argocd');
+      const app = find(inCluster(files, cluster.name), 'Application', 'platform-tenant-namespaces');
+      const project = find(inCluster(files, cluster.name), 'AppProject', app.spec.project);
+      expect(project.spec.destinationServiceAccounts).toEqual([{ server: 'https://kubernetes.default.svc', namespace: '*', defaultServiceAccount: `argocd:${applier.serviceAccountName}` }]);
+      expect(app.spec.ignoreDifferences).toEqual([{ group: '', kind: 'Namespace', jsonPointers: ['/metadata/ownerReferences', '/metadata/labels/capsule.clastix.io~1tenant'] }]);
+      expect(app.spec.syncPolicy.syncOptions).toEqual(['RespectIgnoreDifferences=true']);
+      // Capsule knows the applier by the username Kubernetes gives its ServiceAccount.
+      const capsule = find(inCluster(files, cluster.name), 'Application', 'capsule');
+      expect(capsule.spec.source.helm.valuesObject.manager.options.userNames).toContain('system:serviceaccount:argocd:capsule-namespace-applier');
+      const patch = YAML.parse(files.find((f) => f.path === `${cluster.name}/argocd/argocd-cm.patch.yaml`)!.content);
+      expect(patch.data['application.sync.impersonation.enabled']).toBe('true');
+    }
+  });
+
+  test('no other cluster switches impersonation on', () => {
+    for (const cluster of clusters.filter((c) => !c.tenantNamespacesLayer)) {
+      const patch = YAML.parse(files.find((f) => f.path === `${cluster.name}/argocd/argocd-cm.patch.yaml`)!.content);
+      expect(patch.data['application.sync.impersonation.enabled']).toBeUndefined();
+    }
+  });
+});
+
+describe('Flux delivery order', () => {
+  test.each([FIXTURE_CONFIG, EXAMPLES])("%s: each layer's Kustomization depends on exactly the Kustomizations of the layers it depends on", (dir) => {
+    const { files, clusters } = render(dir);
+    for (const cluster of clusters) {
+      const delivery = cluster.delivery as FluxDelivery;
+      const layers = layersOf(cluster);
+      const kustomizations = manifests(files.filter((f) => f.path === `${cluster.name}/flux/layers.yaml`));
+      expect(kustomizations.map((m) => m.metadata.name).sort()).toEqual(layers.map((l) => delivery.kustomizationName(l)).sort());
+      for (const layer of layers) {
+        const kustomization = find(inCluster(files, cluster.name), 'Kustomization', delivery.kustomizationName(layer));
+        expect((kustomization.spec.dependsOn ?? []).map((d: { name: string }) => d.name)).toEqual(layer.dependsOn.map((d) => delivery.kustomizationName(d)));
+      }
+    }
+  });
+});
