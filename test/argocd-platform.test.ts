@@ -9,7 +9,7 @@ import { RenderedFile } from '../lib/core/output/platform-app';
 import { ClusterPlatform } from '../lib/platform/cluster-platform';
 import { loadPlatform } from '../lib/platform/config/load';
 import { buildPlatform } from '../lib/platform/synth';
-import { FIXTURE_CONFIG, ROOT, tempDir } from './helpers';
+import { configWith, FIXTURE_CONFIG, ROOT, tempDir } from './helpers';
 
 const EXAMPLES = path.join(ROOT, 'examples', 'platform');
 const ARGOCD = { repoURL: 'https://git.example.com/platform/gitops.git', targetRevision: 'main', path: './dist' };
@@ -65,11 +65,11 @@ describe.each([
   });
 
   test('renders the same layers and the same objects as Flux, except the delivery objects', () => {
-    const platformObjects = (files: readonly RenderedFile[], deliveryKind: string) =>
+    const platformObjects = (files: readonly RenderedFile[], deliveryKinds: string[]) =>
       files
         .filter((f) => !isDelivery(f) && f.path.endsWith('.yaml'))
-        .map((f) => ({ path: f.path, manifests: f.manifests.filter((m) => m.kind !== deliveryKind).map(normalize) }));
-    expect(platformObjects(argo.files, 'Application')).toEqual(platformObjects(flux.files, 'HelmRelease'));
+        .map((f) => ({ path: f.path, manifests: f.manifests.filter((m) => !deliveryKinds.includes(m.kind)).map(normalize) }));
+    expect(platformObjects(argo.files, ['Application', 'AppProject'])).toEqual(platformObjects(flux.files, ['HelmRelease', 'GitRepository', 'Kustomization']));
     for (const [fluxCluster, argoCluster] of flux.clusters.map((c, i) => [c, argo.clusters[i]])) {
       expect(layersOf(argoCluster).map((l) => [l.name, l.folder])).toEqual(layersOf(fluxCluster).map((l) => [l.name, l.folder]));
     }
@@ -213,5 +213,67 @@ describe('Flux delivery order', () => {
         expect((kustomization.spec.dependsOn ?? []).map((d: { name: string }) => d.name)).toEqual(layer.dependsOn.map((d) => delivery.kustomizationName(d)));
       }
     }
+  });
+});
+
+describe('tenant self-service GitOps (platform.gitops)', () => {
+  const oilGitOps = (old: string) =>
+    old.replace('platform:\n', 'platform:\n  namespaces: [oil-dev, oil-prod]\n  gitops:\n    url: https://git.example.com/oil/apps.git\n    branch: release\n    path: ./deploy\n    secretRef:\n      name: oil-git\n');
+  const fluxDir = configWith({ 'tenants/oil.yaml': oilGitOps });
+  const flux = render(fluxDir);
+  const argo = render(withArgoCd(fluxDir));
+  const tenant = find(flux.files, 'Tenant', 'oil');
+
+  test('makes a ServiceAccount in the first namespace an owner of the tenant (and a Capsule user)', () => {
+    for (const { files } of [flux, argo]) {
+      expect(find(files, 'ServiceAccount', 'gitops').metadata.namespace).toBe('oil-dev');
+      expect(find(files, 'Tenant', 'oil').spec.owners).toContainEqual({ kind: 'ServiceAccount', name: 'system:serviceaccount:oil-dev:gitops' });
+    }
+    expect(find(flux.files, 'HelmRelease', 'capsule').spec.values.manager.options.userNames).toContain('system:serviceaccount:oil-dev:gitops');
+    expect(tenant.spec.owners.map((o: { name: string }) => o.name)).toContain('system:serviceaccount:oil-dev:gitops');
+  });
+
+  test('Flux: a GitRepository and a Kustomization in the first namespace, impersonating that ServiceAccount, in a layer after the namespaces', () => {
+    const files = flux.files.filter((f) => f.path === 'demo/tenant-gitops/oil.yaml');
+    expect(files).toHaveLength(1);
+    const repository = find(files, 'GitRepository', 'gitops');
+    expect(repository.metadata.namespace).toBe('oil-dev');
+    expect(repository.spec).toMatchObject({ url: 'https://git.example.com/oil/apps.git', ref: { branch: 'release' }, secretRef: { name: 'oil-git' } });
+    const kustomization = find(files, 'Kustomization', 'gitops');
+    expect(kustomization.spec).toMatchObject({ sourceRef: { kind: 'GitRepository', name: 'gitops' }, path: './deploy', serviceAccountName: 'gitops', targetNamespace: 'oil-dev', prune: true });
+    expect(find(flux.files, 'Kustomization', 'platform-tenant-gitops').spec.dependsOn).toEqual([{ name: 'platform-tenant-namespaces' }]);
+  });
+
+  test('Flux: enables the flux-defaults (with the tenant ServiceAccount) and tenant-compare policies', () => {
+    const fluxDefaults = find(flux.files, 'ClusterPolicy', 'flux-defaults');
+    expect(JSON.stringify(fluxDefaults.spec.rules)).toContain('"+(serviceAccountName)":"gitops"');
+    expect(find(flux.files, 'ClusterPolicy', 'tenant-compare').spec.rules[0].name).toBe('validate-target-namespace');
+    // Not under Argo CD: the tenant's sync objects there are no Flux objects.
+    expect(manifests(argo.files).filter((m) => m.kind === 'ClusterPolicy' && ['flux-defaults', 'tenant-compare'].includes(m.metadata.name))).toEqual([]);
+  });
+
+  test("Argo CD: an AppProject limited to the tenant's namespaces and its repository, without cluster-scoped kinds, and an Application in it", () => {
+    const files = argo.files.filter((f) => f.path === 'demo/tenant-gitops/oil.yaml');
+    const project = find(files, 'AppProject', 'tenant-oil');
+    expect(project.metadata.namespace).toBe('argocd');
+    // The demo forces the tenant prefix: namespaces the tenant creates later are oil-*.
+    expect(project.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['oil-dev', 'oil-prod', 'oil-*']);
+    expect(project.spec.clusterResourceWhitelist).toEqual([]);
+    expect(project.spec.sourceRepos).toEqual(['https://git.example.com/oil/apps.git']);
+    expect(project.spec.destinationServiceAccounts).toEqual([{ server: 'https://kubernetes.default.svc', namespace: '*', defaultServiceAccount: 'oil-dev:gitops' }]);
+    const app = find(files, 'Application', 'tenant-oil');
+    expect(app.spec).toMatchObject({
+      project: 'tenant-oil',
+      source: { repoURL: 'https://git.example.com/oil/apps.git', targetRevision: 'release', path: './deploy' },
+      destination: { namespace: 'oil-dev' },
+    });
+    const readme = argo.files.find((f) => f.path === 'demo/argocd/README.md')!.content;
+    expect(readme).toContain('Secret `oil-git` in `argocd`');
+    expect(YAML.parse(argo.files.find((f) => f.path === 'demo/argocd/argocd-cm.patch.yaml')!.content).data['application.sync.impersonation.enabled']).toBe('true');
+  });
+
+  test('is rejected without a namespace to sync into', () => {
+    const dir = configWith({ 'tenants/oil.yaml': (old) => old.replace('platform:\n', 'platform:\n  gitops:\n    url: https://git.example.com/oil/apps.git\n') });
+    expect(() => loadPlatform(dir)).toThrow(/platform\.gitops: needs a namespace to sync into/);
   });
 });

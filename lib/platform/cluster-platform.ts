@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ProxySetting } from '../../imports/capsule-proxysettings-capsule.clastix.io';
 import { Capsule } from '../capsule/capsule';
 import { Tenant, TenantOwner } from '../capsule/tenant';
+import { TENANT_GITOPS_DEFAULTS, TenantGitOps } from '../capsule/tenant-gitops';
 import { CAPSULE_NAMESPACE_FIELDS, TenantNamespaceApplier } from '../capsule/tenant-namespace-applier';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule-proxy';
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
@@ -76,6 +77,8 @@ export class ClusterPlatform extends Construct {
   public readonly policiesLayer?: Layer;
   public readonly tenantsLayer?: Layer;
   public readonly tenantNamespacesLayer?: Layer;
+  /** Tenants' own repositories (`platform.gitops`), synced as the tenants. */
+  public readonly tenantGitOpsLayer?: Layer;
   public readonly capsule: Capsule;
   public readonly capsuleProxy: CapsuleProxy;
   public readonly teleportAgent?: TeleportKubeAgent;
@@ -193,7 +196,15 @@ export class ClusterPlatform extends Construct {
         kyverno: this.kyverno,
         publicNamespaces: settings.kyverno.globalConfig?.publicNamespaces,
       });
-      new KyvernoPolicies(this.policiesLayer, 'policies', { globalConfig, policies: policySelection(settings.kyverno.policies) });
+      const policies = policySelection(settings.kyverno.policies);
+      // Tenants that sync their own repository with Flux create Flux objects in their namespaces:
+      // the Flux policies of the catalog (unless configured otherwise) keep them to the tenant.
+      if (this.delivery instanceof FluxDelivery && props.tenants.some((t) => t.platform.gitops)) {
+        const configured = settings.kyverno.policies ?? {};
+        if (!('flux-defaults' in configured)) Object.assign(policies, { 'flux-defaults': { serviceAccountName: TENANT_GITOPS_DEFAULTS.serviceAccountName } });
+        if (!('tenant-compare' in configured)) Object.assign(policies, { 'tenant-compare': {} });
+      }
+      new KyvernoPolicies(this.policiesLayer, 'policies', { globalConfig, policies });
     }
 
     const tenants = props.tenants;
@@ -224,6 +235,11 @@ export class ClusterPlatform extends Construct {
       });
     }
 
+    if (this.tenantNamespacesLayer && tenants.some((t) => t.platform.gitops)) {
+      // After the namespaces the sync objects live in, and (through tenants) after the policies.
+      this.tenantGitOpsLayer = new Layer(this, 'tenant-gitops', { delivery: this.delivery, folder: this.layerFolder('tenant-gitops'), dependsOn: [this.tenantNamespacesLayer] });
+    }
+
     const reservedNamespaces = platformNamespaces(settings, props.delivery);
     this.tenants = tenants.map((definition) => {
       const { owners, ...spec } = definition.spec;
@@ -240,6 +256,18 @@ export class ClusterPlatform extends Construct {
       const global = definition.platform.globalProxySettings;
       if (global) new TenantGlobalProxySettings(tenant.node.scope!, 'global-proxy-settings', { proxy: this.capsuleProxy, name: definition.name, rules: global.rules });
       this.addTenantNamespaces(tenant, definition);
+      const gitops = definition.platform.gitops;
+      if (gitops) {
+        new TenantGitOps(this.tenantGitOpsLayer!, definition.name, {
+          capsule: this.capsule,
+          tenant,
+          namespaces: definition.namespaces.map((ns) => ns.name),
+          url: gitops.url,
+          branch: gitops.branch,
+          path: gitops.path,
+          secretName: gitops.secretRef?.name,
+        });
+      }
       return tenant;
     });
   }

@@ -28,6 +28,38 @@ export interface IDelivery extends IConstruct {
 
   /** Installs a Helm chart release; its objects go into `scope`'s layer. */
   addHelmRelease(scope: Construct, options: HelmReleaseOptions): IHelmRelease;
+
+  /**
+   * Syncs a tenant's own repository into its namespaces as the tenant's ServiceAccount. The sync
+   * objects go into `file`.
+   */
+  addTenantRepository(file: Construct, options: TenantRepositoryOptions): void;
+}
+
+/** A tenant's own GitOps repository (see `TenantGitOps`). */
+export interface TenantRepositoryOptions {
+  /** The tenant's name. */
+  readonly tenant: string;
+  /** Namespace of the tenant's sync objects and ServiceAccount; the repository's objects default to it. */
+  readonly namespace: string;
+  /** Every namespace of the tenant the platform creates. */
+  readonly namespaces: readonly string[];
+  /**
+   * Pattern of the names of namespaces the tenant creates later (e.g. `oil-*`).
+   * @default - only `namespaces`
+   */
+  readonly namespacePattern?: string;
+  /** The tenant's ServiceAccount (in `namespace`) that applies the repository. */
+  readonly serviceAccountName: string;
+  readonly url: string;
+  readonly branch: string;
+  /** Folder of the repository to apply. */
+  readonly path: string;
+  /**
+   * Secret with the repository's credentials, by name.
+   * @default - none
+   */
+  readonly secretName?: string;
 }
 
 export interface HelmReleaseOptions {

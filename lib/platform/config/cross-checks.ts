@@ -29,6 +29,9 @@ export function crossChecks(settings: PlatformSettings, platformFile: YamlFile, 
     const first = byName.get(definition.name);
     if (first) problems.push(yaml.problem(at(['name']), `tenant '${definition.name}' is also declared in ${path.basename(first.yaml.file)}`));
     byName.set(definition.name, tenant);
+    if (definition.platform.gitops && !definition.namespaces.length) {
+      problems.push(yaml.problem([PLATFORM_KEY, 'gitops'], "needs a namespace to sync into: list the tenant's namespaces under platform.namespaces (the first holds the sync objects)"));
+    }
     (definition.platform.clusters ?? []).forEach((cluster, i) => {
       if (!clusters.includes(cluster)) {
         problems.push(yaml.problem([PLATFORM_KEY, 'clusters', String(i)], `unknown cluster '${cluster}'; clusters in ${PLATFORM_FILE}: ${clusters.join(', ')}`));

@@ -2,6 +2,8 @@ import { Static, Type } from '@sinclair/typebox';
 import { CRD_VALIDATORS } from '../../../imports/validators';
 import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
 import { DnsLabel, DnsSubdomain, StrictObject, StringEnum } from '../../core/config/schema';
+import { TENANT_GITOPS_DEFAULTS } from '../../capsule/tenant-gitops';
+import { PATTERN_HINT } from '../../core/validation/explain';
 import { KUBERNETES_VERBS } from '../../teleport/role-rules';
 
 /**
@@ -77,6 +79,33 @@ export const TenantTeleportSettings = StrictObject(
   { description: 'Who may reach the tenant through Teleport.' },
 );
 
+/**
+ * The tenant's own GitOps repository, synced into its namespaces as a ServiceAccount that owns the
+ * tenant (so Capsule and its RBAC confine what the repository can create).
+ */
+export const TenantGitOpsSettings = StrictObject(
+  {
+    url: Type.String({
+      minLength: 1,
+      pattern: '^(https?://|ssh://)[^\\s]+$',
+      [PATTERN_HINT]: 'an http(s):// or ssh:// Git URL, e.g. https://github.com/example/oil-apps.git',
+      description: "URL of the tenant's Git repository.",
+    }),
+    branch: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\s]+$', description: `Branch to sync. Default: ${TENANT_GITOPS_DEFAULTS.branch}` })),
+    path: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\s]+$', description: `Folder of the repository to apply. Default: ${TENANT_GITOPS_DEFAULTS.path} (the whole repository)` })),
+    secretRef: Type.Optional(
+      StrictObject(
+        { name: DnsSubdomain({ description: 'Name of the Secret.' }) },
+        {
+          description:
+            "Credentials of the repository, by reference only (never in Git). Flux: a Secret of that name in the tenant's first namespace. Argo CD: the name of the repository Secret you create in Argo CD's namespace.",
+        },
+      ),
+    ),
+  },
+  { description: "The tenant's own GitOps repository, applied into its first namespace as the tenant (needs platform.namespaces). Default: none" },
+);
+
 export const TenantPlatformSettings = StrictObject(
   {
     userGroup: Type.Optional(Type.String({ minLength: 1, description: "Capsule user group of the tenant's users. Default: tenant-<name>" })),
@@ -104,6 +133,7 @@ export const TenantPlatformSettings = StrictObject(
     ),
 
     teleport: Type.Optional(TenantTeleportSettings),
+    gitops: Type.Optional(TenantGitOpsSettings),
   },
   { description: 'Platform settings of the tenant (not part of the Capsule Tenant).' },
 );

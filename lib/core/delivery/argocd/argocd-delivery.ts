@@ -5,7 +5,7 @@ import { Application, ApplicationSpecIgnoreDifferences } from '../../../../impor
 import { AppProject } from '../../../../imports/argocd-appprojects-argoproj.io';
 import { ManifestFile, TextFile } from '../../output/manifest-file';
 import * as md from '../../output/markdown';
-import { ControllerOwnedField, HelmReleaseOptions, IDelivery, IHelmRelease, Layer } from '../delivery';
+import { ControllerOwnedField, HelmReleaseOptions, IDelivery, IHelmRelease, Layer, TenantRepositoryOptions } from '../delivery';
 import { ARGOCD_HEALTH_CHECKS, healthCheckKey, IMPERSONATION_KEY } from './health-checks';
 import { syncWaves } from './sync-waves';
 
@@ -93,6 +93,7 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
   private readonly projectsFile: ManifestFile;
   private readonly layersFile: ManifestFile;
   private readonly platformProject: AppProject;
+  private readonly tenantRepositories: TenantRepositoryOptions[] = [];
 
   constructor(scope: Construct, id: string, props: ArgoCdDeliveryProps) {
     super(scope, id);
@@ -233,6 +234,42 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
     return release;
   }
 
+  /**
+   * An AppProject per tenant, as Capsule's Argo CD addon does, and an Application of the tenant's
+   * repository in it (both in Argo CD's namespace, where Argo CD reads them):
+   *
+   * - destinations: exactly the tenant's namespaces, plus the pattern of namespaces it creates later;
+   * - no cluster-scoped kind (an empty `clusterResourceWhitelist`);
+   * - the tenant's repository as the only source;
+   * - synced as the tenant's ServiceAccount (`destinationServiceAccounts`, with impersonation on),
+   *   so Capsule and RBAC confine it as they confine the tenant's owners.
+   */
+  public addTenantRepository(file: Construct, options: TenantRepositoryOptions): void {
+    this.tenantRepositories.push(options);
+    const name = `tenant-${options.tenant}`;
+    const namespaces = [...options.namespaces, ...(options.namespacePattern ? [options.namespacePattern] : [])];
+    new AppProject(file, 'AppProject', {
+      metadata: { name, namespace: this.namespace },
+      spec: {
+        description: `Self-service GitOps of tenant ${options.tenant}: its repository, into its namespaces only.`,
+        sourceRepos: [options.url],
+        destinations: namespaces.map((namespace) => ({ server: ARGOCD_DEFAULTS.server, namespace })),
+        clusterResourceWhitelist: [],
+        destinationServiceAccounts: [{ server: ARGOCD_DEFAULTS.server, namespace: '*', defaultServiceAccount: `${options.namespace}:${options.serviceAccountName}` }],
+      },
+    });
+    new Application(file, 'Application', {
+      metadata: { name, namespace: this.namespace, finalizers: [RESOURCES_FINALIZER] },
+      spec: {
+        project: name,
+        source: { repoUrl: options.url, targetRevision: options.branch, path: options.path },
+        // Objects without a namespace go to the tenant's first namespace, as Flux's targetNamespace does.
+        destination: { server: ARGOCD_DEFAULTS.server, namespace: options.namespace },
+        syncPolicy: { automated: { prune: true, selfHeal: true }, retry: RETRY },
+      },
+    });
+  }
+
   /** Sync waves of `layer`'s releases within the layer's Application: release dependencies in the same layer. */
   private releaseWaves(layer: Layer): Map<BoundRelease, number> {
     interface Node {
@@ -279,9 +316,14 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
     return this.layers.filter((l) => l.serviceAccountName);
   }
 
+  /** Whether any sync must run as another identity than Argo CD's controller. */
+  private needsImpersonation(): boolean {
+    return this.impersonates().length > 0 || this.tenantRepositories.length > 0;
+  }
+
   private argocdConfigPatch(): string {
     const data: Record<string, string> = {};
-    if (this.impersonates().length) data[IMPERSONATION_KEY] = 'true';
+    if (this.needsImpersonation()) data[IMPERSONATION_KEY] = 'true';
     for (const check of ARGOCD_HEALTH_CHECKS) data[healthCheckKey(check)] = `${check.lua}\n`;
     return [
       '# Merge into Argo CD\'s argocd-cm ConfigMap (see README.md in this folder):',
@@ -292,6 +334,7 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
 
   private readme(folder: string): string {
     const impersonated = this.impersonates();
+    const tenants = this.tenantRepositories;
     const lines = [
       `# Argo CD for cluster ${this.clusterFolder}`,
       '',
@@ -320,7 +363,7 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
         ([layer, wave]) => `- wave ${wave}: \`${this.applicationName(layer)}\` (${layer.folder}/)${layer.dependsOn.length ? `, after ${layer.dependsOn.map((d) => `\`${this.applicationName(d)}\``).join(', ')}` : ''}`,
       ),
     ];
-    if (impersonated.length) {
+    if (this.needsImpersonation()) {
       lines.push(
         '',
         'The patch also switches on application sync impersonation (`application.sync.impersonation.enabled`,',
@@ -328,7 +371,21 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
         'a `destinationServiceAccounts` entry in its AppProject. The `platform` project names Argo CD\'s',
         `own controller (\`${this.namespace}:${ARGOCD_DEFAULTS.controllerServiceAccount}\`); add such an entry to your other projects.`,
         ...impersonated.map((l) => `Layer \`${l.name}\` is synced as \`${this.namespace}:${l.serviceAccountName}\` (project \`${this.projectName(l)}\`).`),
-        'Without impersonation Argo CD applies those layers as itself, and Capsule does not attach the namespaces to their tenants.',
+        ...tenants.map(
+          (t) => `Tenant ${md.code(t.tenant)}'s repository is synced as ${md.code(`${t.namespace}:${t.serviceAccountName}`)} (project ${md.code(`tenant-${t.tenant}`)}).`,
+        ),
+        'Without impersonation Argo CD applies these as itself: Capsule does not attach tenant namespaces to their tenants, and a',
+        "tenant's repository is confined only by its AppProject, not by the tenant's RBAC.",
+      );
+    }
+    const withCredentials = tenants.filter((t) => t.secretName);
+    if (withCredentials.length) {
+      lines.push(
+        '',
+        "Argo CD reads repository credentials from Secrets in its own namespace, not from the Application: create each of these",
+        '(`argocd repo add <url> --project <project> ...` does) before the tenant\'s repository can sync:',
+        '',
+        ...withCredentials.map((t) => `- Secret ${md.code(t.secretName!)} in ${md.code(this.namespace)}, for ${md.code(t.url)}, project ${md.code(`tenant-${t.tenant}`)}`),
       );
     }
     return `${lines.join('\n')}\n`;

@@ -5,11 +5,12 @@ import {
   HelmReleaseSpecInstallCrds,
   HelmReleaseSpecUpgradeCrds,
 } from '../../../../imports/flux-helmreleases-helm.toolkit.fluxcd.io';
+import { GitRepository } from '../../../../imports/flux-gitrepositories-source.toolkit.fluxcd.io';
 import { HelmRepository } from '../../../../imports/flux-helmrepositories-source.toolkit.fluxcd.io';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../../../imports/flux-kustomizations-kustomize.toolkit.fluxcd.io';
 import type { HelmChart } from '../../../versions';
 import { ManifestFile } from '../../output/manifest-file';
-import { HelmReleaseOptions, IDelivery, IHelmRelease, Layer } from '../delivery';
+import { HelmReleaseOptions, IDelivery, IHelmRelease, Layer, TenantRepositoryOptions } from '../delivery';
 
 export const FLUX_DEFAULTS = {
   namespace: 'flux-system',
@@ -155,6 +156,37 @@ export class FluxDelivery extends Construct implements IDelivery {
     const release: IHelmRelease = { chart: options.chart, releaseName: options.releaseName, namespace: options.namespace };
     this.releases.add(release);
     return release;
+  }
+
+  /**
+   * A GitRepository and a Kustomization in the tenant's namespace, as in fluxcd/flux2-multi-tenancy:
+   * the Kustomization impersonates the tenant's ServiceAccount and applies into the tenant's
+   * namespace unless an object names another one (which RBAC, and tenant-compare for Flux objects,
+   * confine to the tenant's namespaces).
+   */
+  public addTenantRepository(file: Construct, options: TenantRepositoryOptions): void {
+    const name = options.serviceAccountName;
+    new GitRepository(file, 'GitRepository', {
+      metadata: { name, namespace: options.namespace },
+      spec: {
+        interval: this.interval,
+        url: options.url,
+        ref: { branch: options.branch },
+        secretRef: options.secretName ? { name: options.secretName } : undefined,
+      },
+    });
+    new Kustomization(file, 'Kustomization', {
+      metadata: { name, namespace: options.namespace },
+      spec: {
+        interval: this.interval,
+        retryInterval: '1m',
+        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name },
+        path: options.path === '.' ? './' : `./${options.path.replace(/^\.\//, '')}`,
+        prune: true,
+        serviceAccountName: options.serviceAccountName,
+        targetNamespace: options.namespace,
+      },
+    });
   }
 
   private addRepository(chart: HelmChart): void {
