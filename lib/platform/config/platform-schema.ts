@@ -7,6 +7,7 @@ import { FLUX_DEFAULTS } from '../../core/delivery/flux/flux-delivery';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
+import { TenantDefaultsSettings } from './tenant-defaults-schema';
 
 /**
  * Schema of `config/platform.yaml`. Defaults are the components' own (stated in the descriptions),
@@ -150,6 +151,7 @@ export const ClusterSettings = StrictObject({
   capsuleProxy: Type.Optional(CapsuleProxySettings),
   teleport: Type.Optional(TeleportSettings),
   kyverno: Type.Optional(KyvernoSettings),
+  tenantDefaults: Type.Optional(TenantDefaultsSettings),
 });
 
 export const PlatformSettings = StrictObject(
