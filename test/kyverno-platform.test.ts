@@ -14,16 +14,15 @@ function withKyverno(kyverno: unknown): string {
   return configWith({ 'platform.yaml': YAML.stringify(platform) });
 }
 
-/** The YAML example of README.md's "Kyverno policies" / "Configuration" section, which configures every policy. */
+/** The YAML example of docs/kyverno.md's "Configuration" section, which configures every policy. */
 function readmeExample(): { kyverno: any } {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Kyverno policies'));
-  const block = /### Configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(section);
-  if (!block) throw new Error('README.md has no YAML example under "Kyverno policies" / "Configuration"');
+  const page = fs.readFileSync(path.join(ROOT, 'docs', 'kyverno.md'), 'utf8');
+  const block = /\n## Configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(page);
+  if (!block) throw new Error('docs/kyverno.md has no YAML example under "Configuration"');
   return YAML.parse(block[1]).clusters[0];
 }
 
-describe('a platform with every Kyverno policy, configured as in the README', () => {
+describe('a platform with every Kyverno policy, configured as in docs/kyverno.md', () => {
   const { files } = synth(withKyverno(readmeExample().kyverno));
   const manifests = files.flatMap((f) => f.manifests);
   const policies = manifests.filter((m) => m.kind === 'ClusterPolicy') as unknown as RenderedPolicy[];
