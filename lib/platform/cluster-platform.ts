@@ -9,6 +9,8 @@ import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
 import { ArgoCdDelivery } from '../core/delivery/argocd/argocd-delivery';
 import { IDelivery, Layer } from '../core/delivery/delivery';
+import { setVersionProfile } from '../core/version-profile';
+import { DEFAULT_VERSION_PROFILE } from '../versions';
 import { FluxDelivery } from '../core/delivery/flux/flux-delivery';
 import { KyvernoGlobalConfig } from '../kyverno/global-config';
 import { Kyverno } from '../kyverno/kyverno';
@@ -21,6 +23,7 @@ import { TeleportOperator } from '../teleport/operator';
 import { TctlFolder } from '../teleport/tctl';
 import type { KyvernoPolicySettings } from './config/kyverno-schema';
 import type { TenantDefinition } from './config/load';
+import { effectivePolicySettings, tenantDefaults } from './config/tenant-defaults-checks';
 import { agentTokenName, teleportClusterName, teleportKubeClusterName } from './config/teleport-config';
 import type { ClusterSettings, DeliverySettings } from './config/platform-schema';
 import { CAPSULE_NAMESPACE, platformNamespaces } from './namespaces';
@@ -103,6 +106,8 @@ export class ClusterPlatform extends Construct {
     const { settings } = props;
     super(scope, settings.name);
     this.name = settings.name;
+    // Before any child: every component of the cluster reads its charts (and rules) from it.
+    setVersionProfile(this, settings.versions ?? DEFAULT_VERSION_PROFILE);
 
     const argocd = props.delivery?.argocd;
     this.delivery = argocd
@@ -196,11 +201,11 @@ export class ClusterPlatform extends Construct {
         kyverno: this.kyverno,
         publicNamespaces: settings.kyverno.globalConfig?.publicNamespaces,
       });
-      const policies = policySelection(settings.kyverno.policies);
+      const policies = policySelection(effectivePolicySettings(settings));
       // Tenants that sync their own repository with Flux create Flux objects in their namespaces:
       // the Flux policies of the catalog (unless configured otherwise) keep them to the tenant.
       if (this.delivery instanceof FluxDelivery && props.tenants.some((t) => t.platform.gitops)) {
-        const configured = settings.kyverno.policies ?? {};
+        const configured = effectivePolicySettings(settings) ?? {};
         if (!('flux-defaults' in configured)) Object.assign(policies, { 'flux-defaults': { serviceAccountName: TENANT_GITOPS_DEFAULTS.serviceAccountName } });
         if (!('tenant-compare' in configured)) Object.assign(policies, { 'tenant-compare': {} });
       }
@@ -241,6 +246,7 @@ export class ClusterPlatform extends Construct {
     }
 
     const reservedNamespaces = platformNamespaces(settings, props.delivery);
+    const defaults = tenantDefaults(settings);
     this.tenants = tenants.map((definition) => {
       const { owners, ...spec } = definition.spec;
       const tenant = new Tenant(this.tenantsLayer!.addFile(this.tenantsLayer!, definition.name, definition.name), 'tenant', {
@@ -252,6 +258,8 @@ export class ClusterPlatform extends Construct {
         spec,
         metadata: definition.metadata,
         reservedNamespaces,
+        defaults,
+        optOut: definition.platform.tenantDefaults,
       });
       const global = definition.platform.globalProxySettings;
       if (global) new TenantGlobalProxySettings(tenant.node.scope!, 'global-proxy-settings', { proxy: this.capsuleProxy, name: definition.name, rules: global.rules });

@@ -5,6 +5,7 @@ import { DnsLabel, DnsSubdomain, StrictObject, StringEnum } from '../../core/con
 import { TENANT_GITOPS_DEFAULTS } from '../../capsule/tenant-gitops';
 import { PATTERN_HINT } from '../../core/validation/explain';
 import { KUBERNETES_VERBS } from '../../teleport/role-rules';
+import { TenantDefaultsOptOutSettings } from './tenant-defaults-schema';
 
 /**
  * A tenant file (`config/tenants/<name>.yaml`) is the Tenant spec of Capsule 0.10.9 at top level,
@@ -131,7 +132,7 @@ export const TenantPlatformSettings = StrictObject(
         { description: 'A GlobalProxySettings named after the tenant (capsule-proxy).' },
       ),
     ),
-
+    tenantDefaults: Type.Optional(TenantDefaultsOptOutSettings),
     teleport: Type.Optional(TenantTeleportSettings),
     gitops: Type.Optional(TenantGitOpsSettings),
   },
