@@ -185,8 +185,9 @@ describe('tenant namespaces from Git, delivered by Argo CD (examples/platform)',
       expect(app.spec.ignoreDifferences).toEqual([{ group: '', kind: 'Namespace', jsonPointers: ['/metadata/ownerReferences', '/metadata/labels/capsule.clastix.io~1tenant'] }]);
       expect(app.spec.syncPolicy.syncOptions).toEqual(['RespectIgnoreDifferences=true']);
       // Capsule knows the applier by the username Kubernetes gives its ServiceAccount.
+      // (userNames under Capsule 0.10, users under 0.14: version profiles)
       const capsule = find(inCluster(files, cluster.name), 'Application', 'capsule');
-      expect(capsule.spec.source.helm.valuesObject.manager.options.userNames).toContain('system:serviceaccount:argocd:capsule-namespace-applier');
+      expect(JSON.stringify(capsule.spec.source.helm.valuesObject.manager.options)).toContain('system:serviceaccount:argocd:capsule-namespace-applier');
       const patch = YAML.parse(files.find((f) => f.path === `${cluster.name}/argocd/argocd-cm.patch.yaml`)!.content);
       expect(patch.data['application.sync.impersonation.enabled']).toBe('true');
     }

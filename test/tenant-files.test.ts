@@ -214,6 +214,7 @@ describe('the example platform (examples/platform)', () => {
 
   test('renders each tenant in its own files, only on its clusters', () => {
     expect(paths.filter((p) => p.includes('tenant'))).toEqual([
+      'prod/tenant-gitops/oil.yaml',
       'prod/tenant-namespaces/oil.yaml',
       'prod/tenants/oil.yaml',
       'prod/tenants/solar.yaml',
@@ -227,7 +228,7 @@ describe('the example platform (examples/platform)', () => {
     const layer = findManifest(files.filter((f) => f.path.startsWith('prod/')), 'Kustomization', 'platform-tenant-namespaces');
     expect(layer.spec).toMatchObject({ path: './platform/prod/tenant-namespaces', serviceAccountName: 'capsule-namespace-applier', dependsOn: [{ name: 'platform-tenants' }] });
     const prod = files.filter((f) => f.path.startsWith('prod/'));
-    expect(helmValues(prod, 'capsule').manager.options).toMatchObject({ userNames: [applier], capsuleUserGroups: ['platform-admins', 'tenant-oil', 'tenant-solar'] });
+    expect(helmValues(prod, 'capsule').manager.options).toMatchObject({ userNames: [applier, 'system:serviceaccount:oil-dev:gitops'], capsuleUserGroups: ['platform-admins', 'tenant-oil', 'tenant-solar'] });
     expect(findManifest(prod, 'Tenant', 'oil').spec.owners).toContainEqual({ kind: 'ServiceAccount', name: applier, clusterRoles: ['capsule-namespace-deleter'] });
     // solar creates no namespaces from Git: it is left exactly as written.
     expect(findManifest(prod, 'Tenant', 'solar').spec.owners).toEqual([{ name: 'alice', kind: 'User' }]);

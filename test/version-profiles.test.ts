@@ -80,7 +80,8 @@ describe('the example platform: prod on seed, staging on current', () => {
       { kind: 'User', name: 'bob', proxySettings: [{ kind: 'Nodes', operations: ['List'] }] },
     ]);
     // The seed cluster keeps the 0.10 workaround: the applier owns the tenants it creates namespaces for.
-    expect(helmValues(on('prod'), 'capsule').manager.options).toMatchObject({ userNames: [applier] });
+    // (and oil's self-service GitOps ServiceAccount, a Capsule user too)
+    expect(helmValues(on('prod'), 'capsule').manager.options).toMatchObject({ userNames: [applier, 'system:serviceaccount:oil-dev:gitops'] });
     expect(findManifest(on('prod'), 'Tenant', 'oil').spec.owners).toContainEqual({ kind: 'ServiceAccount', name: applier, clusterRoles: ['capsule-namespace-deleter'] });
   });
 
