@@ -7,6 +7,7 @@ import { FLUX_DEFAULTS } from '../../core/delivery/flux/flux-delivery';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
+import { PeopleSettings } from './people-schema';
 import { TenantDefaultsSettings } from './tenant-defaults-schema';
 
 /**
@@ -158,6 +159,7 @@ export const PlatformSettings = StrictObject(
   {
     delivery: Type.Optional(DeliverySettings),
     clusters: Type.Array(ClusterSettings, { minItems: 1, description: 'The clusters to render.' }),
+    people: Type.Optional(PeopleSettings),
   },
   { title: 'platform.yaml', description: 'The multi-tenant platform: delivery and one entry per cluster.' },
 );
