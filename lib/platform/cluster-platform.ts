@@ -7,6 +7,8 @@ import { TenantNamespaceApplier } from '../capsule/tenant-namespace-applier';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule-proxy';
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
 import { Layer } from '../core/delivery/delivery';
+import { setVersionProfile } from '../core/version-profile';
+import { DEFAULT_VERSION_PROFILE } from '../versions';
 import { FluxDelivery } from '../core/delivery/flux/flux-delivery';
 import { KyvernoGlobalConfig } from '../kyverno/global-config';
 import { Kyverno } from '../kyverno/kyverno';
@@ -96,6 +98,8 @@ export class ClusterPlatform extends Construct {
     const { settings } = props;
     super(scope, settings.name);
     this.name = settings.name;
+    // Before any child: every component of the cluster reads its charts (and rules) from it.
+    setVersionProfile(this, settings.versions ?? DEFAULT_VERSION_PROFILE);
 
     this.delivery = new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.flux });
     this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: this.layerFolder('infrastructure') });
