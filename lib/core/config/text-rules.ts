@@ -1,4 +1,5 @@
 import type { Explained } from '../validation/explain';
+import { describeValue } from '../errors';
 
 /**
  * Rules for text in configuration files (docs/input-limits.md). Configuration is read by people in
@@ -98,10 +99,10 @@ export const ALLOW_MIXED_SCRIPT = 'allowMixedScriptNames';
 export function nameProblem(name: string, what: string, allowMixedScript = false): string | undefined {
   const c = NOT_IN_NAME.exec(name)?.[0];
   if (c !== undefined) return `${what} holds ${describeCharacter(c)}; a name is visible text on one line`;
-  if (name.trim() !== name) return `${what} ${JSON.stringify(name)} starts or ends with a space; Kubernetes compares names byte for byte`;
+  if (name.trim() !== name) return `${what} ${describeValue(name)} starts or ends with a space; Kubernetes compares names byte for byte`;
   const script = allowMixedScript ? undefined : mixedScript(name);
   if (script) {
-    return `${what} ${JSON.stringify(name)} mixes Latin and ${script} letters, which look alike (a spoofed name); write it in one script, or set platform.${ALLOW_MIXED_SCRIPT}: true in this tenant if the name is real`;
+    return `${what} ${describeValue(name)} mixes Latin and ${script} letters, which look alike (a spoofed name); write it in one script, or set platform.${ALLOW_MIXED_SCRIPT}: true in this tenant if the name is real`;
   }
   return undefined;
 }

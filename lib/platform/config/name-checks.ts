@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { describeValue } from '../../core/errors';
 import { ALLOW_MIXED_SCRIPT, nameProblem, TELEPORT_KUBE_CLUSTER_NAME, TELEPORT_LABEL_KEY } from '../../core/config/text-rules';
 import type { Explained } from '../../core/validation/explain';
 import { re2Problem } from '../../core/validation/re2';
@@ -35,7 +36,7 @@ export function platformNameProblems(settings: PlatformSettings): Explained[] {
     const teleport = cluster.teleport;
     const kubeName = (name: string | undefined, segments: string[]) => {
       if (name !== undefined && !TELEPORT_KUBE_CLUSTER_NAME.test(name)) {
-        problems.push({ segments, message: `${JSON.stringify(name)} is not a Teleport kube_cluster name: letters, digits, '.', '_' and '-' only (Teleport uses it as a file name in ~/.tsh)` });
+        problems.push({ segments, message: `${describeValue(name)} is not a Teleport kube_cluster name: letters, digits, '.', '_' and '-' only (Teleport uses it as a file name in ~/.tsh)` });
       }
     };
     kubeName(teleport?.agent?.kubeClusterName, at('teleport', 'agent', 'kubeClusterName'));
@@ -60,10 +61,10 @@ export function platformNameProblems(settings: PlatformSettings): Explained[] {
  */
 export function pathPrefixProblem(prefix: string): string | undefined {
   const allowed = 'a relative path inside the Flux source, such as ./dist or ./clusters/platform';
-  if (prefix.includes('\\')) return `${JSON.stringify(prefix)} has a backslash; Flux paths use '/': write ${allowed}`;
-  if (path.posix.isAbsolute(prefix)) return `${JSON.stringify(prefix)} is absolute; Flux resolves paths against the root of its source: write ${allowed}`;
+  if (prefix.includes('\\')) return `${describeValue(prefix)} has a backslash; Flux paths use '/': write ${allowed}`;
+  if (path.posix.isAbsolute(prefix)) return `${describeValue(prefix)} is absolute; Flux resolves paths against the root of its source: write ${allowed}`;
   const normalized = path.posix.normalize(prefix);
-  if (normalized === '..' || normalized.startsWith('../')) return `${JSON.stringify(prefix)} leads outside the Flux source (the GitOps repository); write ${allowed}`;
+  if (normalized === '..' || normalized.startsWith('../')) return `${describeValue(prefix)} leads outside the Flux source (the GitOps repository); write ${allowed}`;
   return undefined;
 }
 
