@@ -329,15 +329,21 @@ describe('unusual input that is fine', () => {
 });
 
 describe('through the real CLI', () => {
-  test('a FIFO, a billion laughs and a NUL in one configuration: npm run synth exits 1 at once, names each file, publishes nothing', () => {
+  let outDir: string;
+  beforeAll(() => {
+    outDir = path.join(tempDir(), 'out');
+    fs.cpSync(synth().outDir, outDir, { recursive: true });
+  });
+
+  // The in-process cases above hold the 5 s limit; this one also starts Node with a TypeScript
+  // loader (about 1 s, several on a loaded machine), so it only asserts that nothing hangs.
+  test('a FIFO, a billion laughs and a NUL in one configuration: the synth command exits 1 at once, names each file, publishes nothing', () => {
     const dir = configWith({ ...wind(`x:\n${billionLaughs('  ')}`), 'tenants/gas.yaml': tenant('gas', '', owner('"b\\0b"')) });
     mkfifo(path.join(dir, 'tenants/sun.yaml'));
-    const outDir = path.join(tempDir(), 'out');
-    fs.cpSync(synth().outDir, outDir, { recursive: true });
     const before = readTree(outDir);
     const started = Date.now();
     const result = run(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'main.ts'], { PLATFORM_CONFIG: dir, PLATFORM_OUT: outDir });
-    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(Date.now() - started).toBeLessThan(20_000);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/tenants\/gas\.yaml:4: owners\[0\]\.name: holds the invisible or control character U\+0000 \(NUL\)/);
     expect(result.stderr).toMatch(/tenants\/sun\.yaml: is a named pipe \(FIFO\); only regular files are read/);
