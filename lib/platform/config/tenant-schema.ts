@@ -4,6 +4,7 @@ import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.
 import { DnsLabel, DnsSubdomain, StrictObject, StringEnum } from '../../core/config/schema';
 import { ALLOW_MIXED_SCRIPT } from '../../core/config/text-rules';
 import { KUBERNETES_VERBS } from '../../teleport/role-rules';
+import { TenantDefaultsOptOutSettings } from './tenant-defaults-schema';
 
 /**
  * A tenant file (`config/tenants/<name>.yaml`) is the Tenant spec of Capsule 0.10.9 at top level,
@@ -103,7 +104,7 @@ export const TenantPlatformSettings = StrictObject(
         { description: 'A GlobalProxySettings named after the tenant (capsule-proxy).' },
       ),
     ),
-
+    tenantDefaults: Type.Optional(TenantDefaultsOptOutSettings),
     teleport: Type.Optional(TenantTeleportSettings),
     [ALLOW_MIXED_SCRIPT]: Type.Optional(
       Type.Boolean({
