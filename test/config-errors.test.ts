@@ -253,4 +253,14 @@ describe('delivery settings', () => {
     expect(problems(delivery('  argocd:\n    path: ./dist\n'))).toEqual(['platform.yaml:6: delivery.argocd.repoURL: required field is missing']);
     expect(problems(delivery('  argocd:\n    repoURL: gitops\n'))[0]).toMatch(/^platform.yaml:7: delivery.argocd.repoURL: must be a Git repository URL/);
   });
+
+  test('an Argo CD path or a tenant repository path that leads outside its repository', () => {
+    expect(problems(delivery('  argocd:\n    repoURL: https://git.example.com/gitops.git\n    path: ../elsewhere\n'))).toEqual([
+      'platform.yaml:8: delivery.argocd.path: "../elsewhere" leads outside the Git repository Argo CD reads; write a relative path inside the Git repository Argo CD reads, such as ./dist or clusters/platform',
+    ]);
+    const gitops = (p: string) => ({ 'tenants/oil.yaml': (old: string) => old.replace('platform:\n', `platform:\n  namespaces: [oil-dev]\n  gitops:\n    url: https://git.example.com/oil.git\n    path: ${p}\n`) });
+    expect(problems(gitops('/abs'))).toEqual([
+      `tenants/oil.yaml:10: platform.gitops.path: "/abs" is absolute; GitOps resolves paths against the root of the tenant's repository: write a relative path inside the tenant's repository, such as ./deploy or apps/prod`,
+    ]);
+  });
 });
