@@ -1,3 +1,5 @@
+import { helmStage } from './helm';
+import { kubeconformStage } from './kubeconform';
 import { kyvernoStage } from './kyverno';
 import { SynthesizedPlatform } from './platforms';
 import { EngineReport } from './report';
@@ -15,4 +17,9 @@ export interface StageContext {
 export type Stage = (context: StageContext) => EngineReport[];
 
 /** The stages in the order they run. */
-export const STAGES: readonly Stage[] = [kyvernoStage];
+export const STAGES: readonly Stage[] = [
+  helmStage,
+  kubeconformStage,
+  // After helm: reads the charts' rendered objects.
+  kyvernoStage,
+];
