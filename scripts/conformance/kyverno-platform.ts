@@ -5,7 +5,8 @@ import { TENANT_LABEL } from '../../lib/capsule/labels';
 import type { Manifest } from '../../lib/core/output/manifest-file';
 import { engineVersion, ROOT, runEngine } from './engines';
 import { parseTestOutput } from './kyverno-suites';
-import { chartOutputPath, SynthesizedPlatform } from './platforms';
+import { renderedReleases } from './helm';
+import { SynthesizedPlatform } from './platforms';
 import { Check, EngineReport } from './report';
 
 /**
@@ -57,20 +58,15 @@ function readObjects(file: string): Record<string, any>[] {
     .filter((o) => o && typeof o === 'object' && o.kind);
 }
 
-/** The chart outputs the helm stage wrote for `platform`, with the release namespace from the file name. */
-function chartObjects(work: string, platform: SynthesizedPlatform): Subject[] {
-  const dir = path.dirname(chartOutputPath(work, platform, { namespace: 'x', name: 'x' }));
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .flatMap((f) => {
-      const namespace = f.split('__')[0];
-      return readObjects(path.join(dir, f))
+/** The Pod-bearing objects the helm stage rendered for `cluster` of `platform`, in their release namespace. */
+function chartObjects(work: string, platform: SynthesizedPlatform, cluster: string): Subject[] {
+  return renderedReleases(work)
+    .filter((r) => r.platform === platform && r.cluster === cluster)
+    .flatMap((r) =>
+      r.objects
         .filter((o) => POD_BEARING.has(o.kind))
-        .map((o) => ({ object: { ...o, metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? namespace } }, origin: `chart ${f.replace(/\.yaml$/, '').replace('__', '/')}` }));
-    });
+        .map((o) => ({ object: { ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? r.namespace } }, origin: `chart ${r.chart} of ${r.file}` })),
+    );
 }
 
 /** Runs the cluster's policies on its tenants' and platform's objects; one check per policy and object. */
@@ -81,9 +77,9 @@ export function applyToPlatforms(platforms: readonly SynthesizedPlatform[], work
   let objectCount = 0;
   const workloads = readObjects(path.join(root, TENANT_WORKLOADS));
   for (const platform of platforms) {
-    const charts = chartObjects(work, platform);
-    if (charts.length === 0) notes.push(`${platform.name}: no chart output from the helm stage, platform Pods not checked`);
     for (const [cluster, files] of clusters(platform)) {
+      const charts = chartObjects(work, platform, cluster);
+      if (charts.length === 0) notes.push(`${platform.name} ${cluster}: no chart output from the helm stage, platform Pods not checked`);
       const manifests = files.flatMap((f) => f.manifests.map((m) => ({ manifest: m as Manifest & Record<string, any>, file: f.path })));
       const policies = manifests.filter((m) => m.manifest.kind === 'ClusterPolicy');
       if (policies.length === 0) {
@@ -192,10 +188,14 @@ function evaluate(
     const actual = row.RESULT === 'Pass' ? 'pass' : (/got (\w+)/.exec(row.REASON)?.[1] ?? row.REASON);
     if (actual !== 'pass' && actual !== 'skip') verdicts.get(key)!.bad.push(`${row.RULE}: ${actual}${row.Message ? ` (${row.Message.replace(/\s+/g, ' ').slice(0, 400)})` : ''}`);
   }
+  const images = (o: Record<string, any>): string[] => {
+    const spec = o.kind === 'Pod' ? o.spec : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec;
+    return ['initContainers', 'containers', 'ephemeralContainers'].flatMap((l) => (spec?.[l] ?? []).map((c: { image: string }) => c.image));
+  };
   return [...verdicts.values()].map(({ subject, policy, bad }) => ({
     subject: `${where}: ${subject.object.kind} ${subject.object.metadata.namespace ?? ''}/${subjects[named.indexOf(subject)].object.metadata.name} (${subject.origin}) × ${policyFile.get(policy)}`,
     ok: bad.length === 0,
-    ...(bad.length ? { message: bad.join('; ') } : {}),
+    ...(bad.length ? { message: `${bad.join('; ')} [images: ${images(subject.object).join(', ')}]` } : {}),
   }));
 }
 
