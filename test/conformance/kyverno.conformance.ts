@@ -37,7 +37,8 @@ describe('conformance failure injection: Kyverno', () => {
     const capsule = fails.find((l) => /Deployment capsule-system\/capsule-controller-manager \(chart capsule of demo\/infrastructure\/capsule.yaml\)/.test(l));
     expect(capsule).toContain('autogen-validate-registries: fail');
     expect(capsule).toContain('ghcr.io');
-    // Tenant workloads from docker.io still pass.
-    expect(output).not.toMatch(/FAIL .*tenant-workloads\.yaml in oil-apps/);
+    // The tenant's docker.io Deployment still passes (its quay.io and mcr.microsoft.com images fail).
+    expect(output).toMatch(/FAIL .*Pod oil-apps\/worker \(test\/fixtures\/kyverno\/tenant-workloads\.yaml in oil-apps \(tenant oil\)\)/);
+    expect(output).not.toMatch(/FAIL .*Deployment oil-apps\/web /);
   });
 });
