@@ -13,6 +13,7 @@ import { DEFAULT_VERSION_PROFILE } from '../../versions';
 import { credentialProblems, withoutShadowed } from './credentials';
 import { crossChecks, PLATFORM_FILE } from './cross-checks';
 import { PlatformSettings } from './platform-schema';
+import { peopleProblems } from './people-checks';
 import { teleportSettingsProblems } from './teleport-config';
 import { tenantDefaultsProblems } from './tenant-defaults-checks';
 import { LoadedTenant, loadTenant, TenantDefinition } from './tenant-file';
@@ -39,6 +40,8 @@ export function loadPlatform(dir: string): PlatformDefinition {
   const problems: Problem[] = [];
   const platform = loadSettings(path.join(dir, PLATFORM_FILE), problems);
   const tenants = loadTenants(path.join(dir, TENANTS_DIR), problems);
+  // People name tenant roles: only checked once every tenant file could be read (a broken file's roles are unknown).
+  if (platform && !problems.length) problems.push(...platform.yaml.problems(peopleProblems(platform.settings, tenants.map((t) => t.definition))));
   if (platform) problems.push(...crossChecks(platform.settings, platform.yaml, tenants));
   if (problems.length || !platform) {
     throw new PlatformError(`invalid configuration in ${displayPath(dir)}:`, sortProblems(problems));
