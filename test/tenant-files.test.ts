@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { findManifest, helmValues } from '../lib/core/testing';
-import { configWith, ROOT, synth } from './helpers';
+import { configWith, kustomizeRootProblems, ROOT, synth } from './helpers';
 
 /**
  * Tenants written as Capsule's documentation writes them. The first two are the examples of the
@@ -192,8 +192,12 @@ describe('the example platform (examples/platform)', () => {
   const { files } = synth(path.join(ROOT, 'examples', 'platform'));
   const paths = files.map((f) => f.path);
 
+  test('makes every folder Flux applies a kustomize root listing exactly its files, sorted', () => {
+    expect(kustomizeRootProblems(files, './platform')).toEqual([]);
+  });
+
   test('renders each tenant in its own files, only on its clusters', () => {
-    expect(paths.filter((p) => p.includes('tenant'))).toEqual([
+    expect(paths.filter((p) => p.includes('tenant') && !p.endsWith('/kustomization.yaml'))).toEqual([
       'prod/tenant-namespaces/oil.yaml',
       'prod/tenants/oil.yaml',
       'prod/tenants/solar.yaml',

@@ -1,3 +1,4 @@
+import { kustomizeStage } from './kustomize';
 import { SynthesizedPlatform } from './platforms';
 import { EngineReport } from './report';
 
@@ -14,4 +15,4 @@ export interface StageContext {
 export type Stage = (context: StageContext) => EngineReport[];
 
 /** The stages in the order they run. */
-export const STAGES: readonly Stage[] = [];
+export const STAGES: readonly Stage[] = [kustomizeStage];

@@ -8,6 +8,7 @@ import {
 import { HelmRepository } from '../../../../imports/flux-helmrepositories-source.toolkit.fluxcd.io';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../../../imports/flux-kustomizations-kustomize.toolkit.fluxcd.io';
 import type { HelmChart } from '../../../versions';
+import { KustomizeRoot } from '../../output/kustomize-root';
 import { ManifestFile } from '../../output/manifest-file';
 import { HelmReleaseOptions, IDelivery, IHelmRelease, Layer } from '../delivery';
 
@@ -83,6 +84,7 @@ export class FluxDelivery extends Construct implements IDelivery {
     this.interval = props.interval ?? FLUX_DEFAULTS.interval;
     this.layersFile = new ManifestFile(this, 'layers', { path: `${props.clusterFolder}/flux/layers.yaml` });
     this.repositoriesFile = new ManifestFile(this, 'helm-repositories', { path: `${props.clusterFolder}/flux/helm-repositories.yaml` });
+    new KustomizeRoot(this, 'kustomization', { folder: `${props.clusterFolder}/flux`, files: () => [this.layersFile, this.repositoriesFile] });
   }
 
   /** Name of the Kustomization that applies `layer`. */
@@ -166,7 +168,8 @@ export class FluxDelivery extends Construct implements IDelivery {
   }
 }
 
-function normalizePathPrefix(prefix: string): string {
+/** `pathPrefix` as Flux paths use it: `./<path>` without a trailing slash, or `.`. */
+export function normalizePathPrefix(prefix: string): string {
   const trimmed = prefix.replace(/\/+$/, '').replace(/^\.\//, '');
   return trimmed ? `./${trimmed}` : '.';
 }
