@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { compareTrees, readOutputTree, TreeDifference } from '../core/output/output-tree';
+import { compareTrees, OutputTree, readOutputTree, TreeDifference } from '../core/output/output-tree';
 import { synthPlatform } from './synth';
 
 export interface CheckOptions {
@@ -17,11 +17,20 @@ export interface CheckOptions {
  * @throws PlatformError if the configuration is invalid
  */
 export function checkOutput(options: CheckOptions): TreeDifference {
+  return compareTrees(readOutputTree(options.outDir), synthesizeTree(options.configDir));
+}
+
+/**
+ * What `npm run synth` would publish for `configDir`, every file: synthesized into a temporary
+ * folder (removed afterwards) and read back.
+ * @throws PlatformError if the configuration is invalid
+ */
+export function synthesizeTree(configDir: string): OutputTree {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-check-'));
   try {
     const fresh = path.join(work, 'out');
-    synthPlatform({ configDir: options.configDir, outDir: fresh });
-    return compareTrees(readOutputTree(options.outDir), readOutputTree(fresh));
+    synthPlatform({ configDir, outDir: fresh });
+    return readOutputTree(fresh);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
