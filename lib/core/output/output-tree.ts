@@ -27,7 +27,7 @@ export function readGitTree(ref: string, dir: string): OutputTree {
   if (!root) throw new Error(`${dir} is not inside a git repository, so there is no ref '${ref}' to compare with`);
   const folder = path.relative(root, absolute).split(path.sep).join('/');
   const git = (args: string[], input?: string) => {
-    const result = spawnSync('git', ['-C', root, ...args], { encoding: 'buffer', input, maxBuffer: 1024 * 1024 * 1024 });
+    const result = spawnSync('git', ['-C', root, ...args], { input, maxBuffer: 1024 * 1024 * 1024 });
     if (result.error) throw result.error;
     if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr.toString().trim()}`);
     return result.stdout;
