@@ -152,9 +152,14 @@ describe('the default platform (seed 000)', () => {
     });
   });
 
-  test('declares tenant oil owned by User alice', () => {
+  test('declares tenant oil owned by User alice, kept in the cluster if its file is removed (Flux prune disabled)', () => {
     expect(byPath.get('demo/tenants/oil.yaml')?.manifests).toEqual([
-      { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'Tenant', metadata: { name: 'oil' }, spec: { owners: [{ kind: 'User', name: 'alice' }] } },
+      {
+        apiVersion: 'capsule.clastix.io/v1beta2',
+        kind: 'Tenant',
+        metadata: { name: 'oil', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } },
+        spec: { owners: [{ kind: 'User', name: 'alice' }] },
+      },
     ]);
   });
 

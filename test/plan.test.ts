@@ -58,12 +58,20 @@ describe('npm run plan: what a configuration change does to the clusters', () =>
     });
   });
 
-  test('removing a tenant file: its Tenant is a destructive change, and its users lose access', () => {
+  test('removing a tenant file: its Tenant is a destructive change, kept in the cluster by default, and its users lose access', () => {
     const plan = computePlan(committed, synthesizeTree(configWith({ 'tenants/gas.yaml': GAS, 'tenants/oil.yaml': null })), labels);
     const demo = plan.clusters.find((c) => c.cluster === 'demo')!;
     expect(demo.tenants).toEqual({ added: ['gas'], changed: [], removed: ['oil'] });
-    expect(plan.destructive.map((d) => `${d.effect} ${d.cluster}/${d.layer} ${d.kind} ${d.name}`)).toEqual(['deleted demo/tenants Tenant oil']);
+    expect(plan.destructive.map((d) => `${d.effect} ${d.cluster}/${d.layer} ${d.kind} ${d.name}`)).toEqual(['kept demo/tenants Tenant oil']);
     expect(demo.access.lost).toContainEqual({ role: 'kube-access', identity: 'user alice', tenant: 'oil', namespaces: 'oil-*' });
+    expect(renderPlanMarkdown(plan)).toContain('- **kept** `demo/tenants`: Tenant `oil`: pruning is disabled on it, so Flux leaves it in the cluster: delete it by hand');
+  });
+
+  test('with capsule.deletionProtection: false, Flux deletes a removed Tenant and the plan says what that does', () => {
+    const unprotected = (old: string) => old.replace('forceTenantPrefix: true', 'forceTenantPrefix: true\n      deletionProtection: false');
+    const before = synthesizeTree(configWith({ 'platform.yaml': unprotected }));
+    const plan = computePlan(before, synthesizeTree(configWith({ 'platform.yaml': unprotected, 'tenants/oil.yaml': null, 'tenants/gas.yaml': GAS })), labels);
+    expect(plan.destructive.map((d) => `${d.effect} ${d.kind} ${d.name}`)).toEqual(['deleted Tenant oil']);
     expect(renderPlanMarkdown(plan)).toMatch(/- \*\*deleted\*\* `demo\/tenants`: Tenant `oil`: Flux deletes it, and Capsule then deletes every namespace/);
   });
 
@@ -74,7 +82,7 @@ describe('npm run plan: what a configuration change does to the clusters', () =>
     const oil = path.join(example, 'tenants', 'oil.yaml');
     fs.writeFileSync(oil, fs.readFileSync(oil, 'utf8').replace('    - oil-dev\n', '').replace(/  proxySettings:[\s\S]*?(?=\n  \w|\n\w|$)/, ''));
     const plan = computePlan(before, synthesizeTree(example), labels);
-    expect(plan.destructive.filter((d) => d.kind === 'Namespace').map((d) => `${d.cluster} ${d.name}`)).toEqual(['prod oil-dev']);
+    expect(plan.destructive.filter((d) => d.kind === 'Namespace').map((d) => `${d.effect} ${d.cluster} ${d.name}`)).toEqual(['kept prod oil-dev']);
     expect(plan.clusters.find((c) => c.cluster === 'prod')!.tenants.changed).toContain('oil');
   });
 

@@ -16,6 +16,13 @@ export interface IDelivery extends IConstruct {
 
   /** Installs a Helm chart release; its objects go into `scope`'s layer. */
   addHelmRelease(scope: Construct, options: HelmReleaseOptions): IHelmRelease;
+
+  /**
+   * Annotations that make the delivery tool leave an object in the cluster when it is removed from
+   * the output, instead of deleting it (for objects whose deletion takes others with it, such as a
+   * Tenant, which makes Capsule delete its namespaces).
+   */
+  readonly keepOnRemovalAnnotations: Readonly<Record<string, string>>;
 }
 
 export interface HelmReleaseOptions {

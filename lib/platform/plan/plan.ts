@@ -4,8 +4,7 @@ import { KUSTOMIZATION_FILE } from '../../core/output/kustomize-root';
 import { AccessGrant, parseAccessReport } from '../../teleport/access-report';
 import { unifiedDiff } from './line-diff';
 
-/** The annotation with which Flux's kustomize-controller leaves an object in the cluster when it leaves Git. */
-export const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
+import { FLUX_PRUNE_ANNOTATION } from '../../core/delivery/flux/flux-delivery';
 /** Kinds whose deletion loses more than the object: a Tenant's namespaces, a namespace's workloads, a CRD's objects, a release's resources. */
 export const DESTRUCTIVE_KINDS = ['Tenant', 'Namespace', 'CustomResourceDefinition', 'HelmRelease'] as const;
 /** Lines of unified diff kept per changed object. */
@@ -208,7 +207,7 @@ export function computePlan(before: OutputTree, after: OutputTree, labels: { bef
 }
 
 function pruneDisabled(located: Located): boolean {
-  return located.object.metadata?.annotations?.[PRUNE_ANNOTATION] === 'disabled';
+  return located.object.metadata?.annotations?.[FLUX_PRUNE_ANNOTATION] === 'disabled';
 }
 
 /** Whether the plan changes anything at all. */

@@ -21,6 +21,12 @@ export const FLUX_DEFAULTS = {
   layerNamePrefix: 'platform-',
 } as const;
 
+/**
+ * kustomize-controller leaves an object with this annotation in the cluster when it leaves the
+ * Kustomization's source, instead of pruning it.
+ */
+export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
+
 export type FluxSourceKind = 'GitRepository' | 'OCIRepository' | 'Bucket';
 
 export interface FluxDeliveryProps {
@@ -68,6 +74,7 @@ export class FluxDelivery extends Construct implements IDelivery {
   public readonly namespace: string;
   public readonly pathPrefix: string;
   public readonly interval: string;
+  public readonly keepOnRemovalAnnotations = { [FLUX_PRUNE_ANNOTATION]: 'disabled' } as const;
   private readonly sourceKind: FluxSourceKind;
   private readonly sourceName: string;
   private readonly layersFile: ManifestFile;
