@@ -2,6 +2,7 @@ import { PlatformApp, RenderedFile } from '../core/output/platform-app';
 import { publishDirectory, publishFiles } from '../core/output/publish';
 import { ClusterPlatform } from './cluster-platform';
 import { loadPlatform, PlatformDefinition } from './config/load';
+import { checkOutputPath } from './output-path';
 import { wireTeleportAccess } from './teleport-access';
 
 /**
@@ -41,7 +42,9 @@ export interface SynthOptions {
  * atomically (through the staging folder, if any). Any failure leaves `outDir` exactly as it was.
  */
 export function synthPlatform(options: SynthOptions): RenderedFile[] {
-  const app = buildPlatform(loadPlatform(options.configDir), options.stagingDir);
+  const definition = loadPlatform(options.configDir);
+  checkOutputPath(definition, options.configDir, options.outDir);
+  const app = buildPlatform(definition, options.stagingDir);
   const files = app.render();
   // A synth must never delete its own configuration or the folder it runs in.
   const protect = [process.cwd(), options.configDir];
