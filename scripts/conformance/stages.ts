@@ -1,3 +1,5 @@
+import { helmStage } from './helm';
+import { kubeconformStage } from './kubeconform';
 import { kustomizeStage } from './kustomize';
 import { SynthesizedPlatform } from './platforms';
 import { EngineReport } from './report';
@@ -15,4 +17,8 @@ export interface StageContext {
 export type Stage = (context: StageContext) => EngineReport[];
 
 /** The stages in the order they run. */
-export const STAGES: readonly Stage[] = [kustomizeStage];
+export const STAGES: readonly Stage[] = [
+  helmStage,
+  kubeconformStage,
+  kustomizeStage,
+];
