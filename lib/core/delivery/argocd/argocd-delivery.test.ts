@@ -37,7 +37,7 @@ describe('ArgoCdDelivery', () => {
     expect(tenants.metadata.namespace).toBe('argocd');
     expect(tenants.spec).toMatchObject({
       project: 'platform',
-      source: { repoURL, targetRevision: 'main', path: 'platform/test/tenants', directory: { recurse: true } },
+      source: { repoURL, targetRevision: 'main', path: 'platform/test/tenants' },
       destination: { server: 'https://kubernetes.default.svc' },
       syncPolicy: { automated: { prune: true, selfHeal: true }, retry: { limit: 10 } },
     });

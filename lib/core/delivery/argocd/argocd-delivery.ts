@@ -83,6 +83,8 @@ interface BoundRelease {
 export class ArgoCdDelivery extends Construct implements IDelivery {
   public readonly toolName = 'Argo CD';
   public readonly layerOrder = 'waves';
+  /** Argo CD leaves an object in the cluster when it is pruned from Git with `Prune=false`. */
+  public readonly keepOnRemovalAnnotations = { 'argocd.argoproj.io/sync-options': 'Prune=false' };
   public readonly namespace: string;
   public readonly repoURL: string;
   public readonly targetRevision: string;
@@ -168,8 +170,9 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
       },
       spec: {
         project: this.projectName(layer),
-        // Layers have subfolders (teleport/roles/); Argo CD reads only the top folder unless told.
-        source: { repoUrl: this.repoURL, targetRevision: this.targetRevision, path: this.repoPath(layer.folder), directory: { recurse: true } },
+        // Each layer folder is a kustomize root (kustomization.yaml lists its files, subfolders
+        // included): Argo CD detects it and builds the folder with kustomize, as Flux does.
+        source: { repoUrl: this.repoURL, targetRevision: this.targetRevision, path: this.repoPath(layer.folder) },
         destination: { server: ARGOCD_DEFAULTS.server },
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
