@@ -86,7 +86,10 @@ export function kustomizeRootProblems(files: readonly RenderedFile[], pathPrefix
   const problems: string[] = [];
   const byPath = new Map(files.map((f) => [f.path, f]));
   const folders = new Set(files.filter((f) => f.path.endsWith('/flux/layers.yaml')).map((f) => f.path.slice(0, -'/layers.yaml'.length)));
-  for (const kustomization of files.flatMap((f) => f.manifests).filter((m) => m.kind === 'Kustomization' && m.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'))) {
+  // A tenant's own Kustomization reads the tenant's GitRepository (rendered here), not the platform's source.
+  const renderedSources = new Set(files.flatMap((f) => f.manifests).filter((m) => m.kind === 'GitRepository').map((m) => `${m.metadata.namespace}/${m.metadata.name}`));
+  const readsPlatformSource = (k: any) => !renderedSources.has(`${k.spec.sourceRef.namespace ?? k.metadata.namespace}/${k.spec.sourceRef.name}`);
+  for (const kustomization of files.flatMap((f) => f.manifests).filter((m) => m.kind === 'Kustomization' && m.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') && readsPlatformSource(m))) {
     const fluxPath = (kustomization as any).spec.path as string;
     if (!fluxPath.startsWith(`${pathPrefix}/`)) problems.push(`${kustomization.metadata.name}: path ${fluxPath} is not under ${pathPrefix}`);
     else folders.add(fluxPath.slice(pathPrefix.length + 1));
