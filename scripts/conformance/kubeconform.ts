@@ -107,5 +107,12 @@ export function explain(result: { msg: string; status: string }): string {
     .slice(1)
     .map((c) => c.trim())
     .filter((c) => !/: (anyOf failed|got \w+, want null|validation failed)$/.test(c));
-  return causes.length ? causes.map((c) => c.replace(/^'([^']*)'/, (_, p: string) => p || '/')).join('; ') : result.msg.replace(/^problem validating schema\. Check JSON formatting: /, '') || result.status;
+  const located = causes.map((c) => c.replace(/^'([^']*)'/, (_, p: string) => p || '/'));
+  // A Quantity is a number or a string of its grammar: say so once, not as two alternatives.
+  const isQuantity = (c: string) => c.includes('does not match pattern') && c.includes('([KMGTPE]i)|[numkMGTPE]|');
+  const quantity = new Set(located.filter(isQuantity).map((c) => c.split(': ')[0]));
+  const readable = located
+    .filter((c) => !(quantity.has(c.split(': ')[0]) && / want number$/.test(c)))
+    .map((c) => (isQuantity(c) ? c.replace(/ does not match pattern .*$/, ' is not a quantity (e.g. 128Mi, 500m, 2)') : c));
+  return causes.length ? readable.join('; ') : result.msg.replace(/^problem validating schema\. Check JSON formatting: /, '') || result.status;
 }
