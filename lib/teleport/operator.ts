@@ -5,7 +5,7 @@ import { TeleportRoleV8 } from '../../imports/teleport-rolesv8-resources.telepor
 import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
-import { CHARTS } from '../versions';
+import { versionProfile } from '../core/version-profile';
 import { KubernetesJoinTrust, kubernetesJoinTokenSpec, tctlToken } from './join-token';
 import { roleMetadata, roleSpec, TeleportRoleDefinition } from './role';
 import { TctlFolder, TctlResource } from './tctl';
@@ -107,7 +107,7 @@ export class TeleportOperator extends Construct {
     const releaseName = props.releaseName ?? TeleportOperator.DEFAULT_RELEASE_NAME;
     this.layer = Layer.of(this);
     this.namespace = props.namespace ?? TeleportOperator.DEFAULT_NAMESPACE;
-    this.serviceAccountName = helmFullname(releaseName, CHARTS.teleportOperator.chart);
+    this.serviceAccountName = helmFullname(releaseName, versionProfile(this).charts.teleportOperator.chart);
     this.teleportClusterName = props.teleportClusterName;
     this.botName = props.botName ?? TeleportOperator.DEFAULT_BOT_NAME;
     this.joinTokenName = `${this.botName}-bot`;
@@ -123,7 +123,7 @@ export class TeleportOperator extends Construct {
       joinMethod: 'kubernetes',
     };
     this.release = this.layer.delivery.addHelmRelease(this, {
-      chart: CHARTS.teleportOperator,
+      chart: versionProfile(this).charts.teleportOperator,
       releaseName,
       namespace: this.namespace,
       values: mergeValues(values, props.values, TeleportOperator.OWNED_VALUES),
