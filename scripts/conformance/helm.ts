@@ -39,6 +39,8 @@ export interface Release {
 
 /** A release rendered by `helm template`. */
 export interface RenderedRelease extends Release {
+  /** The chart version rendered (differs from `version` where ../shared has no exact copy). */
+  readonly chartVersion: string;
   readonly objects: readonly Manifest[];
   readonly outputFile: string;
 }
@@ -146,7 +148,7 @@ export function helmStage(context: StageContext): EngineReport[] {
       continue;
     }
     objects += result.objects.length;
-    rendered.push({ ...release, objects: result.objects, outputFile: result.outputFile });
+    rendered.push({ ...release, chartVersion: chart.version, objects: result.objects, outputFile: result.outputFile });
     checks.push({ subject: `${subject} helm template`, ok: true, message: `${result.objects.length} objects` });
   }
   RENDERED.set(context.work, rendered);

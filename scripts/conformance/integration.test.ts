@@ -88,8 +88,13 @@ describe('integration facts on rendered charts', () => {
   test("the CapsuleConfiguration lists every tenant's user group; capsule-proxy reads it", () => {
     expect(capsuleGroups(capsule(['tenant-oil']), [{ tenant: 'oil', group: 'tenant-oil' }])).toEqual([]);
     expect(capsuleGroups(capsule(['tenant-oil']), [{ tenant: 'gas', group: 'tenant-gas' }])).toEqual([
-      "tenant gas's user group tenant-gas is not in CapsuleConfiguration default spec.userGroups (tenant-oil)",
+      "tenant gas's user group tenant-gas is not a Capsule user group of CapsuleConfiguration default (spec.userGroups and spec.users groups: tenant-oil)",
     ]);
+    // Capsule 0.14: groups are spec.users entries of kind Group.
+    const v014 = capsule([]);
+    (v014.objects[0] as any).spec = { users: [{ kind: 'Group', name: 'tenant-gas' }, { kind: 'User', name: 'tenant-oil' }] };
+    expect(capsuleGroups(v014, [{ tenant: 'gas', group: 'tenant-gas' }])).toEqual([]);
+    expect(capsuleGroups(v014, [{ tenant: 'oil', group: 'tenant-oil' }])).toHaveLength(1);
     expect(proxyConfiguration(capsule([]), proxy())).toEqual([]);
   });
 });

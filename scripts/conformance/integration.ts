@@ -183,9 +183,15 @@ function capsuleConfiguration(capsule: RenderedRelease): Obj {
 
 export function capsuleGroups(capsule: RenderedRelease, tenants: ReadonlyArray<{ tenant: string; group: string }>): string[] {
   const configuration = capsuleConfiguration(capsule);
-  const groups: string[] = configuration.spec?.userGroups ?? [];
-  const problems = tenants.filter((t) => !groups.includes(t.group)).map((t) => `tenant ${t.tenant}'s user group ${t.group} is not in CapsuleConfiguration ${configuration.metadata.name} spec.userGroups (${groups.join(', ') || 'empty'})`);
-  if (!tenants.length && !groups.length) problems.push(`CapsuleConfiguration ${configuration.metadata.name} has no userGroups`);
+  // Capsule 0.10 lists groups in spec.userGroups; 0.14 in spec.users (kind Group), userGroups deprecated.
+  const groups: string[] = [
+    ...(configuration.spec?.userGroups ?? []),
+    ...((configuration.spec?.users ?? []) as Array<{ kind?: string; name?: string }>).filter((u) => u.kind === 'Group').map((u) => String(u.name)),
+  ];
+  const problems = tenants
+    .filter((t) => !groups.includes(t.group))
+    .map((t) => `tenant ${t.tenant}'s user group ${t.group} is not a Capsule user group of CapsuleConfiguration ${configuration.metadata.name} (spec.userGroups and spec.users groups: ${groups.join(', ') || 'none'})`);
+  if (!tenants.length && !groups.length) problems.push(`CapsuleConfiguration ${configuration.metadata.name} has no user groups`);
   return problems;
 }
 
