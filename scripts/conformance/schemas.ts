@@ -124,14 +124,6 @@ export function generateCrdSchemas(dir: string, builtins: BuiltinSchemas, crds: 
   return { dir, kinds, crdSources, notes: [...new Set(notes)] };
 }
 
-/** Built-in and custom resource schemas in one folder. */
-export function generateSchemas(dir: string, swaggerFile: string, crds: readonly CrdSource[]): GeneratedSchemas {
-  const builtins = generateBuiltinSchemas(path.join(dir, 'builtin'), swaggerFile);
-  const custom = generateCrdSchemas(path.join(dir, 'crds'), builtins, crds);
-  fs.cpSync(custom.dir, builtins.dir, { recursive: true });
-  return { ...custom, dir: builtins.dir, kinds: new Set([...builtins.kinds, ...custom.kinds]) };
-}
-
 function writeSchema(dir: string, apiVersion: string, kind: string, schema: Schema): void {
   const file = schemaFile(dir, apiVersion, kind);
   fs.mkdirSync(path.dirname(file), { recursive: true });
