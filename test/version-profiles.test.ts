@@ -111,3 +111,137 @@ describe('the versions setting', () => {
     expect(() => synth(dir)).toThrow(/capsule\.values\.manager\.options\.users: cannot be overridden[\s\S]*capsule\.values\.manager\.options\.capsuleUserGroups: cannot be overridden: deprecated by chart 0\.14/);
   });
 });
+
+/**
+ * Tenants written as Capsule 0.14's documentation writes them (its Rules, Enforcement, Permissions
+ * and Tenants pages), varied across what 0.11–0.14 added: rules with namespace selectors, workload,
+ * service and ingress enforcement, rule permissions and quotas, owner promotion, owners' labels,
+ * required namespace metadata, and a tenant without owners (optional since 0.12).
+ */
+const DOCUMENTATION_TENANTS_0_14 = [
+  `apiVersion: capsule.clastix.io/v1beta2
+kind: Tenant
+metadata:
+  name: solar
+spec:
+  owners:
+  - name: alice
+    kind: User
+  rules:
+  - namespaceSelector:
+      matchExpressions:
+      - key: environment
+        operator: NotIn
+        values: [prod]
+    permissions:
+      bindings:
+      - clusterRoleName: edit
+        subjects:
+        - kind: Group
+          name: "tenant:{{ .tenant.metadata.name }}:operators"
+  - namespaceSelector:
+      matchLabels:
+        environment: prod
+    permissions:
+      bindings:
+      - clusterRoleName: view
+        subjects:
+        - kind: Group
+          name: "tenant:{{ .tenant.metadata.name }}:operators"
+`,
+  `apiVersion: capsule.clastix.io/v1beta2
+kind: Tenant
+metadata:
+  name: wind
+spec:
+  owners:
+  - name: alice
+    kind: User
+    labels:
+      team: platform
+  permissions:
+    allowOwnerPromotion: false
+    matchOwners:
+    - matchLabels:
+        team: platform
+  namespaceOptions:
+    quota: 2
+    requiredMetadata:
+      labels:
+        environment: ""
+  forceTenantPrefix: true
+  rules:
+  - enforce:
+      action: allow
+      services:
+        types: [ClusterIP, ExternalName]
+        externalNames:
+          hostnames:
+          - exp: ".*\\\\.wind\\\\.svc\\\\.company\\\\.com"
+  - namespaceSelector:
+      matchLabels:
+        company.example/tier: application
+    quota:
+    - name: shared-compute
+      hard:
+        requests.cpu: "8"
+        requests.memory: 16Gi
+        limits.cpu: "8"
+        limits.memory: 16Gi
+    - name: object-counts
+      hard:
+        services: "20"
+`,
+  `apiVersion: capsule.clastix.io/v1beta2
+kind: Tenant
+metadata:
+  name: water
+spec:
+  rules:
+  - enforce:
+      action: deny
+      workloads:
+        registries:
+        - exp: "^docker\\\\.io/.*$"
+          negate: true
+      ingress:
+        hostnames:
+        - exact: [water.example.com]
+`,
+];
+
+describe('tenant files under versions current', () => {
+  const current = (tenants: Record<string, string | null>) =>
+    configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n', '  - name: demo\n    versions: current\n'), 'tenants/oil.yaml': null, ...tenants });
+
+  test.each(DOCUMENTATION_TENANTS_0_14.map((t) => [YAML.parse(t).metadata.name, t]))('the Capsule 0.14 documentation example %s renders equal to its source', (name, manifest) => {
+    const { files } = synth(current({ [`tenants/${name}.yaml`]: manifest }));
+    expect(findManifest(files, 'Tenant', name)).toEqual(YAML.parse(manifest));
+  });
+
+  test('the same files under seed are refused, naming the file, the field and the version that has it', () => {
+    const dir = configWith({ 'tenants/oil.yaml': null, ...Object.fromEntries(DOCUMENTATION_TENANTS_0_14.map((t) => [`tenants/${YAML.parse(t).metadata.name}.yaml`, t])) });
+    expect(() => synth(dir)).toThrow(
+      /tenants\/solar\.yaml:9: spec\.rules: only Capsule 0\.14\.0 \(versions: current\) has this field; cluster demo runs Capsule 0\.10\.9 \(versions: seed\)/,
+    );
+    expect(() => synth(dir)).toThrow(/tenants\/wind\.yaml:\d+: spec\.owners\[0\]\.labels: only Capsule 0\.14\.0 \(versions: current\) has this field; cluster demo runs Capsule 0\.10\.9/);
+    expect(() => synth(dir)).toThrow(/tenants\/wind\.yaml:\d+: spec\.permissions: only Capsule 0\.14\.0/);
+    // owners became optional in 0.12: the seed's CRD still requires them.
+    expect(() => synth(dir)).toThrow(/tenants\/water\.yaml:\d+: spec\.owners: required field is missing under Capsule 0\.10\.9 \(versions: seed\), which cluster demo runs; Capsule 0\.14\.0 \(versions: current\) accepts it/);
+  });
+
+  test('a tenant on a seed and a current cluster is refused only for the seed one', () => {
+    const dir = configWith({
+      'platform.yaml': (old) => `${old}\n  - name: next\n    versions: current\n`,
+      'tenants/oil.yaml': (old) => old.replace('name: oil\n', 'name: oil\nrules:\n  - enforce:\n      action: deny\n      services:\n        types: [NodePort]\n'),
+    });
+    let message = '';
+    try {
+      synth(dir);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/tenants\/oil\.yaml:\d+: rules: only Capsule 0\.14\.0 \(versions: current\) has this field; cluster demo runs Capsule 0\.10\.9 \(versions: seed\)/);
+    expect(message).not.toMatch(/cluster next/);
+  });
+});

@@ -226,7 +226,8 @@ export class ClusterPlatform extends Construct {
         name: definition.name,
         capsule: this.capsule,
         capsuleProxy: this.capsuleProxy,
-        owners: owners as TenantOwner[],
+        // Optional since Capsule 0.12 (the CRD of each profile decides; the loader checked it).
+        owners: (owners ?? []) as TenantOwner[],
         userGroup: definition.platform.userGroup,
         spec,
         metadata: definition.metadata,

@@ -13,6 +13,7 @@ import { ClusterSettings, PlatformSettings } from './platform-schema';
 import { tenantRoleNameClashes } from './teleport-config';
 import { LoadedTenant, TenantDefinition } from './tenant-file';
 import { PLATFORM_KEY } from './tenant-schema';
+import { DEFAULT_VERSION_PROFILE } from '../../versions';
 
 export const PLATFORM_FILE = 'platform.yaml';
 
@@ -51,8 +52,11 @@ function clusterChecks(cluster: ClusterSettings, index: number, settings: Platfo
   const prefixed = (t: TenantDefinition) => (typeof t.spec.forceTenantPrefix === 'boolean' ? t.spec.forceTenantPrefix : (cluster.capsule?.forceTenantPrefix ?? false));
   const onCluster = ` (cluster ${cluster.name})`;
   const namespaceOwner = new Map<string, string>();
+  const profile = cluster.versions ?? DEFAULT_VERSION_PROFILE;
 
   for (const { definition: t, yaml, at } of tenants) {
+    // Fields (and values) the CRDs of this cluster's versions reject, though another profile's accept them.
+    for (const problem of t.profileProblems?.[profile] ?? []) problems.push(problem(cluster.name));
     const context = { platformNamespaces: reserved, forceTenantPrefix: prefixed(t) };
     for (const e of [...checkTenantName(t.name, context), ...checkTenantNamespaces(t.name, t.namespaces, t.spec, context)]) {
       problems.push(yaml.problem(at(e.segments), e.message));

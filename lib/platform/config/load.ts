@@ -39,6 +39,8 @@ export function loadPlatform(dir: string): PlatformDefinition {
   const platform = loadSettings(path.join(dir, PLATFORM_FILE), problems);
   const tenants = loadTenants(path.join(dir, TENANTS_DIR), problems);
   if (platform) problems.push(...crossChecks(platform.settings, platform.yaml, tenants));
+  // Without valid settings the clusters' versions are unknown: judge tenants by the default's CRDs.
+  else for (const { definition } of tenants) problems.push(...(definition.profileProblems?.[DEFAULT_VERSION_PROFILE] ?? []).map((p) => p()));
   if (problems.length || !platform) {
     throw new PlatformError(`invalid configuration in ${displayPath(dir)}:`, sortProblems(problems));
   }

@@ -1,11 +1,13 @@
 import { Static, Type } from '@sinclair/typebox';
-import { CRD_VALIDATORS } from '../../../imports/validators';
+import { crdValidators } from '../../core/validation/crd-validators';
+import { VERSION_PROFILE_NAMES, VersionProfileName } from '../../versions';
 import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
 import { DnsLabel, DnsSubdomain, StrictObject, StringEnum } from '../../core/config/schema';
 import { KUBERNETES_VERBS } from '../../teleport/role-rules';
 
 /**
- * A tenant file (`config/tenants/<name>.yaml`) is the Tenant spec of Capsule 0.10.9 at top level,
+ * A tenant file (`config/tenants/<name>.yaml`) is the Tenant spec of its clusters' Capsule (0.10.9
+ * under versions seed, 0.14.0 under current; one format, checked against each) at top level,
  * under the CRD's own names (so Capsule documentation examples can be pasted in), plus `name` and
  * the platform-only settings under `platform`.
  */
@@ -118,8 +120,12 @@ export const TenantHeader = Type.Object({
 /** apiVersion/kind key of the Tenant version tenant files are written in. */
 export const TENANT_KEY = `${TenantV1Beta2.GVK.apiVersion}/${TenantV1Beta2.GVK.kind}`;
 
-/** The strict schema of `Tenant.spec` (from the CRD), whose fields a tenant file holds at top level. */
-export function tenantSpecSchema(): { properties: Record<string, unknown>; required?: string[] } {
-  const schema = CRD_VALIDATORS[TENANT_KEY].schema() as { properties: { spec: { properties: Record<string, unknown>; required?: string[] } } };
-  return schema.properties.spec;
+/** The fields of `Tenant.spec` in each version profile's Tenant CRD; a tenant file holds those of any at top level. */
+export function tenantSpecFields(): Record<VersionProfileName, string[]> {
+  return Object.fromEntries(
+    VERSION_PROFILE_NAMES.map((profile) => {
+      const schema = crdValidators(profile)[TENANT_KEY].schema() as { properties: { spec: { properties: Record<string, unknown> } } };
+      return [profile, Object.keys(schema.properties.spec.properties)];
+    }),
+  ) as Record<VersionProfileName, string[]>;
 }
