@@ -5,7 +5,9 @@ import { crdValidators } from '../lib/core/validation/crd-validators';
 import { validateManifest } from '../lib/core/validation/manifests';
 import { findManifest, helmValues } from '../lib/core/testing';
 import { PROFILES, VERSION_PROFILE_NAMES } from '../lib/versions';
-import { configWith, ROOT, synth } from './helpers';
+import { formatProblem } from '../lib/core/errors';
+import { synthPlatform } from '../lib/platform/synth';
+import { configWith, ROOT, run, synth, tempDir } from './helpers';
 
 /** The version profiles (lib/versions.ts), and the example's `current` cluster (staging). */
 
@@ -243,5 +245,53 @@ describe('tenant files under versions current', () => {
     }
     expect(message).toMatch(/tenants\/oil\.yaml:\d+: rules: only Capsule 0\.14\.0 \(versions: current\) has this field; cluster demo runs Capsule 0\.10\.9 \(versions: seed\)/);
     expect(message).not.toMatch(/cluster next/);
+  });
+});
+
+describe('deprecations are reported at synth, one line each, and fail it only in strict mode', () => {
+  const collect = (dir: string) => {
+    const lines: string[] = [];
+    const { files } = { files: synthPlatform({ configDir: dir, outDir: path.join(tempDir('synth-'), 'out'), warn: (p) => lines.push(formatProblem(p)) }) };
+    return { lines: lines.map((l) => l.replace(`${dir}/`, '')), files };
+  };
+
+  test('the default configuration: the seed pins past upstream support, and ClusterPolicy under Kyverno 1.19', () => {
+    const { lines, files } = collect(configWith());
+    expect(lines).toEqual([
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.name: versions seed \(the default\) pins Capsule 0\.10\.9 .*: set versions: current on cluster demo \(see docs\/upgrading\.md\)$/),
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.kyverno: the policies are rendered as kyverno\.io\/v1 ClusterPolicy, deprecated since Kyverno 1\.17\.0 .* runs Kyverno 1\.19\.0 \(chart 3\.9\.0\): keep Kyverno below 1\.20\.0 until they move to policies\.kyverno\.io/),
+    ]);
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  test('a tenant field Capsule 0.14 deprecates, on a current cluster only, with what to use instead', () => {
+    const tenant = 'name: oil\nowners: [{kind: User, name: alice}]\nresourceQuotas:\n  items: [{hard: {pods: "10"}}]\ncontainerRegistries:\n  allowedRegex: "^docker\\\\.io$"\n';
+    const current = collect(configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n', '  - name: demo\n    versions: current\n'), 'tenants/oil.yaml': tenant }));
+    expect(current.lines.filter((l) => l.startsWith('tenants/'))).toEqual([
+      'tenants/oil.yaml:3: resourceQuotas: deprecated by Capsule 0.14.0 (versions: current) (cluster demo): use Rules Quota (https://projectcapsule.dev/docs/tenants/rules/#quotas)',
+      'tenants/oil.yaml:5: containerRegistries: deprecated by Capsule 0.14.0 (versions: current) (cluster demo): use Enforcement.Registries instead',
+      'tenants/oil.yaml:6: containerRegistries.allowedRegex: deprecated by Capsule 0.14.0 (versions: current) (cluster demo): will be removed in a future release',
+    ]);
+    // Not deprecated by Capsule 0.10.9, nor past support under current.
+    expect(current.lines.filter((l) => /versions seed/.test(l))).toEqual([]);
+    const seed = collect(configWith({ 'tenants/oil.yaml': tenant }));
+    expect(seed.lines.filter((l) => l.startsWith('tenants/'))).toEqual([]);
+  });
+
+  test('strict mode turns them into errors and publishes nothing', () => {
+    const outDir = path.join(tempDir('synth-'), 'out');
+    expect(() => synthPlatform({ configDir: configWith(), outDir, strict: true })).toThrow(/deprecations are errors in strict mode[\s\S]*clusters\[0\]\.name: versions seed/);
+    expect(fs.existsSync(outDir)).toBe(false);
+  });
+
+  test('npm run synth -- --strict exits non-zero; without it the synth succeeds and says why', () => {
+    const config = configWith();
+    const out = path.join(tempDir('synth-'), 'out');
+    const plain = run('npx', ['tsx', 'main.ts'], { PLATFORM_CONFIG: config, PLATFORM_OUT: out });
+    expect(plain.status).toBe(0);
+    expect(plain.stderr.split('\n').filter((l) => l.startsWith('deprecated: '))).toHaveLength(2);
+    const strict = run('npx', ['tsx', 'main.ts', '--strict'], { PLATFORM_CONFIG: config, PLATFORM_OUT: path.join(out, '..', 'strict') });
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/error: deprecations are errors in strict mode/);
   });
 });

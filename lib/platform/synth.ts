@@ -1,6 +1,8 @@
 import { PlatformApp, RenderedFile } from '../core/output/platform-app';
 import { publishDirectory, publishFiles } from '../core/output/publish';
 import { ClusterPlatform } from './cluster-platform';
+import { PlatformError, Problem } from '../core/errors';
+import { STRICT_SUMMARY } from './config/deprecations';
 import { loadPlatform, PlatformDefinition } from './config/load';
 import { wireTeleportAccess } from './teleport-access';
 
@@ -34,6 +36,17 @@ export interface SynthOptions {
   readonly stagingDir?: string;
   /** Folder the validated output is published to. */
   readonly outDir: string;
+  /**
+   * Fail on deprecations (a version past upstream support, ClusterPolicy under a Kyverno that
+   * deprecates it, deprecated tenant fields) instead of reporting them.
+   * @default false
+   */
+  readonly strict?: boolean;
+  /**
+   * Called with each deprecation (when not strict), before anything is published.
+   * @default - deprecations are not reported
+   */
+  readonly warn?: (deprecation: Problem) => void;
 }
 
 /**
@@ -41,7 +54,10 @@ export interface SynthOptions {
  * atomically (through the staging folder, if any). Any failure leaves `outDir` exactly as it was.
  */
 export function synthPlatform(options: SynthOptions): RenderedFile[] {
-  const app = buildPlatform(loadPlatform(options.configDir), options.stagingDir);
+  const definition = loadPlatform(options.configDir);
+  if (options.strict && definition.deprecations.length) throw new PlatformError(STRICT_SUMMARY, definition.deprecations);
+  for (const deprecation of definition.deprecations) options.warn?.(deprecation);
+  const app = buildPlatform(definition, options.stagingDir);
   const files = app.render();
   // A synth must never delete its own configuration or the folder it runs in.
   const protect = [process.cwd(), options.configDir];

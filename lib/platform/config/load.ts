@@ -12,6 +12,7 @@ import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_VERSION_PROFILE } from '../../versions';
 import { credentialProblems, withoutShadowed } from './credentials';
 import { crossChecks, PLATFORM_FILE } from './cross-checks';
+import { deprecations } from './deprecations';
 import { PlatformSettings } from './platform-schema';
 import { teleportSettingsProblems } from './teleport-config';
 import { LoadedTenant, loadTenant, TenantDefinition } from './tenant-file';
@@ -24,6 +25,8 @@ export interface PlatformDefinition {
   readonly settings: PlatformSettings;
   /** Tenants, sorted by name. */
   readonly tenants: readonly TenantDefinition[];
+  /** What is deprecated upstream (one line each: file, field, what to do); strict mode fails on them. */
+  readonly deprecations: readonly Problem[];
 }
 
 export const TENANTS_DIR = 'tenants';
@@ -44,7 +47,7 @@ export function loadPlatform(dir: string): PlatformDefinition {
   if (problems.length || !platform) {
     throw new PlatformError(`invalid configuration in ${displayPath(dir)}:`, sortProblems(problems));
   }
-  return { settings: platform.settings, tenants: tenants.map((t) => t.definition) };
+  return { settings: platform.settings, tenants: tenants.map((t) => t.definition), deprecations: deprecations(platform.settings, platform.yaml, tenants) };
 }
 
 function loadSettings(file: string, problems: Problem[]): { settings: PlatformSettings; yaml: YamlFile } | undefined {
