@@ -11,6 +11,8 @@ function withKyverno(kyverno: unknown): string {
   const platform = YAML.parse(fs.readFileSync(path.join(FIXTURE_CONFIG, 'platform.yaml'), 'utf8'));
   platform.clusters[0].kyverno = kyverno;
   if (kyverno === undefined) delete platform.clusters[0].kyverno;
+  // The fixture's tenantIdentity enables capsule-pod-labels (tested below); these tests choose the policies.
+  platform.clusters[0].tenantDefaults.tenantIdentity.pods = false;
   return configWith({ 'platform.yaml': YAML.stringify(platform) });
 }
 

@@ -21,6 +21,7 @@ import { TeleportOperator } from '../teleport/operator';
 import { TctlFolder } from '../teleport/tctl';
 import type { KyvernoPolicySettings } from './config/kyverno-schema';
 import type { TenantDefinition } from './config/load';
+import { effectivePolicySettings, tenantDefaults } from './config/tenant-defaults-checks';
 import { agentTokenName, teleportClusterName, teleportKubeClusterName } from './config/teleport-config';
 import type { ClusterSettings, FluxSettings } from './config/platform-schema';
 import { CAPSULE_NAMESPACE, platformNamespaces } from './namespaces';
@@ -189,7 +190,7 @@ export class ClusterPlatform extends Construct {
         kyverno: this.kyverno,
         publicNamespaces: settings.kyverno.globalConfig?.publicNamespaces,
       });
-      new KyvernoPolicies(this.policiesLayer, 'policies', { globalConfig, policies: policySelection(settings.kyverno.policies) });
+      new KyvernoPolicies(this.policiesLayer, 'policies', { globalConfig, policies: policySelection(effectivePolicySettings(settings)) });
     }
 
     const tenants = props.tenants;
@@ -220,6 +221,7 @@ export class ClusterPlatform extends Construct {
     }
 
     const reservedNamespaces = platformNamespaces(settings, props.flux);
+    const defaults = tenantDefaults(settings);
     this.tenants = tenants.map((definition) => {
       const { owners, ...spec } = definition.spec;
       const tenant = new Tenant(this.tenantsLayer!.addFile(this.tenantsLayer!, definition.name, definition.name), 'tenant', {
@@ -232,6 +234,8 @@ export class ClusterPlatform extends Construct {
         spec,
         metadata: definition.metadata,
         reservedNamespaces,
+        defaults,
+        optOut: definition.platform.tenantDefaults,
       });
       const global = definition.platform.globalProxySettings;
       if (global) new TenantGlobalProxySettings(tenant.node.scope!, 'global-proxy-settings', { proxy: this.capsuleProxy, name: definition.name, rules: global.rules });

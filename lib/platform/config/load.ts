@@ -15,6 +15,7 @@ import { crossChecks, PLATFORM_FILE } from './cross-checks';
 import { deprecations } from './deprecations';
 import { PlatformSettings } from './platform-schema';
 import { teleportSettingsProblems } from './teleport-config';
+import { tenantDefaultsProblems } from './tenant-defaults-checks';
 import { LoadedTenant, loadTenant, TenantDefinition } from './tenant-file';
 
 export { PLATFORM_FILE } from './cross-checks';
@@ -76,6 +77,7 @@ function loadSettings(file: string, problems: Problem[]): { settings: PlatformSe
     }
   });
   problems.push(...yaml.problems(teleportSettingsProblems(settings)));
+  problems.push(...yaml.problems(settings.clusters.flatMap((cluster, i) => tenantDefaultsProblems(cluster, i))));
   const seen = new Set<string>();
   settings.clusters.forEach((cluster, i) => {
     if (seen.has(cluster.name)) problems.push(yaml.problem(['clusters', String(i), 'name'], `duplicate cluster name '${cluster.name}'; cluster names must be unique`));

@@ -8,6 +8,7 @@ import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
+import { TenantDefaultsSettings } from './tenant-defaults-schema';
 
 /**
  * Schema of `config/platform.yaml`. Defaults are the components' own (stated in the descriptions),
@@ -157,6 +158,7 @@ export const ClusterSettings = StrictObject({
   capsuleProxy: Type.Optional(CapsuleProxySettings),
   teleport: Type.Optional(TeleportSettings),
   kyverno: Type.Optional(KyvernoSettings),
+  tenantDefaults: Type.Optional(TenantDefaultsSettings),
 });
 
 export const PlatformSettings = StrictObject(

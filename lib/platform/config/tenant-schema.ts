@@ -4,6 +4,7 @@ import { VERSION_PROFILE_NAMES, VersionProfileName } from '../../versions';
 import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
 import { DnsLabel, DnsSubdomain, StrictObject, StringEnum } from '../../core/config/schema';
 import { KUBERNETES_VERBS } from '../../teleport/role-rules';
+import { TenantDefaultsOptOutSettings } from './tenant-defaults-schema';
 
 /**
  * A tenant file (`config/tenants/<name>.yaml`) is the Tenant spec of its clusters' Capsule (0.10.9
@@ -104,7 +105,7 @@ export const TenantPlatformSettings = StrictObject(
         { description: 'A GlobalProxySettings named after the tenant (capsule-proxy).' },
       ),
     ),
-
+    tenantDefaults: Type.Optional(TenantDefaultsOptOutSettings),
     teleport: Type.Optional(TenantTeleportSettings),
   },
   { description: 'Platform settings of the tenant (not part of the Capsule Tenant).' },
