@@ -183,8 +183,11 @@ function capsuleConfiguration(capsule: RenderedRelease): Obj {
 
 function capsuleGroups(capsule: RenderedRelease, tenants: ReadonlyArray<{ tenant: string; group: string }>): string[] {
   const configuration = capsuleConfiguration(capsule);
-  const groups: string[] = configuration.spec?.userGroups ?? [];
-  const problems = tenants.filter((t) => !groups.includes(t.group)).map((t) => `tenant ${t.tenant}'s user group ${t.group} is not in CapsuleConfiguration ${configuration.metadata.name} spec.userGroups (${groups.join(', ') || 'empty'})`);
+  // Capsule 0.10 lists them in spec.userGroups; 0.14 (versions current) in spec.users, kind Group.
+  const users: Array<{ kind?: string; name?: string }> = configuration.spec?.users ?? [];
+  const field = configuration.spec?.users ? 'spec.users (kind Group)' : 'spec.userGroups';
+  const groups: string[] = configuration.spec?.users ? users.filter((u) => u.kind === 'Group').map((u) => u.name ?? '') : (configuration.spec?.userGroups ?? []);
+  const problems = tenants.filter((t) => !groups.includes(t.group)).map((t) => `tenant ${t.tenant}'s user group ${t.group} is not in CapsuleConfiguration ${configuration.metadata.name} ${field} (${groups.join(', ') || 'empty'})`);
   if (!tenants.length && !groups.length) problems.push(`CapsuleConfiguration ${configuration.metadata.name} has no userGroups`);
   return problems;
 }

@@ -5,11 +5,14 @@
  * folder is a schema location, so kubeconform never downloads; an object without a schema fails.
  */
 import * as path from 'path';
-import { ENGINES } from '../../lib/versions';
+import type { PlatformSettings } from '../../lib/platform/config/platform-schema';
+import { loadPlatform } from '../../lib/platform/config/load';
+import { DEFAULT_VERSION_PROFILE, ENGINES } from '../../lib/versions';
 import { certManagerCrds, engineVersion, kubernetesSource, runEngine, SHARED_DIR } from './engines';
-import { renderedReleases } from './helm';
+import { RenderedRelease, renderedReleases } from './helm';
 import { Check, EngineReport } from './report';
 import { CrdSource, generateSchemas, readCrdFiles, schemaLocation } from './schemas';
+import type { SynthesizedPlatform } from './platforms';
 import { StageContext } from './stages';
 
 interface Target {
@@ -34,33 +37,55 @@ interface Result {
 export function kubeconformStage(context: StageContext): EngineReport[] {
   const swagger = path.join(kubernetesSource(), 'api', 'openapi-spec', 'swagger.json');
   const releases = renderedReleases(context.work);
-  const chartCrds: CrdSource[] = releases.flatMap((r) =>
-    r.objects.filter((o) => o.kind === 'CustomResourceDefinition').map((crd) => ({ crd, source: `chart ${r.chart} (${path.relative(context.work, r.outputFile)})`, preferred: true })),
-  );
   const sharedCrds = readCrdFiles(path.join(SHARED_DIR, 'crds')).map((c) => ({ ...c, source: path.relative(path.join(SHARED_DIR, '..'), c.source) }));
   // cert-manager is not installed by the platform, but capsule-proxy's cert-manager mode renders its resources.
   const certManager = readCrdFiles(certManagerCrds()).map((c) => ({ ...c, source: `cert-manager ${ENGINES['cert-manager'].version} ${path.basename(c.source)}` }));
-  const schemas = generateSchemas(path.join(context.work, 'schemas'), swagger, [...sharedCrds, ...certManager, ...chartCrds]);
 
+  // Each cluster is judged by the CRDs of its own version profile (lib/versions.ts): the charts its
+  // releases render, over ../shared/crds. One schema set per profile, one kubeconform run each.
+  const profiles = new Map<string, { targets: Target[]; releases: RenderedRelease[] }>();
+  const group = (platform: SynthesizedPlatform, file: string) => {
+    const profile = clusterProfile(platform, file.split('/')[0]);
+    if (!profiles.has(profile)) profiles.set(profile, { targets: [], releases: [] });
+    return profiles.get(profile)!;
+  };
   const targets: Target[] = [];
   const notKubernetes: string[] = [];
   for (const platform of context.platforms) {
     for (const file of platform.files) {
-      if (file.manifests.length) targets.push({ file: path.join(platform.outDir, file.path), label: `${platform.name}/${file.path}`, objects: file.manifests.length });
+      const target = { file: path.join(platform.outDir, file.path), label: `${platform.name}/${file.path}`, objects: file.manifests.length };
+      if (file.manifests.length) group(platform, file.path).targets.push(target);
       else notKubernetes.push(`${platform.name}/${file.path}`);
     }
   }
   for (const release of releases) {
-    targets.push({ file: release.outputFile, label: `${release.platform.name}/${release.file} (chart ${release.chart} rendered: ${path.basename(release.outputFile)})`, objects: release.objects.length });
+    const target = { file: release.outputFile, label: `${release.platform.name}/${release.file} (chart ${release.chart} rendered: ${path.basename(release.outputFile)})`, objects: release.objects.length };
+    const entry = group(release.platform, release.file);
+    entry.targets.push(target);
+    entry.releases.push(release);
   }
 
-  const result = runEngine('kubeconform', ['-strict', '-output', 'json', '-verbose', '-n', '2', '-schema-location', schemaLocation(schemas.dir), ...targets.map((t) => t.file)]);
   const checks: Check[] = [];
-  let results: Result[];
-  try {
-    results = (JSON.parse(result.stdout) as { resources?: Result[] }).resources ?? [];
-  } catch {
-    return [report([{ subject: 'kubeconform', ok: false, message: `unreadable output (exit ${result.status}): ${result.stderr.trim() || result.stdout.slice(0, 500)}` }], targets, schemas.notes, notKubernetes)];
+  const notes: string[] = [];
+  let kinds = 0;
+  const results: Result[] = [];
+  for (const [profile, entry] of [...profiles].sort(([a], [b]) => a.localeCompare(b))) {
+    targets.push(...entry.targets);
+    const chartCrds: CrdSource[] = entry.releases.flatMap((r) =>
+      r.objects.filter((o) => o.kind === 'CustomResourceDefinition').map((crd) => ({ crd, source: `chart ${r.chart} (${path.relative(context.work, r.outputFile)})`, preferred: true })),
+    );
+    const schemas = generateSchemas(path.join(context.work, 'schemas', profile), swagger, [...sharedCrds, ...certManager, ...chartCrds]);
+    notes.push(...schemas.notes.map((n) => (profiles.size > 1 ? `versions ${profile}: ${n}` : n)));
+    kinds = Math.max(kinds, schemas.kinds.size);
+    const result = runEngine('kubeconform', ['-strict', '-output', 'json', '-verbose', '-n', '2', '-schema-location', schemaLocation(schemas.dir), ...entry.targets.map((t) => t.file)]);
+    try {
+      results.push(...((JSON.parse(result.stdout) as { resources?: Result[] }).resources ?? []));
+    } catch {
+      return [report([{ subject: 'kubeconform', ok: false, message: `unreadable output (exit ${result.status}): ${result.stderr.trim() || result.stdout.slice(0, 500)}` }], targets, notes, notKubernetes)];
+    }
+    if (result.status !== 0 && !results.some((r) => r.status === 'statusInvalid' || r.status === 'statusError')) {
+      checks.push({ subject: 'kubeconform', ok: false, message: `exit ${result.status}: ${result.stderr.trim()}` });
+    }
   }
   const byFile = new Map<string, Result[]>();
   for (const r of results) byFile.set(r.filename, [...(byFile.get(r.filename) ?? []), r]);
@@ -77,9 +102,16 @@ export function kubeconformStage(context: StageContext): EngineReport[] {
     // Every object must have been judged: nothing may be dropped or skipped on the way.
     if (found.length !== target.objects) checks.push({ subject: target.label, ok: false, message: `${target.objects} objects in the file, kubeconform judged ${found.length}` });
   }
-  if (result.status !== 0 && checks.every((c) => c.ok)) checks.push({ subject: 'kubeconform', ok: false, message: `exit ${result.status}: ${result.stderr.trim()}` });
-  return [report(checks, targets, schemas.notes, notKubernetes, schemas.kinds.size)];
+  return [report(checks, targets, notes, notKubernetes, kinds)];
 }
+
+/** The version profile of `cluster` in the platform's configuration (its `versions`, else the default). */
+function clusterProfile(platform: SynthesizedPlatform, cluster: string): string {
+  const settings = profileCache.get(platform.configDir) ?? loadPlatform(platform.configDir).settings;
+  profileCache.set(platform.configDir, settings);
+  return settings.clusters.find((c) => c.name === cluster)?.versions ?? DEFAULT_VERSION_PROFILE;
+}
+const profileCache = new Map<string, PlatformSettings>();
 
 function report(checks: Check[], targets: readonly Target[], schemaNotes: readonly string[], notKubernetes: readonly string[], kinds = 0): EngineReport {
   const objects = targets.reduce((n, t) => n + t.objects, 0);
