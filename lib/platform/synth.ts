@@ -21,7 +21,7 @@ export function buildPlatform(definition: PlatformDefinition, outdir?: string): 
         tenants: definition.tenants.filter((t) => !t.platform.clusters || t.platform.clusters.includes(settings.name)),
       }),
   );
-  wireTeleportAccess(clusters, definition.tenants);
+  wireTeleportAccess(clusters, definition.tenants, definition.settings);
   return app;
 }
 

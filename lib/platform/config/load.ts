@@ -14,6 +14,7 @@ import { credentialProblems, withoutShadowed } from './credentials';
 import { crossChecks, PLATFORM_FILE } from './cross-checks';
 import { deprecations } from './deprecations';
 import { PlatformSettings } from './platform-schema';
+import { peopleProblems } from './people-checks';
 import { teleportSettingsProblems } from './teleport-config';
 import { tenantDefaultsProblems } from './tenant-defaults-checks';
 import { LoadedTenant, loadTenant, TenantDefinition } from './tenant-file';
@@ -42,6 +43,8 @@ export function loadPlatform(dir: string): PlatformDefinition {
   const problems: Problem[] = [];
   const platform = loadSettings(path.join(dir, PLATFORM_FILE), problems);
   const tenants = loadTenants(path.join(dir, TENANTS_DIR), problems);
+  // People name tenant roles: only checked once every tenant file could be read (a broken file's roles are unknown).
+  if (platform && !problems.length) problems.push(...platform.yaml.problems(peopleProblems(platform.settings, tenants.map((t) => t.definition))));
   if (platform) problems.push(...crossChecks(platform.settings, platform.yaml, tenants));
   // Without valid settings the clusters' versions are unknown: judge tenants by the default's CRDs.
   else for (const { definition } of tenants) problems.push(...(definition.profileProblems?.[DEFAULT_VERSION_PROFILE] ?? []).map((p) => p()));
