@@ -299,3 +299,49 @@ describe('deprecations are reported at synth, one line each, and fail it only in
     expect(strict.stderr).toMatch(/error: deprecations are errors in strict mode/);
   });
 });
+
+describe('ResourcePools from tenant files (versions current)', () => {
+  const tenant = `name: oil
+owners: [{kind: User, name: alice}]
+platform:
+  namespaces: [oil-dev]
+  resourcePool:
+    quota:
+      hard:
+        requests.cpu: "4"
+        requests.memory: 8Gi
+    defaults:
+      requests.cpu: "1"
+    config:
+      orderedQueue: true
+  resourcePoolClaims:
+    - namespace: oil-dev
+      claim:
+        requests.cpu: "2"
+`;
+
+  test("render a ResourcePool over the tenant's namespaces and claims in its namespaces, validated by Capsule 0.14's CRDs", () => {
+    const { files } = synth(configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n', '  - name: demo\n    versions: current\n'), 'tenants/oil.yaml': tenant }));
+    expect(findManifest(files, 'ResourcePool', 'oil')).toEqual({
+      apiVersion: 'capsule.clastix.io/v1beta2',
+      kind: 'ResourcePool',
+      metadata: { name: 'oil' },
+      spec: { quota: { hard: { 'requests.cpu': '4', 'requests.memory': '8Gi' } }, defaults: { 'requests.cpu': '1' }, config: { orderedQueue: true }, selectors: [{ matchLabels: { 'capsule.clastix.io/tenant': 'oil' } }] },
+    });
+    expect(files.find((f) => f.manifests.some((m) => m.kind === 'ResourcePool'))!.path).toBe('demo/tenants/oil.yaml');
+    const claim = findManifest(files, 'ResourcePoolClaim', 'oil');
+    expect(claim.metadata).toEqual({ name: 'oil', namespace: 'oil-dev' });
+    expect(claim.spec).toEqual({ pool: 'oil', claim: { 'requests.cpu': '2' } });
+    expect(files.find((f) => f.manifests.includes(claim))!.path).toBe('demo/tenant-namespaces/oil.yaml');
+    // The applier that applies the claims may.
+    expect(findManifest(files, 'ClusterRole', 'capsule-namespace-applier').rules).toContainEqual(expect.objectContaining({ apiGroups: ['capsule.clastix.io'], resources: ['resourcepoolclaims'] }));
+  });
+
+  test('are refused under seed, and a claim outside the tenant or a bad spec is refused everywhere', () => {
+    expect(() => synth(configWith({ 'tenants/oil.yaml': tenant }))).toThrow(
+      /tenants\/oil\.yaml:\d+: platform\.resourcePool: ResourcePools are rendered under Capsule 0\.14\.0 \(versions: current\) only; cluster demo runs Capsule 0\.10\.9 \(versions: seed\)/,
+    );
+    const bad = tenant.replace('    - namespace: oil-dev\n', '    - namespace: gas-dev\n').replace('    quota:\n', '    quotas:\n');
+    expect(() => synth(configWith({ 'tenants/oil.yaml': bad }))).toThrow(/platform\.resourcePool\.quotas: unknown field[\s\S]*platform\.resourcePoolClaims\[0\]\.namespace: must be one of the tenant's namespaces: oil-dev/);
+  });
+});

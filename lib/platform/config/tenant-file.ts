@@ -170,6 +170,23 @@ export function loadTenant(file: string, problems: Problem[]): LoadedTenant | un
     );
   }
 
+  // ResourcePools: judged by the CRDs of the profiles that import them (the cross-checks refuse
+  // them on clusters of the others).
+  const poolProfiles = VERSION_PROFILE_NAMES.filter((p) => loadCrdValidator('capsule.clastix.io/v1beta2/ResourcePool', p));
+  if (platform.resourcePool) {
+    const poolSpec = platform.resourcePool;
+    for (const profile of poolProfiles) report(crdProblems(profile, { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'ResourcePool' }, poolSpec, [PLATFORM_KEY, 'resourcePool']));
+  }
+  (platform.resourcePoolClaims ?? []).forEach((c, i) => {
+    const names = (platform.namespaces ?? []).map((ns) => (typeof ns === 'string' ? ns : ns.name));
+    if (!names.includes(c.namespace)) report([{ segments: [PLATFORM_KEY, 'resourcePoolClaims', String(i), 'namespace'], message: `must be one of the tenant's namespaces: ${names.join(', ') || 'none listed under platform.namespaces'}` }]);
+    if (!c.pool && !platform.resourcePool) report([{ segments: [PLATFORM_KEY, 'resourcePoolClaims', String(i), 'pool'], message: 'name the pool, or give the tenant a resourcePool' }]);
+    const claim = { pool: c.pool ?? 'x', claim: c.claim };
+    for (const profile of poolProfiles) {
+      report(crdProblems(profile, { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'ResourcePoolClaim' }, claim, [PLATFORM_KEY, 'resourcePoolClaims', String(i)]));
+    }
+  });
+
   const expected = path.basename(file).replace(/\.ya?ml$/, '');
   if (name !== undefined && name !== expected) {
     report([{ segments: ['name'], message: `tenant '${name}' must be declared in a file named ${name}.yaml (this file is ${path.basename(file)})` }]);

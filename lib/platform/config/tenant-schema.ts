@@ -105,6 +105,23 @@ export const TenantPlatformSettings = StrictObject(
         { description: 'A GlobalProxySettings named after the tenant (capsule-proxy).' },
       ),
     ),
+    resourcePool: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description:
+          'spec of a capsule.clastix.io/v1beta2 ResourcePool named after the tenant (quota required; defaults, config; selectors default to the tenant\'s namespaces). Versions current (Capsule 0.14) only.',
+      }),
+    ),
+    resourcePoolClaims: Type.Optional(
+      Type.Array(
+        StrictObject({
+          namespace: Type.String({ minLength: 1, description: 'The tenant namespace that claims (one of namespaces).' }),
+          name: Type.Optional(DnsSubdomain({ description: 'Claim name. Default: the pool name' })),
+          pool: Type.Optional(DnsSubdomain({ description: "ResourcePool claimed from. Default: the tenant's resourcePool" })),
+          claim: Type.Record(Type.String(), Type.Unknown(), { description: 'What is claimed: a resource list, e.g. requests.cpu: "2".' }),
+        }),
+        { minItems: 1, description: 'ResourcePoolClaims in the tenant namespaces (capsule.clastix.io/v1beta2). Versions current (Capsule 0.14) only.' },
+      ),
+    ),
     tenantDefaults: Type.Optional(TenantDefaultsOptOutSettings),
     teleport: Type.Optional(TenantTeleportSettings),
   },
