@@ -1,5 +1,5 @@
 import { PlatformApp, RenderedFile } from '../core/output/platform-app';
-import { publishDirectory, publishFiles } from '../core/output/publish';
+import { publishDirectory, publishFiles, PublishOptions } from '../core/output/publish';
 import { ClusterPlatform } from './cluster-platform';
 import { PlatformError, Problem } from '../core/errors';
 import { STRICT_SUMMARY } from './config/deprecations';
@@ -37,6 +37,11 @@ export interface SynthOptions {
   /** Folder the validated output is published to. */
   readonly outDir: string;
   /**
+   * How the previous output is deleted after the swap (see `PublishOptions.removeOld`).
+   * @default 'wait'
+   */
+  readonly removeOld?: PublishOptions['removeOld'];
+  /**
    * Fail on deprecations (a version past upstream support, ClusterPolicy under a Kyverno that
    * deprecates it, deprecated tenant fields) instead of reporting them.
    * @default false
@@ -60,12 +65,12 @@ export function synthPlatform(options: SynthOptions): RenderedFile[] {
   const app = buildPlatform(definition, options.stagingDir);
   const files = app.render();
   // A synth must never delete its own configuration or the folder it runs in.
-  const protect = [process.cwd(), options.configDir];
+  const publish: PublishOptions = { protect: [process.cwd(), options.configDir], removeOld: options.removeOld };
   if (options.stagingDir) {
     app.writeFiles(files);
-    publishDirectory(options.stagingDir, options.outDir, { protect });
+    publishDirectory(options.stagingDir, options.outDir, publish);
   } else {
-    publishFiles(files, options.outDir, { protect });
+    publishFiles(files, options.outDir, publish);
   }
   return files;
 }
