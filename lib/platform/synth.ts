@@ -4,6 +4,7 @@ import { ClusterPlatform } from './cluster-platform';
 import { PlatformError, Problem } from '../core/errors';
 import { STRICT_SUMMARY } from './config/deprecations';
 import { loadPlatform, PlatformDefinition } from './config/load';
+import { checkOutputPath } from './output-path';
 import { wireTeleportAccess } from './teleport-access';
 
 /**
@@ -60,6 +61,7 @@ export interface SynthOptions {
  */
 export function synthPlatform(options: SynthOptions): RenderedFile[] {
   const definition = loadPlatform(options.configDir);
+  checkOutputPath(definition, options.configDir, options.outDir);
   if (options.strict && definition.deprecations.length) throw new PlatformError(STRICT_SUMMARY, definition.deprecations);
   for (const deprecation of definition.deprecations) options.warn?.(deprecation);
   const app = buildPlatform(definition, options.stagingDir);

@@ -1,5 +1,7 @@
 import { helmStage } from './helm';
 import { kubeconformStage } from './kubeconform';
+import { kyvernoStage } from './kyverno';
+import { kustomizeStage } from './kustomize';
 import { SynthesizedPlatform } from './platforms';
 import { EngineReport } from './report';
 
@@ -19,4 +21,7 @@ export type Stage = (context: StageContext) => EngineReport[];
 export const STAGES: readonly Stage[] = [
   helmStage,
   kubeconformStage,
+  // After helm: reads the charts' rendered objects.
+  kyvernoStage,
+  kustomizeStage,
 ];
