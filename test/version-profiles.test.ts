@@ -222,7 +222,9 @@ describe('tenant files under versions current', () => {
 
   test.each(DOCUMENTATION_TENANTS_0_14.map((t) => [YAML.parse(t).metadata.name, t]))('the Capsule 0.14 documentation example %s renders equal to its source', (name, manifest) => {
     const { files } = synth(current({ [`tenants/${name}.yaml`]: manifest }));
-    expect(findManifest(files, 'Tenant', name)).toEqual(YAML.parse(manifest));
+    // Only the platform's default deletion protection is added (capsule.deletionProtection).
+    const source = YAML.parse(manifest);
+    expect(findManifest(files, 'Tenant', name)).toEqual({ ...source, metadata: { ...source.metadata, annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } });
   });
 
   test('the same files under seed are refused, naming the file, the field and the version that has it', () => {
