@@ -4,6 +4,7 @@ import { ProxySetting } from '../../imports/capsule-proxysettings-capsule.clasti
 import { Capsule } from '../capsule/capsule';
 import { Tenant, TenantOwner } from '../capsule/tenant';
 import { TenantNamespaceApplier } from '../capsule/tenant-namespace-applier';
+import { TenantResourcePool, TenantResourcePoolClaim } from '../capsule/resource-pool';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule-proxy';
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
 import { Layer } from '../core/delivery/delivery';
@@ -233,7 +234,8 @@ export class ClusterPlatform extends Construct {
         name: definition.name,
         capsule: this.capsule,
         capsuleProxy: this.capsuleProxy,
-        owners: owners as TenantOwner[],
+        // Optional since Capsule 0.12 (the CRD of each profile decides; the loader checked it).
+        owners: (owners ?? []) as TenantOwner[],
         userGroup: definition.platform.userGroup,
         spec,
         metadata: withAnnotations(definition.metadata, this.keepOnRemoval),
@@ -241,6 +243,9 @@ export class ClusterPlatform extends Construct {
         defaults,
         optOut: definition.platform.tenantDefaults,
       });
+      if (definition.platform.resourcePool) {
+        new TenantResourcePool(tenant.node.scope!, 'resource-pool', { tenant: definition.name, spec: definition.platform.resourcePool });
+      }
       const global = definition.platform.globalProxySettings;
       if (global) new TenantGlobalProxySettings(tenant.node.scope!, 'global-proxy-settings', { proxy: this.capsuleProxy, name: definition.name, rules: global.rules });
       this.addTenantNamespaces(tenant, definition);
@@ -256,6 +261,14 @@ export class ClusterPlatform extends Construct {
     const file = layer.addFile(layer, definition.name, definition.name);
     applier.adopt(tenant);
     for (const namespace of definition.namespaces) tenant.addNamespace(file, withAnnotations(namespace, this.keepOnRemoval)!);
+
+    const claims = definition.platform.resourcePoolClaims ?? [];
+    if (claims.length) applier.allow({ apiGroups: ['capsule.clastix.io'], resources: ['resourcepoolclaims'] });
+    for (const c of claims) {
+      const pool = c.pool ?? definition.name;
+      const name = c.name ?? pool;
+      new TenantResourcePoolClaim(file, `claim-${c.namespace}-${name}`, { name, namespace: c.namespace, pool, claim: c.claim });
+    }
 
     const proxySetting = definition.platform.proxySettings;
     if (proxySetting) {
