@@ -74,6 +74,17 @@ describe('tenantDefaults in platform.yaml', () => {
     ]);
   });
 
+  test('egress CIDRs are checked as addresses with a prefix length in range, at their line in platform.yaml', () => {
+    const dir = withCluster((c) => (c.tenantDefaults.networkIsolation.egress = { toCidrs: ['0.0.0.0/33', 'fe80::/200', '999.1.1.1/8', '10.0.0.0/8', 'fd00::/8'] }));
+    const lines = fs.readFileSync(path.join(dir, 'platform.yaml'), 'utf8').split('\n');
+    const line = (cidr: string) => lines.findIndex((l) => l.includes(cidr)) + 1;
+    expect(problems(dir)).toEqual([
+      `platform.yaml:${line('0.0.0.0/33')}: clusters[0].tenantDefaults.networkIsolation.egress.toCidrs[0]: "0.0.0.0/33": the prefix length of an IPv4 CIDR is 0 to 32`,
+      `platform.yaml:${line('fe80::/200')}: clusters[0].tenantDefaults.networkIsolation.egress.toCidrs[1]: "fe80::/200": the prefix length of an IPv6 CIDR is 0 to 128`,
+      `platform.yaml:${line('999.1.1.1/8')}: clusters[0].tenantDefaults.networkIsolation.egress.toCidrs[2]: "999.1.1.1/8" is not a CIDR: an IPv4 or IPv6 address, '/', a prefix length (such as 10.0.0.0/8 or fd00::/8)`,
+    ]);
+  });
+
   test('labelling Pods needs Kyverno with capsule-pod-labels not switched off', () => {
     expect(problems(withCluster((c) => delete c.kyverno))).toEqual([
       expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.tenantDefaults\.tenantIdentity: labels Pods with their tenant through the Kyverno policy capsule-pod-labels, but this cluster installs no Kyverno: add kyverno:, or set pods: false$/),

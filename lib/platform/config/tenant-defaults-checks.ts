@@ -1,8 +1,10 @@
+import { isIPv4, isIPv6 } from 'net';
 import type { ValidateFunction } from 'ajv';
 import { CRD_VALIDATORS } from '../../../imports/validators';
 import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
 import { TenantDefaults } from '../../capsule/tenant-defaults';
 import { checkQuotasAndLimits, checkTenantFields } from '../../capsule/tenant-rules';
+import { describeValue } from '../../core/errors';
 import { Explained, explainErrors } from '../../core/validation/explain';
 import * as capsulePodLabels from '../../kyverno/policies/monitoring/capsule-pod-labels';
 import type { KyvernoPolicySettings } from './kyverno-schema';
@@ -67,6 +69,12 @@ export function tenantDefaultsProblems(cluster: ClusterSettings, index: number):
     }
   }
 
+  const cidrs = settings.networkIsolation ? settings.networkIsolation.egress?.toCidrs : undefined;
+  (cidrs ?? []).forEach((cidr, i) => {
+    const problem = cidrProblem(cidr);
+    if (problem) problems.push({ segments: [...base, 'networkIsolation', 'egress', 'toCidrs', String(i)], message: problem });
+  });
+
   if (labelsPodsWithTenant(cluster)) {
     const identity = [...base, 'tenantIdentity'];
     const why = `labels Pods with their tenant through the Kyverno policy ${capsulePodLabels.NAME}`;
@@ -76,4 +84,19 @@ export function tenantDefaultsProblems(cluster: ClusterSettings, index: number):
     }
   }
   return problems;
+}
+
+/**
+ * Why `cidr` is not an IPv4 or IPv6 CIDR, as the API server would refuse it in the NetworkPolicy's
+ * ipBlock (only after Flux applies it, failing the whole Kustomization); the schema's pattern only
+ * catches the shape.
+ */
+export function cidrProblem(cidr: string): string | undefined {
+  const slash = cidr.lastIndexOf('/');
+  const address = cidr.slice(0, slash);
+  const prefix = cidr.slice(slash + 1);
+  const max = isIPv4(address) ? 32 : isIPv6(address) ? 128 : undefined;
+  if (slash < 0 || max === undefined) return `${describeValue(cidr)} is not a CIDR: an IPv4 or IPv6 address, '/', a prefix length (such as 10.0.0.0/8 or fd00::/8)`;
+  if (!/^(0|[1-9][0-9]*)$/.test(prefix) || Number(prefix) > max) return `${describeValue(cidr)}: the prefix length of an ${max === 32 ? 'IPv4' : 'IPv6'} CIDR is 0 to ${max}`;
+  return undefined;
 }
