@@ -3,7 +3,9 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { formatProblem, PlatformError } from '../lib/core/errors';
 import { findManifest } from '../lib/core/testing';
+import * as crdValidators from '../lib/core/validation/crd-validators';
 import { loadPlatform } from '../lib/platform/config/load';
+import { TENANT_KEY } from '../lib/platform/config/tenant-schema';
 import { configWith, FIXTURE_CONFIG, ROOT, synth } from './helpers';
 
 /** The fixture with `edit` applied to its parsed platform.yaml (cluster demo). */
@@ -72,6 +74,25 @@ describe('tenantDefaults in platform.yaml', () => {
       expect.stringMatching(/clusters\[0\]\.tenantDefaults\.limitRange\.limits: required field is missing$/),
       expect.stringMatching(/clusters\[0\]\.tenantDefaults\.limitRange\.limitz: unknown field; allowed fields here: limits$/),
     ]);
+  });
+
+  test("a limit range is judged by the Tenant CRD of the cluster's version profile", () => {
+    const load = jest.spyOn(crdValidators, 'loadCrdValidator');
+    try {
+      const limitRange = { limits: [{ type: 'Container', default: { cpu: 'lots' } }] };
+      for (const versions of ['seed', 'current'] as const) {
+        load.mockClear();
+        expect(problems(withCluster((c) => {
+          c.versions = versions;
+          c.tenantDefaults.limitRange = limitRange;
+        }))).toEqual([
+          expect.stringMatching(/clusters\[0\]\.tenantDefaults\.limitRange\.limits\[0\]\.default\.cpu: must be a Kubernetes quantity/),
+        ]);
+        expect(load).toHaveBeenCalledWith(TENANT_KEY, versions);
+      }
+    } finally {
+      load.mockRestore();
+    }
   });
 
   test('egress CIDRs are checked as addresses with a prefix length in range, at their line in platform.yaml', () => {

@@ -1,11 +1,11 @@
 import { isIPv4, isIPv6 } from 'net';
-import type { ValidateFunction } from 'ajv';
-import { CRD_VALIDATORS } from '../../../imports/validators';
 import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
 import { TenantDefaults } from '../../capsule/tenant-defaults';
 import { checkQuotasAndLimits, checkTenantFields } from '../../capsule/tenant-rules';
 import { describeValue } from '../../core/errors';
+import { loadCrdValidator } from '../../core/validation/crd-validators';
 import { Explained, explainErrors } from '../../core/validation/explain';
+import { DEFAULT_VERSION_PROFILE } from '../../versions';
 import * as capsulePodLabels from '../../kyverno/policies/monitoring/capsule-pod-labels';
 import type { KyvernoPolicySettings } from './kyverno-schema';
 import type { ClusterSettings } from './platform-schema';
@@ -42,8 +42,6 @@ export function effectivePolicySettings(cluster: ClusterSettings): KyvernoPolicy
   return { ...policies, [capsulePodLabels.NAME]: {} };
 }
 
-let tenantValidator: ValidateFunction | undefined;
-
 /** Problems of `clusters[index].tenantDefaults`, at their path in platform.yaml. */
 export function tenantDefaultsProblems(cluster: ClusterSettings, index: number): Explained[] {
   const settings = cluster.tenantDefaults;
@@ -58,10 +56,11 @@ export function tenantDefaultsProblems(cluster: ClusterSettings, index: number):
   const at = (segments: readonly string[]): string[] =>
     segments[0] === 'limitRanges' ? [...base, 'limitRange', ...segments.slice(3)] : segments[0] === 'resourceQuotas' ? [...base, ...segments] : [...base, ...segments];
   if (spec.limitRanges || spec.resourceQuotas) {
-    tenantValidator ??= CRD_VALIDATORS[TENANT_KEY].load();
+    // Judged by the Tenant CRD of the Capsule this cluster installs (its version profile).
+    const { validate, entry } = loadCrdValidator(TENANT_KEY, cluster.versions ?? DEFAULT_VERSION_PROFILE)!;
     const tenant = { ...TenantV1Beta2.GVK, metadata: { name: 'x' }, spec };
-    if (!tenantValidator(tenant)) {
-      for (const e of explainErrors(tenantValidator.errors ?? [], CRD_VALIDATORS[TENANT_KEY].schema(), tenant)) {
+    if (!validate(tenant)) {
+      for (const e of explainErrors(validate.errors ?? [], entry.schema(), tenant)) {
         if (e.segments[0] === 'spec') problems.push({ segments: at(e.segments.slice(1)), message: e.message });
       }
     } else {
