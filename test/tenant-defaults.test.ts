@@ -95,6 +95,19 @@ describe('tenantDefaults in platform.yaml', () => {
     }
   });
 
+  test('an object where an object or false is allowed is explained by the object form: the inner field and its rule', () => {
+    expect(problems(withCluster((c) => (c.tenantDefaults.networkIsolation.monitoringNamespace = 'Mon_itoring')))).toEqual([
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.tenantDefaults\.networkIsolation\.monitoringNamespace: must be a DNS-1123 label: .* \(got "Mon_itoring"\)$/),
+    ]);
+    expect(problems(withCluster((c) => (c.tenantDefaults.tenantIdentity = { opencost: true, loki: true })))).toEqual([
+      expect.stringMatching(/clusters\[0\]\.tenantDefaults\.tenantIdentity\.loki: unknown field; allowed fields here: opencost, pods$/),
+    ]);
+    // A scalar still gets the list of forms.
+    expect(problems(withCluster((c) => (c.tenantDefaults.networkIsolation = 'on')))).toEqual([
+      expect.stringMatching(/clusters\[0\]\.tenantDefaults\.networkIsolation: must be an object or a boolean \(got "on"\)$/),
+    ]);
+  });
+
   test('egress CIDRs are checked as addresses with a prefix length in range, at their line in platform.yaml', () => {
     const dir = withCluster((c) => (c.tenantDefaults.networkIsolation.egress = { toCidrs: ['0.0.0.0/33', 'fe80::/200', '999.1.1.1/8', '10.0.0.0/8', 'fd00::/8'] }));
     const lines = fs.readFileSync(path.join(dir, 'platform.yaml'), 'utf8').split('\n');
