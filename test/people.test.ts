@@ -1,26 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatProblem, PlatformError } from '../lib/core/errors';
 import { findManifest } from '../lib/core/testing';
-import { loadPlatform } from '../lib/platform/config/load';
-import { configWith, FIXTURE_CONFIG, parseAll, synth } from './helpers';
+import { configProblems as problems, configWith, FIXTURE_CONFIG, parseAll, synth } from './helpers';
 
 /** The fixture's platform.yaml with `people` (YAML, indented under people:). */
 const withPeople = (people: string) => (old: string) => `${old}\npeople:\n${people}`;
 
 /** The demo's `tctl users add alice --roles=access,kube-access` (Capsule's Teleport integration page). */
 const ALICE = '  users:\n    - name: alice\n      roles: [access, kube-access]\n';
-
-function problems(edit: Parameters<typeof configWith>[0]): string[] {
-  const dir = configWith(edit);
-  try {
-    loadPlatform(dir);
-  } catch (error) {
-    if (!(error instanceof PlatformError)) throw error;
-    return error.problems.map((p) => formatProblem({ ...p, file: p.file && path.relative(dir, p.file) }));
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 const SSO = `  users:
     - name: alice

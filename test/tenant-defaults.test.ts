@@ -1,28 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { formatProblem, PlatformError } from '../lib/core/errors';
 import { findManifest } from '../lib/core/testing';
 import * as crdValidators from '../lib/core/validation/crd-validators';
-import { loadPlatform } from '../lib/platform/config/load';
 import { TENANT_KEY } from '../lib/platform/config/tenant-schema';
-import { configWith, FIXTURE_CONFIG, ROOT, synth } from './helpers';
+import { configProblems as problems, configWith, FIXTURE_CONFIG, ROOT, synth } from './helpers';
 
 /** The fixture with `edit` applied to its parsed platform.yaml (cluster demo). */
 function withCluster(edit: (cluster: any) => void, files: Record<string, string> = {}): string {
   const platform = YAML.parse(fs.readFileSync(path.join(FIXTURE_CONFIG, 'platform.yaml'), 'utf8'));
   edit(platform.clusters[0]);
   return configWith({ 'platform.yaml': YAML.stringify(platform), ...files });
-}
-
-function problems(dir: string): string[] {
-  try {
-    loadPlatform(dir);
-  } catch (error) {
-    if (!(error instanceof PlatformError)) throw error;
-    return error.problems.map((p) => formatProblem({ ...p, file: p.file && path.relative(dir, p.file) }));
-  }
-  throw new Error('expected the configuration to be rejected');
 }
 
 describe('tenantDefaults in platform.yaml', () => {
