@@ -1,19 +1,6 @@
 import * as path from 'path';
-import { formatProblem, PlatformError } from '../lib/core/errors';
 import { loadPlatform } from '../lib/platform/config/load';
-import { configWith } from './helpers';
-
-/** The problems `loadPlatform` reports for a config changed by `edit`, formatted, paths relative to the config folder. */
-function problems(edit: Parameters<typeof configWith>[0]): string[] {
-  const dir = configWith(edit);
-  try {
-    loadPlatform(dir);
-  } catch (error) {
-    if (!(error instanceof PlatformError)) throw error;
-    return error.problems.map((p) => formatProblem({ ...p, file: p.file && path.relative(dir, p.file) }));
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+import { configProblems as problems, configWith } from './helpers';
 
 const oil = (body: string) => ({ 'tenants/oil.yaml': `name: oil\n${body}` });
 
