@@ -50,7 +50,7 @@ export interface TeleportRegistration {
 /**
  * Everything one cluster runs, laid out in layers that Flux applies in order:
  *
- * - `infrastructure`: namespaces, Capsule, capsule-proxy, the Teleport agent, Kyverno (HelmReleases);
+ * - `infrastructure`: namespaces, Capsule, capsule-proxy, Kyverno (HelmReleases);
  * - `policies` (with Kyverno): Kyverno's global configuration and the ClusterPolicies, applied once
  *   Kyverno and its CRDs are ready;
  * - `tenants`: the Tenants (and their GlobalProxySettings), once Capsule's CRDs and webhooks are
@@ -60,9 +60,11 @@ export interface TeleportRegistration {
  * - `teleport-operator`: the Teleport operator in its own namespace. Its own layer, so that an
  *   operator waiting for its tctl bootstrap holds up nothing but the Teleport resources;
  * - `teleport`: Teleport roles and join tokens as custom resources, applied once the operator and its
- *   CRDs are ready. It does not wait for `tenants` (roles only name users and groups, and revoking
- *   access must not wait for a broken tenant to heal) nor for `infrastructure`, unless the agent is
- *   installed here, after its join token.
+ *   CRDs are ready. It does not wait for `tenants` nor for `infrastructure` (roles only name users
+ *   and groups, and revoking access must not wait for a broken tenant to heal);
+ * - `teleport-agent`: the Teleport agent, after `infrastructure` (capsule-proxy, and the namespace of
+ *   its join Secret) and, when it joins with a token of this cluster's operator, after `teleport`.
+ *   Nothing depends on it, so an agent that cannot join holds up nothing else.
  *
  * `tctl/` holds Teleport resources that no layer applies (see `TctlFolder`). A layer is only
  * created when it has something in it: Flux fails on a Kustomization whose folder does not exist.
@@ -89,6 +91,8 @@ export class ClusterPlatform extends Construct {
   /** How Teleport verifies this cluster's ServiceAccount tokens (kubernetes join method). */
   public readonly kubernetesJoinTrust?: KubernetesJoinTrust;
   public readonly tenants: readonly Tenant[];
+  /** The layer of the Teleport agent, if this cluster runs it. */
+  public readonly teleportAgentLayer?: Layer;
   /** The layer of the Teleport operator, if this cluster runs it. */
   public readonly teleportOperatorLayer?: Layer;
   private teleportLayerCache?: Layer;
@@ -155,13 +159,19 @@ export class ClusterPlatform extends Construct {
     const agent = teleport?.agent;
     if (agent) {
       const kubernetesJoin = agent.join?.method === 'kubernetes';
-      // Its join token is a custom resource of this cluster's teleport layer when this cluster runs the
-      // operator: installed before, it would wait on a join that cannot succeed yet and hold up the
-      // infrastructure layer. (It still needs capsule-proxy: that layer then waits for infrastructure.)
-      const inTeleportLayer = kubernetesJoin && this.teleportOperator !== undefined;
-      if (inTeleportLayer) this.teleportLayerDependsOn.push(this.infrastructure);
-      const layer = inTeleportLayer ? this.teleportLayer : this.infrastructure;
-      this.teleportAgent = new TeleportKubeAgent(layer, 'teleport-agent', {
+      // The agent has its own layer, which nothing depends on: an agent that cannot join (a missing
+      // join Secret, Teleport unreachable) holds up nothing else. It follows infrastructure, where
+      // capsule-proxy and the agent's namespace (where the user creates the join Secret) are. With the
+      // kubernetes join method and this cluster's operator, it also follows the teleport layer, where
+      // its join token is: installed earlier, it would wait on a join that cannot succeed yet.
+      const afterToken = kubernetesJoin && this.teleportOperator !== undefined;
+      this.teleportAgentLayer = new Layer(this, 'teleport-agent', {
+        delivery: this.delivery,
+        folder: this.layerFolder('teleport-agent'),
+        dependsOn: afterToken ? [this.infrastructure, this.teleportLayer] : [this.infrastructure],
+        readsSecretsFromGit: !kubernetesJoin,
+      });
+      this.teleportAgent = new TeleportKubeAgent(this.teleportAgentLayer, 'teleport-agent', {
         namespace: CAPSULE_NAMESPACE,
         releaseName: agent.releaseName,
         proxyAddr: agent.proxyAddr,

@@ -80,6 +80,12 @@ export interface LayerProps {
    * @default - the delivery tool's own health assessment
    */
   readonly readinessChecks?: readonly ReadinessCheck[];
+  /**
+   * Whether objects of this layer read Secrets that the user keeps in Git, encrypted (e.g. the
+   * Teleport agent's join token): the delivery decrypts them when it is configured to.
+   * @default false
+   */
+  readonly readsSecretsFromGit?: boolean;
 }
 
 /**
@@ -100,6 +106,7 @@ export class Layer extends Construct {
   public readonly dependsOn: readonly Layer[];
   public readonly serviceAccountName?: string;
   public readonly readinessChecks: readonly ReadinessCheck[];
+  public readonly readsSecretsFromGit: boolean;
   private readonly shared = new Map<string, ManifestFile>();
   private readonly files: ManifestFile[] = [];
 
@@ -111,6 +118,7 @@ export class Layer extends Construct {
     this.dependsOn = props.dependsOn ?? [];
     this.serviceAccountName = props.serviceAccountName;
     this.readinessChecks = props.readinessChecks ?? [];
+    this.readsSecretsFromGit = props.readsSecretsFromGit ?? false;
     // Every layer folder is a kustomize root listing exactly the files added here.
     new KustomizeRoot(this, 'kustomization', { folder: this.folder, files: () => this.files });
     props.delivery.bindLayer(this);

@@ -32,6 +32,17 @@ export const FluxSettings = StrictObject(
     sourceName: Type.Optional(DnsLabel({ description: `Name of the Flux source that carries the output. Default: ${FLUX_DEFAULTS.sourceName} (created by flux bootstrap)` })),
     pathPrefix: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\s]+$', description: `Path of the published output folder (PLATFORM_OUT) inside that source. Default: ${FLUX_DEFAULTS.pathPrefix}` })),
     interval: Type.Optional(Duration({ description: `Reconcile interval of layers and Helm releases. Default: ${FLUX_DEFAULTS.interval}` })),
+    decryption: Type.Optional(
+      StrictObject(
+        {
+          provider: StringEnum(['sops'] as const, { description: 'Decryption engine (Flux knows only sops).' }),
+          secretRef: Type.Optional(
+            StrictObject({ name: DnsLabel({ description: 'Name of the Secret in the Flux namespace.' }) }, { description: 'Secret in the Flux namespace with the SOPS private keys (age, OpenPGP) or KMS credentials. Default: none (keyless cloud KMS)' }),
+          ),
+        },
+        { description: 'Decrypt SOPS-encrypted Secrets on the layers that read Secrets from Git (the Teleport agent\'s layer). Default: no decryption' },
+      ),
+    ),
   },
   { description: 'Deliver with Flux (Kustomizations per layer, HelmReleases per chart).' },
 );
