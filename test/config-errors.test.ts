@@ -194,6 +194,12 @@ describe('Kyverno policy settings are checked like every other setting', () => {
     ]);
   });
 
+  test('a Kyverno API that is neither clusterpolicy nor cel', () => {
+    expect(platform((old) => old.replace('    kyverno:\n      policies:\n', '    kyverno:\n      api: CEL\n      policies:\n'))).toEqual([
+      'platform.yaml:45: clusters[0].kyverno.api: must be one of "clusterpolicy", "cel" (got "CEL")',
+    ]);
+  });
+
   test('an emptyDir size that is not a quantity', () => {
     expect(platform((old) => old.replace('sizeLimit: 250Mi', 'sizeLimit: 250MB'))).toEqual([
       'platform.yaml:58: clusters[0].kyverno.policies.default-emptydir-sizelimit.sizeLimit: must be a positive Kubernetes quantity such as 250Mi or 1Gi (got "250MB")',
