@@ -1,5 +1,5 @@
 /**
- * Every pinned upstream chart version, in one place. (API versions of custom resources are pinned by
+ * Every pinned upstream chart version, in one place, grouped in version profiles. (API versions of custom resources are pinned by
  * the CRDs in cdk8s.yaml and owned by the generated classes in imports/, e.g. `HelmRelease.GVK`.)
  *
  * Chart value names in lib/ are written against exactly these chart versions: bumping one means
@@ -29,8 +29,38 @@ const PROJECTCAPSULE = { repositoryName: 'projectcapsule', repositoryUrl: 'https
 const TELEPORT = { repositoryName: 'teleport', repositoryUrl: 'https://charts.releases.teleport.dev' };
 const KYVERNO = { repositoryName: 'kyverno', repositoryUrl: 'https://kyverno.github.io/kyverno/' };
 
-/** The Helm charts the platform installs. */
-export const CHARTS = {
+/** The Helm charts a cluster installs, one pinned version each. */
+export interface ProfileCharts {
+  readonly capsule: HelmChart;
+  readonly capsuleProxy: HelmChart;
+  readonly teleportKubeAgent: HelmChart;
+  readonly teleportOperator: HelmChart;
+  readonly kyverno: HelmChart;
+}
+
+/** The names a cluster's `versions` setting takes. */
+export const VERSION_PROFILE_NAMES = ['seed', 'current'] as const;
+export type VersionProfileName = (typeof VERSION_PROFILE_NAMES)[number];
+
+/**
+ * One coherent set of upstream versions: the charts, and (through `importsFolder`) the CRDs, types
+ * and strict validators generated for them. Chart values and rules that differ between profiles
+ * are chosen by the components from `name`.
+ */
+export interface VersionProfile {
+  readonly name: VersionProfileName;
+  /** What the profile is, for documentation and messages. */
+  readonly description: string;
+  readonly charts: ProfileCharts;
+  /**
+   * Folder under imports/ holding the profile's own CRD types and validators (the `<folder>/` prefix
+   * of its entries in cdk8s.yaml); kinds it does not import there are shared with the root imports/.
+   */
+  readonly importsFolder: string;
+}
+
+/** The seed's pins. */
+const SEED_CHARTS = {
   /** Capsule 0.10.9 (chart version = app version). */
   capsule: { ...PROJECTCAPSULE, chart: 'capsule', version: '0.10.9' },
   /** capsule-proxy 0.9.12; its CA lands in Secret key `ca` (certgen) or `ca.crt` (cert-manager). */
@@ -41,7 +71,50 @@ export const CHARTS = {
   teleportOperator: { ...TELEPORT, chart: 'teleport-operator', version: '18.2.0' },
   /** Kyverno 1.19: the last line in which ClusterPolicy is still enforced (1.20 stops). */
   kyverno: { ...KYVERNO, chart: 'kyverno', version: '3.9.0', appVersion: '1.19.0' },
-} as const satisfies Record<string, HelmChart>;
+} as const satisfies ProfileCharts;
+
+/** Current upstream, as far as its chart sources are pinned here. */
+const CURRENT_CHARTS = {
+  /** Capsule 0.14.0; its chart defaults to cert-manager for the webhook certificate. */
+  capsule: { ...PROJECTCAPSULE, chart: 'capsule', version: '0.14.0' },
+  /** capsule-proxy 0.14.0; its chart defaults to cert-manager (CA in Secret key `ca.crt`). */
+  capsuleProxy: { ...PROJECTCAPSULE, chart: 'capsule-proxy', version: '0.14.0' },
+  teleportKubeAgent: { ...TELEPORT, chart: 'teleport-kube-agent', version: '18.2.1' },
+  teleportOperator: { ...TELEPORT, chart: 'teleport-operator', version: '18.2.1' },
+  kyverno: { ...KYVERNO, chart: 'kyverno', version: '3.9.0', appVersion: '1.19.0' },
+} as const satisfies ProfileCharts;
+
+/**
+ * The version profiles, selected per cluster with `versions` in platform.yaml.
+ *
+ * - `seed`: the pins of the seed documents (the Capsule Teleport integration page), kept
+ *   reproducible byte for byte; the default.
+ * - `current`: the newest releases whose exact chart sources are pinned in ../shared/charts, so
+ *   that `npm run conformance` renders what is deployed. Teleport 18.2.1 is the newest Teleport
+ *   chart source there (18.2.0, the seed's, is not); Kyverno 3.9.0 is the only Kyverno chart source,
+ *   and the last line that still enforces ClusterPolicy (3.10 / Kyverno 1.20 stops), so both
+ *   profiles share it.
+ */
+export const PROFILES: Readonly<Record<VersionProfileName, VersionProfile>> = {
+  seed: {
+    name: 'seed',
+    description: 'the seed pins: Capsule 0.10.9, capsule-proxy 0.9.12, Teleport charts 18.2.0, Kyverno chart 3.9.0',
+    importsFolder: '',
+    charts: SEED_CHARTS,
+  },
+  current: {
+    name: 'current',
+    description: 'current upstream: Capsule 0.14.0, capsule-proxy 0.14.0, Teleport charts 18.2.1, Kyverno chart 3.9.0',
+    importsFolder: 'current',
+    charts: CURRENT_CHARTS,
+  },
+};
+
+/** The profile of a cluster that does not choose one: the seed's pins, so that its output never moves. */
+export const DEFAULT_VERSION_PROFILE: VersionProfileName = 'seed';
+
+/** The charts of the default profile (`seed`). Components read their cluster's profile instead. */
+export const CHARTS = SEED_CHARTS;
 
 /**
  * The upstream engines that judge the output (`npm run conformance`, `npm run e2e`), built from the

@@ -5,9 +5,16 @@
  * - the strict validators (`imports/validators/`), ajv standalone code compiled from each served
  *   version's openAPIV3Schema.
  *
- * Each CRD is read from the local mirror when it has the file (CRD_MIRROR, default ../shared/crds,
- * matched by file name), otherwise downloaded from its pinned URL. Nothing is copied into the repo
- * except what is generated.
+ * An entry named `<folder>/<name>` belongs to a version profile (lib/versions.ts `importsFolder`):
+ * its types and validators go to `imports/<folder>/`, beside the root set, so both profiles' CRDs
+ * are generated side by side.
+ *
+ * Each CRD is read from a local mirror when there is one, otherwise downloaded from its pinned URL:
+ * - a file of a chart source (`…/v<version>/…/charts/<chart>/<path>`) from the chart mirror
+ *   (CHART_MIRROR, default ../shared/charts), as `<chart>-<version>/<path>`; never by file name
+ *   alone, because every Capsule release names its CRD files alike;
+ * - any other from the CRD mirror (CRD_MIRROR, default ../shared/crds), matched by file name.
+ * Nothing is copied into the repo except what is generated.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -23,14 +30,18 @@ const IMPORTS = path.resolve(ROOT, process.env.IMPORTS_OUT ?? 'imports');
 interface ImportSpec {
   readonly name: string;
   readonly url: string;
+  /** Output folder under imports/ ('' for the root set). */
+  readonly folder: string;
 }
 
 function readImportSpecs(): ImportSpec[] {
   const config = YAML.parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')) as { imports?: string[] };
   return (config.imports ?? []).map((entry) => {
     const [name, url] = entry.split(':=');
-    if (!name || !url) throw new Error(`cdk8s.yaml: import '${entry}' must be written NAME:=URL`);
-    return { name, url };
+    if (!name || !url) throw new Error(`cdk8s.yaml: import '${entry}' must be written NAME:=URL or FOLDER/NAME:=URL`);
+    const parts = name.split('/');
+    if (parts.length > 2 || parts.some((p) => !/^[a-z0-9-]+$/.test(p))) throw new Error(`cdk8s.yaml: import name '${name}' must be NAME or FOLDER/NAME (lowercase, digits, dashes)`);
+    return parts.length === 2 ? { folder: parts[0], name: parts[1], url } : { folder: '', name, url };
   });
 }
 
@@ -43,8 +54,15 @@ function indexMirror(dir: string): Map<string, string> {
   return files;
 }
 
-async function readCrd(spec: ImportSpec, mirror: Map<string, string>): Promise<string> {
-  const local = mirror.get(path.posix.basename(new URL(spec.url).pathname));
+/** `…/v0.14.0/charts/capsule/crds/x.yaml` → `capsule-0.14.0/crds/x.yaml` (the last `charts/<chart>/` counts). */
+export function chartMirrorPath(url: string): string | undefined {
+  const match = /\/v?(\d+\.\d+\.\d+)\/(?:.*\/)?charts\/([^/]+)\/(.+)$/.exec(new URL(url).pathname);
+  return match ? path.join(`${match[2]}-${match[1]}`, ...match[3].split('/')) : undefined;
+}
+
+async function readCrd(spec: ImportSpec, mirror: Map<string, string>, chartMirror: string): Promise<string> {
+  const inChart = chartMirrorPath(spec.url);
+  const local = inChart ? [path.join(chartMirror, inChart)].find((f) => fs.existsSync(f)) : mirror.get(path.posix.basename(new URL(spec.url).pathname));
   if (local) {
     console.log(`  ${spec.name}: ${path.relative(ROOT, local)}`);
     return fs.readFileSync(local, 'utf8');
@@ -58,39 +76,48 @@ async function readCrd(spec: ImportSpec, mirror: Map<string, string>): Promise<s
 async function main(): Promise<void> {
   const mirrorDir = path.resolve(ROOT, process.env.CRD_MIRROR ?? '../shared/crds');
   const mirror = indexMirror(mirrorDir);
+  const chartMirror = path.resolve(ROOT, process.env.CHART_MIRROR ?? '../shared/charts');
   const specs = readImportSpecs();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-import-'));
   try {
-    console.log(`reading ${specs.length} CRDs${mirror.size ? ` (mirror: ${path.relative(ROOT, mirrorDir)})` : ''}`);
-    const sources: CrdSource[] = [];
-    const localImports: string[] = [];
-    for (const spec of specs) {
-      const text = await readCrd(spec, mirror);
-      const file = path.join(work, `${spec.name}.yaml`);
-      fs.writeFileSync(file, text);
-      localImports.push(`${spec.name}:=${file}`);
-      sources.push({ ...spec, crd: YAML.parse(text) });
-    }
+    console.log(`reading ${specs.length} CRDs${mirror.size ? ` (mirrors: ${path.relative(ROOT, mirrorDir)}, ${path.relative(ROOT, chartMirror)})` : ''}`);
+    const folders = [...new Set(specs.map((s) => s.folder))].sort();
+    for (const folder of folders) {
+      const out = path.join(IMPORTS, folder);
+      const dir = path.join(work, folder || 'root');
+      fs.mkdirSync(dir, { recursive: true });
+      const sources: CrdSource[] = [];
+      const localImports: string[] = [];
+      for (const spec of specs.filter((s) => s.folder === folder)) {
+        const text = await readCrd(spec, mirror, chartMirror);
+        const file = path.join(dir, `${spec.name}.yaml`);
+        fs.writeFileSync(file, text);
+        localImports.push(`${spec.name}:=${file}`);
+        sources.push({ ...spec, crd: YAML.parse(text) });
+      }
 
-    // cdk8s import reads cdk8s.yaml from its working directory: give it one that points at local copies.
-    fs.writeFileSync(path.join(work, 'cdk8s.yaml'), YAML.stringify({ language: 'typescript', imports: localImports }));
-    fs.mkdirSync(IMPORTS, { recursive: true });
-    for (const file of fs.readdirSync(IMPORTS, { withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.ts'))) {
-      fs.rmSync(path.join(IMPORTS, file.name));
-    }
-    execFileSync(path.join(ROOT, 'node_modules/.bin/cdk8s'), ['import', '--no-check-upgrade', '--output', IMPORTS], {
-      cwd: work,
-      stdio: 'inherit',
-    });
+      // cdk8s import reads cdk8s.yaml from its working directory: give it one that points at local copies.
+      fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), YAML.stringify({ language: 'typescript', imports: localImports }));
+      fs.mkdirSync(out, { recursive: true });
+      for (const file of fs.readdirSync(out, { withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.ts'))) {
+        fs.rmSync(path.join(out, file.name));
+      }
+      execFileSync(path.join(ROOT, 'node_modules/.bin/cdk8s'), ['import', '--no-check-upgrade', '--output', out], {
+        cwd: dir,
+        stdio: 'inherit',
+      });
 
-    const validators = generateValidators(sources, path.join(IMPORTS, 'validators'));
-    console.log(`generated ${validators.length} strict validators in ${path.relative(ROOT, path.join(IMPORTS, 'validators'))}`);
+      const validators = generateValidators(sources, path.join(out, 'validators'));
+      console.log(`generated ${validators.length} strict validators in ${path.relative(ROOT, path.join(out, 'validators'))}`);
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`import failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`import failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

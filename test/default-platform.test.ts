@@ -140,10 +140,31 @@ describe('the default platform (seed 000)', () => {
     });
   });
 
-  test('declares tenant oil owned by User alice', () => {
-    expect(byPath.get('demo/tenants/oil.yaml')?.manifests).toEqual([
-      { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'Tenant', metadata: { name: 'oil' }, spec: { owners: [{ kind: 'User', name: 'alice' }] } },
+  test('declares tenant oil owned by User alice, with the cluster\'s tenant defaults', () => {
+    const [tenant, ...rest] = byPath.get('demo/tenants/oil.yaml')!.manifests as any[];
+    expect(rest).toEqual([]);
+    expect(tenant).toMatchObject({ apiVersion: 'capsule.clastix.io/v1beta2', kind: 'Tenant', metadata: { name: 'oil' } });
+    expect(tenant.metadata).toEqual({ name: 'oil' });
+    expect(tenant.spec.owners).toEqual([{ kind: 'User', name: 'alice' }]);
+    // Isolated from other tenants, open to its own namespaces and to monitoring (tenantDefaults).
+    expect(tenant.spec.networkPolicies.items).toEqual([
+      {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              { namespaceSelector: { matchLabels: { 'capsule.clastix.io/tenant': 'oil' } } },
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+            ],
+          },
+        ],
+      },
     ]);
+    expect(tenant.spec.limitRanges.items).toHaveLength(1);
+    // Seed 001, OpenCost: the annotation Capsule puts on every namespace of the tenant.
+    expect(tenant.spec.namespaceOptions).toEqual({ additionalMetadataList: [{ annotations: { 'opencost.projectcapsule.dev/tenant': '{{ tenant.name }}' } }] });
+    expect(Object.keys(tenant.spec).sort()).toEqual(['limitRanges', 'namespaceOptions', 'networkPolicies', 'owners']);
   });
 
   test('has Flux apply the policies after the infrastructure, and the tenants after both', () => {

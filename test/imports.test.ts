@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { CRD_VALIDATORS } from '../imports/validators';
-import { CHARTS } from '../lib/versions';
+import { crdValidators } from '../lib/core/validation/crd-validators';
+import { CHARTS, PROFILES } from '../lib/versions';
 import { readTree, ROOT, run, tempDir } from './helpers';
 
 const imports: string[] = YAML.parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')).imports;
@@ -21,6 +22,26 @@ describe('cdk8s.yaml imports', () => {
     for (const name of ['kyverno-clusterpolicies', 'kyverno-validatingpolicies', 'kyverno-mutatingpolicies']) {
       expect(url(name)).toContain(`/kyverno/kyverno/v${CHARTS.kyverno.appVersion}/`);
     }
+  });
+
+  test("pin the current profile's own CRDs to its releases, and import every Capsule and Teleport kind the seed does", () => {
+    const current = imports.filter((i) => i.startsWith('current/'));
+    const charts = PROFILES.current.charts;
+    for (const entry of current) {
+      const [name, pinned] = entry.split(':=');
+      const release = name.startsWith('current/capsule-proxy') || name.includes('proxysettings')
+        ? `/projectcapsule/capsule-proxy/v${charts.capsuleProxy.version}/`
+        : name.startsWith('current/capsule-')
+          ? `/projectcapsule/capsule/v${charts.capsule.version}/`
+          : `/gravitational/teleport/v${charts.teleportOperator.version}/`;
+      expect({ name, pinned }).toEqual({ name, pinned: expect.stringContaining(release) });
+    }
+    // A Capsule or Teleport kind the current profile left out would be judged by the seed's CRD.
+    const registry = crdValidators('current');
+    for (const [key, entry] of Object.entries(registry).filter(([k]) => /^(capsule\.clastix\.io|resources\.teleport\.dev)\//.test(k))) {
+      expect({ key, source: entry.source }).toEqual({ key, source: expect.stringMatching(/\/v0\.14\.0\/|\/v18\.2\.1\//) });
+    }
+    expect(Object.keys(registry)).toEqual(expect.arrayContaining(['capsule.clastix.io/v1beta2/ResourcePool', 'capsule.clastix.io/v1beta2/ResourcePoolClaim']));
   });
 
   test('each have a strict validator for every kind the platform renders', () => {
@@ -49,13 +70,15 @@ describe('cdk8s.yaml imports', () => {
   });
 });
 
-// Needs the CRD mirror (../shared/crds, or CRD_MIRROR) to run offline; CI has it beside the clone.
+// Needs the CRD and chart mirrors (../shared/crds and ../shared/charts, or CRD_MIRROR and CHART_MIRROR)
+// to run offline; CI has them beside the clone.
 const mirror = path.resolve(ROOT, process.env.CRD_MIRROR ?? '../shared/crds');
-const withMirror = fs.existsSync(mirror) ? test : test.skip;
+const chartMirror = path.resolve(ROOT, process.env.CHART_MIRROR ?? '../shared/charts');
+const withMirror = fs.existsSync(mirror) && fs.existsSync(chartMirror) ? test : test.skip;
 
-withMirror('imports/ is exactly what `npm run import` generates from cdk8s.yaml', () => {
+withMirror('imports/ (both profiles, side by side) is exactly what `npm run import` generates from cdk8s.yaml', () => {
   const out = path.join(tempDir('imports-'), 'imports');
-  const result = run('npx', ['tsx', 'scripts/import.ts'], { IMPORTS_OUT: out, CRD_MIRROR: mirror });
+  const result = run('npx', ['tsx', 'scripts/import.ts'], { IMPORTS_OUT: out, CRD_MIRROR: mirror, CHART_MIRROR: chartMirror });
   expect(result.stderr).not.toMatch(/failed/);
   expect(result.status).toBe(0);
   const generated = readTree(out);

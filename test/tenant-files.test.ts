@@ -161,19 +161,39 @@ function flat(manifest: string): string {
   return YAML.stringify({ name: metadata.name, ...spec });
 }
 
+/** The fixture's platform.yaml with every tenant default switched off, so a Tenant renders exactly as written. */
+const WITHOUT_DEFAULTS = (old: string) =>
+  old.replace(/    tenantDefaults:\n[\s\S]*$/, '    tenantDefaults:\n      networkIsolation: false\n      limitRange: false\n      tenantIdentity: false\n');
+
 describe('tenant files', () => {
   test.each(DOCUMENTATION_TENANTS.map((t) => [YAML.parse(t).metadata.name, t]))('the documentation example %s renders equal to its source', (name, manifest) => {
-    const { files } = synth(configWith({ 'tenants/oil.yaml': null, [`tenants/${name}.yaml`]: manifest }));
+    const { files } = synth(configWith({ 'platform.yaml': WITHOUT_DEFAULTS, 'tenants/oil.yaml': null, [`tenants/${name}.yaml`]: manifest }));
     expect(findManifest(files, 'Tenant', name)).toEqual(YAML.parse(manifest));
   });
 
   test.each(DOCUMENTATION_TENANTS.filter((t) => !YAML.parse(t).metadata.labels).map((t) => [YAML.parse(t).metadata.name, t]))(
     'the flat file of %s renders the same Tenant',
     (name, manifest) => {
-      const { files } = synth(configWith({ 'tenants/oil.yaml': null, [`tenants/${name}.yaml`]: flat(manifest) }));
+      const { files } = synth(configWith({ 'platform.yaml': WITHOUT_DEFAULTS, 'tenants/oil.yaml': null, [`tenants/${name}.yaml`]: flat(manifest) }));
       expect(findManifest(files, 'Tenant', name)).toEqual(YAML.parse(manifest));
     },
   );
+
+  test.each(DOCUMENTATION_TENANTS.map((t) => [YAML.parse(t).metadata.name, t]))("with the cluster's tenant defaults, %s keeps every field it sets", (name, manifest) => {
+    const { files } = synth(configWith({ 'tenants/oil.yaml': null, [`tenants/${name}.yaml`]: manifest }));
+    const source = YAML.parse(manifest);
+    const tenant = findManifest(files, 'Tenant', name);
+    // Only fields the source leaves out are added; the tenant's own limitRanges win over the default,
+    // its own OpenCost annotation is not added twice.
+    for (const [field, value] of Object.entries(source.spec)) {
+      if (field === 'networkPolicies') expect(tenant.spec.networkPolicies.items.slice(1)).toEqual((value as any).items);
+      else if (field === 'namespaceOptions') expect(tenant.spec.namespaceOptions).toMatchObject(value as object);
+      else expect(tenant.spec[field]).toEqual(value);
+    }
+    expect(tenant.spec.networkPolicies.items[0].ingress[0].from[0]).toEqual({ namespaceSelector: { matchLabels: { 'capsule.clastix.io/tenant': name } } });
+    const annotations = (tenant.spec.namespaceOptions.additionalMetadataList as any[]).filter((m) => m.annotations?.['opencost.projectcapsule.dev/tenant']);
+    expect(annotations).toHaveLength(1);
+  });
 
   test('forceTenantPrefix is only rendered when the file sets it, and an explicit false is kept', () => {
     const { files } = synth(

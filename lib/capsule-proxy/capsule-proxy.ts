@@ -5,14 +5,15 @@ import type { ICapsule } from '../capsule/capsule';
 import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { deepMerge, helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
-import { CHARTS } from '../versions';
+import { versionProfile } from '../core/version-profile';
+import type { VersionProfileName } from '../versions';
 import { CapsuleProxyFeatureGate, LEGACY_DISABLED_MESSAGE, PROXY_CLUSTER_SCOPED } from './proxy-rules';
 
 /** How capsule-proxy's serving certificate is issued (and so where its CA ends up). */
 export enum CapsuleProxyCertificates {
-  /** The chart's certgen Job (chart 0.9.x default): the CA is in Secret key `ca`. */
+  /** The chart's certgen Job (chart 0.9.x default, still available in 0.14): the CA is in Secret key `ca`. */
   CERTGEN = 'certgen',
-  /** cert-manager (must be installed): the CA is in Secret key `ca.crt`. */
+  /** cert-manager (must be installed; chart default since 0.11): the CA is in Secret key `ca.crt`. */
   CERT_MANAGER = 'cert-manager',
 }
 
@@ -47,7 +48,8 @@ export interface CapsuleProxyProps {
   readonly releaseName?: string;
   /**
    * How the serving certificate is issued.
-   * @default CapsuleProxyCertificates.CERTGEN
+   * @default - the chart's default: CapsuleProxyCertificates.CERTGEN under `seed` (chart 0.9.12),
+   *   CapsuleProxyCertificates.CERT_MANAGER under `current` (chart 0.14.0)
    */
   readonly certificates?: CapsuleProxyCertificates;
   /**
@@ -94,7 +96,7 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     nameOverride: "clients' KUBERNETES_SERVICE_HOST and CA Secret are derived from the release name",
   };
 
-  /** The images the chart runs (chart 0.9.12: values.yaml, templates/_helpers.tpl and _jobs.tpl). */
+  /** The images the chart runs (charts 0.9.12 and 0.14.0 alike: values.yaml, templates/_helpers.tpl and _jobs.tpl). */
   public static readonly IMAGES: readonly ChartImage[] = [
     { workload: 'proxy', value: 'image.registry', form: 'registry', chartDefault: 'ghcr.io' },
     {
@@ -119,6 +121,11 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     },
   ];
 
+  /** The chart's own default issuer under `profile` (cert-manager since chart 0.11.0). */
+  public static defaultCertificates(profile: VersionProfileName): CapsuleProxyCertificates {
+    return profile === 'seed' ? CapsuleProxyCertificates.CERTGEN : CapsuleProxyCertificates.CERT_MANAGER;
+  }
+
   /** The chart values that select the certificate issuer: both would write the same Secret, so exactly one is on. */
   public static certificateValues(certificates: CapsuleProxyCertificates) {
     const certManager = certificates === CapsuleProxyCertificates.CERT_MANAGER;
@@ -126,8 +133,10 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
   }
 
   /** The images the chart runs with `certificates` (certgen runs a Job) and the user's `values`. */
-  public static images(props: { readonly certificates?: CapsuleProxyCertificates; readonly values?: Record<string, unknown> } = {}): ImageSource[] {
-    const certificates = CapsuleProxy.certificateValues(props.certificates ?? CapsuleProxyCertificates.CERTGEN);
+  public static images(
+    props: { readonly certificates?: CapsuleProxyCertificates; readonly values?: Record<string, unknown>; readonly profile?: VersionProfileName } = {},
+  ): ImageSource[] {
+    const certificates = CapsuleProxy.certificateValues(props.certificates ?? CapsuleProxy.defaultCertificates(props.profile ?? 'seed'));
     return imageSources(CapsuleProxy.IMAGES, deepMerge(certificates, props.values ?? {}));
   }
 
@@ -151,8 +160,9 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     super(scope, id);
     const releaseName = props.releaseName ?? CapsuleProxy.DEFAULT_RELEASE_NAME;
     this.namespace = props.capsule.namespace;
-    this.certificates = props.certificates ?? CapsuleProxyCertificates.CERTGEN;
-    this.serviceName = helmFullname(releaseName, CHARTS.capsuleProxy.chart);
+    const profile = versionProfile(this);
+    this.certificates = props.certificates ?? CapsuleProxy.defaultCertificates(profile.name);
+    this.serviceName = helmFullname(releaseName, profile.charts.capsuleProxy.chart);
     this.serviceHost = `${this.serviceName}.${this.namespace}.svc`;
     this.tlsSecretName = this.serviceName;
     // kube-webhook-certgen always stores the CA under "ca"; cert-manager under "ca.crt".
@@ -173,7 +183,7 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
       certManager: certificateValues.certManager,
     };
     this.release = Layer.of(this).delivery.addHelmRelease(this, {
-      chart: CHARTS.capsuleProxy,
+      chart: profile.charts.capsuleProxy,
       releaseName,
       namespace: this.namespace,
       values: mergeValues(values, props.values, CapsuleProxy.OWNED_VALUES),

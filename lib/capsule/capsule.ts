@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { mergeValues, OwnedValues } from '../core/helm-values';
-import { CHARTS } from '../versions';
+import { versionProfile } from '../core/version-profile';
+import type { VersionProfileName } from '../versions';
 
 /** Capsule as other components see it. */
 export interface ICapsule {
@@ -23,6 +24,13 @@ export interface ICapsule {
   hasUserGroup(group: string): boolean;
   /** Makes the user (or ServiceAccount username) `name` a Capsule user (`CapsuleConfiguration.spec.userNames`). */
   addUserName(name: string): void;
+  /**
+   * Whether this Capsule has administrators (`CapsuleConfiguration.spec.administrators`, Capsule ≥
+   * 0.12): owners of every tenant, which is how a GitOps identity gets its namespaces attached.
+   */
+  readonly supportsAdministrators: boolean;
+  /** Makes the user or ServiceAccount username `name` an administrator (owner of every tenant). */
+  addAdministrator(name: string): void;
 }
 
 export interface CapsuleProps {
@@ -58,7 +66,7 @@ export class Capsule extends Construct implements ICapsule {
   /** The chart's CapsuleConfiguration (`manager.options.capsuleConfiguration` default). */
   public static readonly CONFIGURATION_NAME = 'default';
 
-  /** Chart values this construct computes; overriding them would break other components. */
+  /** Chart values this construct computes under the seed's chart (0.10.9); overriding them would break other components. */
   public static readonly OWNED_VALUES: OwnedValues = {
     'manager.options.capsuleUserGroups': 'derived from the tenants (and capsule.userGroups)',
     'manager.options.forceTenantPrefix': 'set it with capsule.forceTenantPrefix',
@@ -69,7 +77,25 @@ export class Capsule extends Construct implements ICapsule {
     'proxy.enabled': 'capsule-proxy is installed as its own release by the capsule-proxy component',
   };
 
-  /** The images the chart runs (chart 0.10.9: values.yaml and templates/_helpers.tpl). */
+  /**
+   * The same under chart 0.14.0, which replaces `capsuleUserGroups` / `userNames` (deprecated, still
+   * mapped by the chart) with `users`, and adds `administrators`.
+   */
+  public static readonly OWNED_VALUES_0_14: OwnedValues = {
+    ...Capsule.OWNED_VALUES,
+    'manager.options.users': 'derived from the tenants (and capsule.userGroups)',
+    'manager.options.administrators': 'derived from the platform (the GitOps identity that creates tenant namespaces)',
+    'manager.options.capsuleUserGroups': 'deprecated by chart 0.14; the platform renders manager.options.users (set capsule.userGroups)',
+    'manager.options.userNames': 'deprecated by chart 0.14; the platform renders manager.options.users',
+    'manager.options.createConfiguration': 'capsule-proxy reads the CapsuleConfiguration the chart renders',
+  };
+
+  /** The chart values this construct owns under `profile`. */
+  public static ownedValues(profile: VersionProfileName): OwnedValues {
+    return profile === 'seed' ? Capsule.OWNED_VALUES : Capsule.OWNED_VALUES_0_14;
+  }
+
+  /** The images the chart runs (charts 0.10.9 and 0.14.0 alike: values.yaml and templates/_helpers.tpl). */
   public static readonly IMAGES: readonly ChartImage[] = [
     { workload: 'manager', value: 'manager.image.registry', form: 'registry', chartDefault: 'ghcr.io' },
     // The CRD lifecycle, post-install and pre-delete hook Jobs; the chart merges the deprecated
@@ -89,29 +115,37 @@ export class Capsule extends Construct implements ICapsule {
   private readonly groups = new Set<string>();
   private sortedGroups?: readonly string[];
   private readonly userNames = new Set<string>();
+  private readonly administrators = new Set<string>();
+  public readonly supportsAdministrators: boolean;
 
   constructor(scope: Construct, id: string, props: CapsuleProps) {
     super(scope, id);
     this.namespace = props.namespace;
     this.forceTenantPrefix = props.forceTenantPrefix ?? false;
     for (const group of props.userGroups ?? []) this.addUserGroup(group);
+    const profile = versionProfile(this);
+    this.supportsAdministrators = profile.name !== 'seed';
 
-    const values = {
-      manager: {
-        options: {
-          // Lazy: tenants are added after Capsule is constructed.
-          capsuleUserGroups: Lazy.any({ produce: () => this.userGroups }),
-          forceTenantPrefix: this.forceTenantPrefix,
-          // Only rendered when used, so the chart default stays untouched otherwise.
-          userNames: Lazy.any({ produce: () => (this.userNames.size ? [...this.userNames].sort() : undefined) }),
-        },
-      },
-    };
+    // Lazy: tenants are added after Capsule is constructed.
+    const options =
+      profile.name === 'seed'
+        ? {
+            capsuleUserGroups: Lazy.any({ produce: () => this.userGroups }),
+            forceTenantPrefix: this.forceTenantPrefix,
+            // Only rendered when used, so the chart default stays untouched otherwise.
+            userNames: Lazy.any({ produce: () => (this.userNames.size ? [...this.userNames].sort() : undefined) }),
+          }
+        : {
+            // Replaces the chart's default users (group projectcapsule.dev), as capsuleUserGroups did in 0.10.
+            users: Lazy.any({ produce: () => this.capsuleUsers() }),
+            forceTenantPrefix: this.forceTenantPrefix,
+            administrators: Lazy.any({ produce: () => (this.administrators.size ? [...this.administrators].sort().map(subject) : undefined) }),
+          };
     this.release = Layer.of(this).delivery.addHelmRelease(this, {
-      chart: CHARTS.capsule,
+      chart: profile.charts.capsule,
       releaseName: Capsule.RELEASE_NAME,
       namespace: this.namespace,
-      values: mergeValues(values, props.values, Capsule.OWNED_VALUES),
+      values: mergeValues({ manager: { options } }, props.values, Capsule.ownedValues(profile.name)),
     });
     this.node.addValidation({
       validate: () => (this.groups.size || this.userNames.size ? [] : ['no Capsule user groups: add a tenant or set capsule.userGroups, otherwise nobody is a Capsule user']),
@@ -134,8 +168,24 @@ export class Capsule extends Construct implements ICapsule {
     this.userNames.add(name);
   }
 
+  public addAdministrator(name: string): void {
+    if (!this.supportsAdministrators) throw new Error(`Capsule ${versionProfile(this).charts.capsule.version} has no administrators (Capsule 0.12 added them)`);
+    if (!name.trim()) throw new Error('a Capsule administrator name cannot be empty');
+    this.administrators.add(name);
+  }
+
+  /** `CapsuleConfiguration.spec.users` (chart 0.14): the groups, then the user names, each sorted. */
+  private capsuleUsers(): Array<{ kind: string; name: string }> {
+    return [...this.userGroups.map((name) => ({ kind: 'Group', name })), ...[...this.userNames].sort().map(subject)];
+  }
+
   public get userGroups(): readonly string[] {
     this.sortedGroups ??= [...this.groups].sort();
     return this.sortedGroups;
   }
+}
+
+/** A Capsule 0.14 `users` / `administrators` entry for a user name (ServiceAccounts by their username). */
+function subject(name: string): { kind: string; name: string } {
+  return { kind: name.startsWith('system:serviceaccount:') ? 'ServiceAccount' : 'User', name };
 }

@@ -38,6 +38,12 @@ export interface ApplierGrant {
  *   pruning works) instead of the owners' default `admin`;
  * - may read namespaces cluster-wide (apply and health checks); Capsule grants create/patch to
  *   Capsule users itself (ClusterRoleBinding capsule-namespace-provisioner).
+ *
+ * Capsule ≥ 0.12 has a native way: `CapsuleConfiguration.spec.administrators`, owners of every
+ * tenant, for namespaces that carry the tenant label (which the platform's always do). There the
+ * applier is an administrator (and a Capsule user) instead of an owner written into every Tenant, so
+ * Tenants render exactly as their files say. The ServiceAccount itself stays: Flux's own controller
+ * must not become a Capsule administrator, and the layer keeps its least-privilege identity.
  */
 export class TenantNamespaceApplier extends Construct {
   public static readonly DEFAULT_NAME = 'capsule-namespace-applier';
@@ -46,6 +52,8 @@ export class TenantNamespaceApplier extends Construct {
   public readonly namespace: string;
   /** The username Kubernetes gives the ServiceAccount. */
   public readonly username: string;
+  /** Whether the applier is a Capsule administrator (owner of every tenant), so tenants need no extra owner. */
+  public readonly administrator: boolean;
   private readonly grants: ApplierGrant[] = [];
 
   constructor(scope: Construct, id: string, props: TenantNamespaceApplierProps) {
@@ -54,6 +62,8 @@ export class TenantNamespaceApplier extends Construct {
     this.namespace = props.namespace;
     this.username = `system:serviceaccount:${this.namespace}:${this.serviceAccountName}`;
     props.capsule.addUserName(this.username);
+    this.administrator = props.capsule.supportsAdministrators;
+    if (this.administrator) props.capsule.addAdministrator(this.username);
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.serviceAccountName, namespace: this.namespace } });
     new k8s.KubeClusterRole(this, 'ClusterRole', {
@@ -78,8 +88,12 @@ export class TenantNamespaceApplier extends Construct {
     if (!this.grants.some((g) => key(g) === key(grant))) this.grants.push(grant);
   }
 
-  /** Makes the applier an owner of `tenant`, so Capsule attaches the namespaces it creates to it. */
+  /**
+   * Makes the applier an owner of `tenant`, so Capsule attaches the namespaces it creates to it
+   * (nothing to do where it is an administrator).
+   */
   public adopt(tenant: Tenant): void {
+    if (this.administrator) return;
     tenant.addOwner({ kind: 'ServiceAccount', name: this.username, clusterRoles: ['capsule-namespace-deleter'] });
   }
 }

@@ -6,6 +6,7 @@ import { fieldPath } from '../core/errors';
 import { Explained, throwIfProblems } from '../core/validation/explain';
 import { ICapsule } from './capsule';
 import { TENANT_LABEL } from './labels';
+import { SKIPPED_DEFAULTS_ANNOTATION, TenantDefaults, TenantDefaultsOptOut, withTenantDefaults } from './tenant-defaults';
 import { checkMetadataTemplates, checkOwners, checkTenantName, checkTenantNamespaces, TenantNamespace } from './tenant-rules';
 
 /** Who owns a tenant (Capsule `spec.owners[]`). */
@@ -56,6 +57,18 @@ export interface TenantProps {
    * @default - not checked against capsule-proxy's feature gates
    */
   readonly capsuleProxy?: ILegacyProxySettingsRegistry;
+  /**
+   * The cluster's tenant defaults (network isolation, LimitRange, quotas, identity metadata), merged
+   * into the rendered spec.
+   * @default - none
+   */
+  readonly defaults?: TenantDefaults;
+  /**
+   * Defaults this tenant opts out of; each is named in the Tenant's `capsule-platform/skipped-defaults`
+   * annotation.
+   * @default - none
+   */
+  readonly optOut?: TenantDefaultsOptOut;
 }
 
 /**
@@ -91,6 +104,8 @@ export class Tenant extends Construct {
   private readonly spec: Readonly<Record<string, unknown>>;
   private readonly namespaceList: TenantNamespace[] = [];
   private readonly reservedNamespaces: readonly string[];
+  /** The defaults this tenant does not get, with the reason (`limitRange (opted out)`). */
+  public readonly skippedDefaults: readonly string[];
 
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
@@ -121,11 +136,14 @@ export class Tenant extends Construct {
     this.memberGroups = unique(subjects.filter((s) => s.kind === 'Group').map((s) => s.name));
     this.groups = unique([this.userGroup, ...this.ownerGroups, ...this.memberGroups]);
 
+    const rendered = props.defaults ? withTenantDefaults(props.name, this.spec, props.defaults, props.optOut) : { spec: { ...this.spec }, skipped: [] };
+    this.skippedDefaults = rendered.skipped;
+    const annotations = rendered.skipped.length ? { ...props.metadata?.annotations, [SKIPPED_DEFAULTS_ANNOTATION]: rendered.skipped.join(', ') } : props.metadata?.annotations;
     new ApiObject(this, 'Resource', {
       ...TenantV1Beta2.GVK,
-      metadata: { name: props.name, ...props.metadata },
+      metadata: { name: props.name, ...props.metadata, ...(annotations ? { annotations } : {}) },
       // Lazy: owners may be added after construction (see TenantNamespaceApplier).
-      spec: { ...this.spec, owners: Lazy.any({ produce: () => this.ownerList }) },
+      spec: { ...rendered.spec, owners: Lazy.any({ produce: () => this.ownerList }) },
     });
     this.node.addValidation({
       validate: () => explainedMessages(checkTenantNamespaces(this.name, this.namespaceList, this.spec, { platformNamespaces: this.reservedNamespaces, forceTenantPrefix: this.forceTenantPrefix })),

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_IMAGE_REGISTRY } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { mergeValues, OwnedValues } from '../core/helm-values';
-import { CHARTS } from '../versions';
+import { versionProfile } from '../core/version-profile';
 
 /** Kyverno as the policies see it. */
 export interface IKyverno {
@@ -65,7 +65,7 @@ export class Kyverno extends Construct implements IKyverno {
       config: { defaultRegistry: Kyverno.DEFAULT_REGISTRY, enableDefaultRegistryMutation: true },
     };
     this.release = layer.delivery.addHelmRelease(this, {
-      chart: CHARTS.kyverno,
+      chart: versionProfile(this).charts.kyverno,
       releaseName: Kyverno.RELEASE_NAME,
       namespace: this.namespace,
       values: mergeValues(values, props.values, Kyverno.OWNED_VALUES),

@@ -7,6 +7,8 @@ import { TenantNamespaceApplier } from '../capsule/tenant-namespace-applier';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule-proxy';
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
 import { Layer } from '../core/delivery/delivery';
+import { setVersionProfile } from '../core/version-profile';
+import { DEFAULT_VERSION_PROFILE } from '../versions';
 import { FluxDelivery } from '../core/delivery/flux/flux-delivery';
 import { KyvernoGlobalConfig } from '../kyverno/global-config';
 import { Kyverno } from '../kyverno/kyverno';
@@ -20,6 +22,7 @@ import { TeleportOperator } from '../teleport/operator';
 import { TctlFolder } from '../teleport/tctl';
 import type { KyvernoPolicySettings } from './config/kyverno-schema';
 import type { TenantDefinition } from './config/load';
+import { effectivePolicySettings, tenantDefaults } from './config/tenant-defaults-checks';
 import { agentTokenName, teleportClusterName, teleportKubeClusterName } from './config/teleport-config';
 import type { ClusterSettings, FluxSettings } from './config/platform-schema';
 import { CAPSULE_NAMESPACE, platformNamespaces } from './namespaces';
@@ -96,6 +99,8 @@ export class ClusterPlatform extends Construct {
     const { settings } = props;
     super(scope, settings.name);
     this.name = settings.name;
+    // Before any child: every component of the cluster reads its charts (and rules) from it.
+    setVersionProfile(this, settings.versions ?? DEFAULT_VERSION_PROFILE);
 
     this.delivery = new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.flux });
     this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: this.layerFolder('infrastructure') });
@@ -186,7 +191,7 @@ export class ClusterPlatform extends Construct {
         kyverno: this.kyverno,
         publicNamespaces: settings.kyverno.globalConfig?.publicNamespaces,
       });
-      new KyvernoPolicies(this.policiesLayer, 'policies', { globalConfig, policies: policySelection(settings.kyverno.policies), api: settings.kyverno.api });
+      new KyvernoPolicies(this.policiesLayer, 'policies', { globalConfig, policies: policySelection(effectivePolicySettings(settings)), api: settings.kyverno.api });
     }
 
     const tenants = props.tenants;
@@ -218,6 +223,7 @@ export class ClusterPlatform extends Construct {
     }
 
     const reservedNamespaces = platformNamespaces(settings, props.flux);
+    const defaults = tenantDefaults(settings);
     this.tenants = tenants.map((definition) => {
       const { owners, ...spec } = definition.spec;
       const tenant = new Tenant(this.tenantsLayer!.addFile(this.tenantsLayer!, definition.name, definition.name), 'tenant', {
@@ -229,6 +235,8 @@ export class ClusterPlatform extends Construct {
         spec,
         metadata: definition.metadata,
         reservedNamespaces,
+        defaults,
+        optOut: definition.platform.tenantDefaults,
       });
       const global = definition.platform.globalProxySettings;
       if (global) new TenantGlobalProxySettings(tenant.node.scope!, 'global-proxy-settings', { proxy: this.capsuleProxy, name: definition.name, rules: global.rules });

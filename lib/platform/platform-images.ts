@@ -3,7 +3,7 @@ import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule
 import type { ImageSource } from '../core/chart-images';
 import { TeleportKubeAgent } from '../teleport/kube-agent';
 import { TeleportOperator } from '../teleport/operator';
-import { CHARTS, HelmChart } from '../versions';
+import { DEFAULT_VERSION_PROFILE, HelmChart, PROFILES, VersionProfileName } from '../versions';
 import type { ClusterSettings } from './config/platform-schema';
 
 /** A chart the platform installs on a cluster, with the images it runs there. */
@@ -22,13 +22,15 @@ export interface PlatformChartImages {
  * namespace (the chart excludes it). Flux is not installed by the platform, so its images are unknown.
  */
 export function platformImages(cluster: ClusterSettings): PlatformChartImages[] {
+  const profile = (cluster.versions ?? DEFAULT_VERSION_PROFILE) as VersionProfileName;
+  const CHARTS = PROFILES[profile].charts;
   const charts: PlatformChartImages[] = [
     { component: 'Capsule', chart: CHARTS.capsule, valuesSetting: ['capsule', 'values'], images: Capsule.images(cluster.capsule?.values) },
     {
       component: 'capsule-proxy',
       chart: CHARTS.capsuleProxy,
       valuesSetting: ['capsuleProxy', 'values'],
-      images: CapsuleProxy.images({ certificates: cluster.capsuleProxy?.certificates as CapsuleProxyCertificates | undefined, values: cluster.capsuleProxy?.values }),
+      images: CapsuleProxy.images({ certificates: cluster.capsuleProxy?.certificates as CapsuleProxyCertificates | undefined, values: cluster.capsuleProxy?.values, profile }),
     },
   ];
   const { agent, operator } = cluster.teleport ?? {};

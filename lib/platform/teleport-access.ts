@@ -9,6 +9,7 @@ import type { ClusterPlatform } from './cluster-platform';
 import { TENANTS_DIR, TenantDefinition } from './config/load';
 import { tenantProblem, tenantRoleName } from './config/teleport-config';
 import { PLATFORM_KEY, TenantTeleportRole } from './config/tenant-schema';
+import * as md from '../core/output/markdown';
 
 /**
  * Labels of every role generated from a tenant file (seed 000's `kube-access` carries this one): they
@@ -241,8 +242,8 @@ function teleportDomains(clusters: readonly ClusterPlatform[]): Map<string, Tele
 function managedBy(domain: TeleportDomain | undefined): string {
   const operator = domain?.operatorCluster;
   return operator
-    ? `the Teleport operator of cluster \`${operator.name}\` (custom resources in \`${operator.layerFolder('teleport')}/\`, namespace \`${operator.teleportOperator!.namespace}\`)`
-    : `a Teleport admin with tctl: no cluster of Teleport cluster \`${domain?.name}\` runs the operator`;
+    ? `the Teleport operator of cluster ${md.code(operator.name)} (custom resources in ${md.code(`${operator.layerFolder('teleport')}/`)}, namespace ${md.code(operator.teleportOperator!.namespace)})`
+    : `a Teleport admin with tctl: no cluster of Teleport cluster ${md.code(domain?.name ?? '')} runs the operator`;
 }
 
 /** What to do with the tctl copies of resources that `domain` manages. */
@@ -260,8 +261,8 @@ function accessReport(cluster: ClusterPlatform, domains: Map<string, TeleportDom
       const registration = cluster.teleportRegistration;
       if (!registration) return ['Not registered with Teleport (no `teleport.agent` or `teleport.kubeCluster`).'];
       return [
-        `Teleport cluster: \`${cluster.teleportClusterName}\``,
-        `Registered as \`${registration.name}\` by ${registration.via}, with labels \`${describeLabels(registration.labels)}\``,
+        `Teleport cluster: ${md.code(cluster.teleportClusterName ?? '')}`,
+        `Registered as ${md.code(registration.name)} by ${registration.via}, with labels ${md.code(describeLabels(registration.labels))}`,
         `Roles are managed by ${managedBy(domains.get(cluster.teleportClusterName!))}`,
       ];
     },
@@ -280,8 +281,8 @@ function addAgentToken(cluster: ClusterPlatform, domains: Map<string, TeleportDo
   const file = cluster.tctl.addResource(`tokens/${name}`, () => tctlToken(name, spec), [`Join token of teleport-kube-agent: only ServiceAccount ${agent.serviceAccount} can use it.`]);
   cluster.tctl.addSection('Agent join token', () =>
     [
-      `The agent joins with the kubernetes method and the join token \`${name}\` (\`${file}\`): only its`,
-      `ServiceAccount \`${agent.serviceAccount}\` can use it, and nothing secret exists. It is managed by ${managedBy(domain)}.`,
+      `The agent joins with the kubernetes method and the join token ${md.code(name)} (${md.code(file)}): only its`,
+      `ServiceAccount ${md.code(agent.serviceAccount)} can use it, and nothing secret exists. It is managed by ${managedBy(domain)}.`,
       tctlAdvice(domain),
       '',
       operatorCluster === cluster
@@ -315,8 +316,8 @@ function reachedTenants(index: TenantIndex, access: KubernetesAccess): ReachedTe
     .map((tenant) => ({
       tenant: tenant.name,
       through: [
-        ...access.users.flatMap((u) => (tenant.ownerUsers.includes(u) ? [`${u} (owner)`] : tenant.memberUsers.includes(u) ? [`${u} (member)`] : [])),
-        ...access.groups.flatMap((g) => (tenant.ownerGroups.includes(g) ? [`${g} (owner)`] : tenant.memberGroups.includes(g) ? [`${g} (member)`] : [])),
+        ...access.users.flatMap((u) => (tenant.ownerUsers.includes(u) ? [`${md.text(u)} (owner)`] : tenant.memberUsers.includes(u) ? [`${md.text(u)} (member)`] : [])),
+        ...access.groups.flatMap((g) => (tenant.ownerGroups.includes(g) ? [`${md.text(g)} (owner)`] : tenant.memberGroups.includes(g) ? [`${md.text(g)} (member)`] : [])),
       ],
       namespaces: tenant.forceTenantPrefix ? `${tenant.name}-*` : 'any name',
     }))

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import * as md from '../core/output/markdown';
 import { TextFile } from '../core/output/manifest-file';
 import type { TeleportRoleDefinition } from './role';
 import { completeRule, describeLabels } from './role-rules';
@@ -6,7 +7,7 @@ import { completeRule, describeLabels } from './role-rules';
 /** A tenant a role's Kubernetes users or groups reach, and how. */
 export interface ReachedTenant {
   readonly tenant: string;
-  /** The role's users and groups that the tenant owns or binds, e.g. `alice (owner)`. */
+  /** The role's users and groups that the tenant owns or binds, as Markdown, e.g. `alice (owner)` (names escaped with `md.text`). */
   readonly through: readonly string[];
   /** The tenant's namespaces, e.g. `oil-*` with forceTenantPrefix. */
   readonly namespaces: string;
@@ -61,21 +62,17 @@ export class AccessReport extends Construct {
 
     lines.push('| Role | Declared in | Kubernetes users | Kubernetes groups | Tenants reached (namespaces) |', '| --- | --- | --- | --- | --- |');
     for (const { role, declaredIn, tenants } of roles) {
-      const users = role.access.users.length ? role.access.users.map(code).join(', ') : '(the Teleport user name)';
-      const reached = tenants.length ? tenants.map((t) => `${code(t.tenant)} (${code(t.namespaces)}) via ${t.through.join(', ')}`).join('<br>') : 'none';
-      lines.push(`| ${code(role.name)} | ${declaredIn} | ${users} | ${role.access.groups.map(code).join(', ')} | ${reached} |`);
+      const users = role.access.users.length ? role.access.users.map(md.code).join(', ') : '(the Teleport user name)';
+      const reached = tenants.length ? tenants.map((t) => `${md.code(t.tenant)} (${md.code(t.namespaces)}) via ${t.through.join(', ')}`).join('<br>') : 'none';
+      lines.push(md.tableRow([md.code(role.name), md.text(declaredIn), users, role.access.groups.map(md.code).join(', '), reached]));
     }
     for (const { role } of roles) {
-      lines.push('', `## ${role.name}`, '', `Reaches clusters labelled ${code(describeLabels(role.access.clusterLabels))}. Allows:`, '');
+      lines.push('', `## ${md.text(role.name)}`, '', `Reaches clusters labelled ${md.code(describeLabels(role.access.clusterLabels))}. Allows:`, '');
       lines.push('| API group | Kind | Namespace | Name | Verbs |', '| --- | --- | --- | --- | --- |');
       for (const rule of role.access.resources.map(completeRule)) {
-        lines.push(`| ${code(rule.api_group || "'' (core)")} | ${code(rule.kind)} | ${rule.namespace === undefined ? '(cluster-scoped)' : code(rule.namespace)} | ${code(rule.name ?? '*')} | ${rule.verbs.map(code).join(', ')} |`);
+        lines.push(md.tableRow([md.code(rule.api_group || "'' (core)"), md.code(rule.kind), rule.namespace === undefined ? '(cluster-scoped)' : md.code(rule.namespace), md.code(rule.name ?? '*'), rule.verbs.map(md.code).join(', ')]));
       }
     }
     return lines.join('\n') + '\n';
   }
-}
-
-function code(text: string): string {
-  return `\`${text}\``;
 }

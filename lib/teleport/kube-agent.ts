@@ -3,7 +3,7 @@ import type { IKubeApiProxy } from '../capsule-proxy/capsule-proxy';
 import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { mergeValues, OwnedValues } from '../core/helm-values';
-import { CHARTS } from '../versions';
+import { versionProfile } from '../core/version-profile';
 
 /**
  * The agent joins with a `token`-method join token kept in an existing Secret (never rendered).
@@ -221,7 +221,7 @@ export class TeleportKubeAgent extends Construct {
       ...(access ? { extraEnv: access.env, extraVolumes: [access.volume], extraVolumeMounts: [access.volumeMount] } : {}),
     };
     this.release = Layer.of(this).delivery.addHelmRelease(this, {
-      chart: CHARTS.teleportKubeAgent,
+      chart: versionProfile(this).charts.teleportKubeAgent,
       releaseName,
       namespace: this.namespace,
       values: mergeValues(values, props.values, TeleportKubeAgent.OWNED_VALUES),

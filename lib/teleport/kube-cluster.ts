@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import type { TctlFolder, TctlResource } from './tctl';
+import * as md from '../core/output/markdown';
 
 export interface KubeClusterRegistrationProps {
   /** Name of the Kubernetes cluster in Teleport (`metadata.name`). */
@@ -36,7 +37,7 @@ export class KubeClusterRegistration extends Construct {
     ]);
     props.tctl.addSection('Register the cluster dynamically', () =>
       [
-        `\`${file}\` is the \`kube_cluster\` \`${this.name}\` without its kubeconfig, which is a credential. A Teleport`,
+        `${md.code(file)} is the \`kube_cluster\` ${md.code(this.name)} without its kubeconfig, which is a credential. A Teleport`,
         'Kubernetes Service whose `kubernetes_service.resources` labels match it serves it (the',
         'teleport-kube-agent chart does not). Create a kubeconfig for it (Teleport\'s `get-kubeconfig.sh`; point',
         "its server at capsule-proxy's address so that tenants stay filtered), then:",

@@ -5,10 +5,11 @@ import { TeleportRoleV8 } from '../../imports/teleport-rolesv8-resources.telepor
 import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
-import { CHARTS } from '../versions';
+import { versionProfile } from '../core/version-profile';
 import { KubernetesJoinTrust, kubernetesJoinTokenSpec, tctlToken } from './join-token';
 import { roleMetadata, roleSpec, TeleportRoleDefinition } from './role';
 import { TctlFolder, TctlResource } from './tctl';
+import * as md from '../core/output/markdown';
 
 export interface TeleportOperatorProps {
   /**
@@ -106,7 +107,7 @@ export class TeleportOperator extends Construct {
     const releaseName = props.releaseName ?? TeleportOperator.DEFAULT_RELEASE_NAME;
     this.layer = Layer.of(this);
     this.namespace = props.namespace ?? TeleportOperator.DEFAULT_NAMESPACE;
-    this.serviceAccountName = helmFullname(releaseName, CHARTS.teleportOperator.chart);
+    this.serviceAccountName = helmFullname(releaseName, versionProfile(this).charts.teleportOperator.chart);
     this.teleportClusterName = props.teleportClusterName;
     this.botName = props.botName ?? TeleportOperator.DEFAULT_BOT_NAME;
     this.joinTokenName = `${this.botName}-bot`;
@@ -122,7 +123,7 @@ export class TeleportOperator extends Construct {
       joinMethod: 'kubernetes',
     };
     this.release = this.layer.delivery.addHelmRelease(this, {
-      chart: CHARTS.teleportOperator,
+      chart: versionProfile(this).charts.teleportOperator,
       releaseName,
       namespace: this.namespace,
       values: mergeValues(values, props.values, TeleportOperator.OWNED_VALUES),
@@ -181,9 +182,9 @@ export class TeleportOperator extends Construct {
     ]);
     tctl.addSection('Bootstrap the Teleport operator', () =>
       [
-        `The operator (namespace \`${this.namespace}\`, ServiceAccount \`${this.serviceAccountName}\`) manages this Teleport`,
-        `cluster's (\`${this.teleportClusterName}\`) resources from the custom resources of the \`teleport\` layer. It joins as`,
-        `the bot \`${this.botName}\`, which it cannot create itself. Once, before Flux installs it (until then it`,
+        `The operator (namespace ${md.code(this.namespace)}, ServiceAccount ${md.code(this.serviceAccountName)}) manages this Teleport`,
+        `cluster's (${md.code(this.teleportClusterName)}) resources from the custom resources of the \`teleport\` layer. It joins as`,
+        `the bot ${md.code(this.botName)}, which it cannot create itself. Once, before Flux installs it (until then it`,
         `restarts, holding up only the Teleport layers; if Flux gave up, \`flux reconcile helmrelease ${this.release.releaseName} --force\`):`,
         '',
         '```sh',
@@ -192,10 +193,10 @@ export class TeleportOperator extends Construct {
         `tctl bots add ${this.botName} --token ${this.joinTokenName} --roles ${this.roleName}`,
         '```',
         '',
-        `Re-apply \`${roleFile}\` whenever it changes (it allows exactly the kinds the operator manages`,
+        `Re-apply ${md.code(roleFile)} whenever it changes (it allows exactly the kinds the operator manages`,
         'here; upstream `fixture-operator-role.yaml` allows every kind if you add others by hand).',
         trust.type === 'static_jwks'
-          ? `The token trusts this cluster's ServiceAccount keys (\`teleport.kubernetesJoin.jwks\`): when the cluster rotates them, update the JWKS and re-apply \`${tokenFile}\`.`
+          ? `The token trusts this cluster's ServiceAccount keys (\`teleport.kubernetesJoin.jwks\`): when the cluster rotates them, update the JWKS and re-apply ${md.code(tokenFile)}.`
           : 'The token is checked with a TokenReview (`in_cluster`): the Teleport Auth Service must run in this cluster.',
       ].join('\n'),
     );

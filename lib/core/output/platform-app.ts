@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { App, AppProps } from 'cdk8s';
 import { PlatformError, Problem } from '../errors';
 import { findDuplicates, validateManifest } from '../validation/manifests';
+import { versionProfile } from '../version-profile';
 import { isOutputFile, Manifest, ManifestFile } from './manifest-file';
 import { writeTree } from './publish';
 import { stringifyDocuments } from './yaml';
@@ -52,7 +53,9 @@ export class PlatformApp extends App {
       if (ManifestFile.isManifestFile(file)) {
         // Each object is rendered once: the same manifests are validated and written.
         const manifests = file.manifests();
-        for (const manifest of manifests) problems.push(...validateManifest(file.path, manifest));
+        // Against the CRDs of the file's cluster's version profile.
+        const profile = versionProfile(file).name;
+        for (const manifest of manifests) problems.push(...validateManifest(file.path, manifest, profile));
         files.push({ path: file.path, content: stringifyDocuments(manifests), manifests });
       } else {
         files.push({ path: file.path, content: file.render(), manifests: [] });

@@ -1,7 +1,7 @@
-import type { ValidateFunction } from 'ajv';
-import { CRD_VALIDATORS } from '../../../imports/validators';
+import type { VersionProfileName } from '../../versions';
 import { fieldPath, Problem } from '../errors';
 import type { Manifest } from '../output/manifest-file';
+import { loadCrdValidator } from './crd-validators';
 import { explainErrors } from './explain';
 
 /**
@@ -19,19 +19,6 @@ const CORE_KINDS: Readonly<Record<string, 'Namespaced' | 'Cluster'>> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': 'Namespaced',
 };
 
-const loaded = new Map<string, ValidateFunction>();
-
-function crdValidator(key: string): ValidateFunction | undefined {
-  const entry = CRD_VALIDATORS[key];
-  if (!entry) return undefined;
-  let validate = loaded.get(key);
-  if (!validate) {
-    validate = entry.load();
-    loaded.set(key, validate);
-  }
-  return validate;
-}
-
 /** Where a manifest is: the output file and the object inside it. */
 export function describeManifest(file: string, manifest: Manifest): string {
   const ns = manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : '';
@@ -40,18 +27,20 @@ export function describeManifest(file: string, manifest: Manifest): string {
 
 /**
  * Validates one rendered object strictly: custom resources against their CRD's openAPIV3Schema
- * (unknown fields, enums, required fields, patterns), core kinds for their scope.
+ * in the cluster's version profile (unknown fields, enums, required fields, patterns), core kinds
+ * for their scope.
  */
-export function validateManifest(file: string, manifest: Manifest): Problem[] {
+export function validateManifest(file: string, manifest: Manifest, profile?: VersionProfileName): Problem[] {
   const where = describeManifest(file, manifest);
   if (manifest.kind === 'Secret' && manifest.apiVersion === 'v1') {
     return [{ file: where, message: 'Secrets are never rendered: reference an existing Secret instead' }];
   }
   const key = `${manifest.apiVersion}/${manifest.kind}`;
-  const validate = crdValidator(key);
-  if (validate) {
+  const crd = loadCrdValidator(key, profile);
+  if (crd) {
+    const { validate, entry } = crd;
     if (validate(manifest)) return [];
-    return explainErrors(validate.errors ?? [], CRD_VALIDATORS[key].schema(), manifest).map((e) => ({
+    return explainErrors(validate.errors ?? [], entry.schema(), manifest).map((e) => ({
       file: where,
       field: e.segments.length ? fieldPath(e.segments) : undefined,
       message: e.message,

@@ -11,6 +11,7 @@ import { platformNamespaces } from '../namespaces';
 import { platformImages } from '../platform-images';
 import { ClusterSettings, PlatformSettings } from './platform-schema';
 import { tenantRoleNameClashes } from './teleport-config';
+import { effectivePolicySettings } from './tenant-defaults-checks';
 import { LoadedTenant, TenantDefinition } from './tenant-file';
 import { PLATFORM_KEY } from './tenant-schema';
 
@@ -102,7 +103,7 @@ function clusterChecks(cluster: ClusterSettings, index: number, settings: Platfo
  */
 function kyvernoChecks(cluster: ClusterSettings, index: number, platformFile: YamlFile, tenants: readonly LoadedTenant[], clusterScopedProxy: boolean): Problem[] {
   const problems: Problem[] = [];
-  const policies = cluster.kyverno?.policies;
+  const policies = effectivePolicySettings(cluster);
   const setting = (name: string, ...field: string[]) => `clusters[${index}].kyverno.policies.${name}${field.length ? `.${field.join('.')}` : ''} in ${PLATFORM_FILE}`;
   const onCluster = ` (cluster ${cluster.name})`;
 

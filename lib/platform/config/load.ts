@@ -9,10 +9,12 @@ import { ownedValueConflicts, OwnedValues } from '../../core/helm-values';
 import { Kyverno } from '../../kyverno/kyverno';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
+import { DEFAULT_VERSION_PROFILE } from '../../versions';
 import { credentialProblems, withoutShadowed } from './credentials';
 import { crossChecks, PLATFORM_FILE } from './cross-checks';
 import { PlatformSettings } from './platform-schema';
 import { teleportSettingsProblems } from './teleport-config';
+import { tenantDefaultsProblems } from './tenant-defaults-checks';
 import { LoadedTenant, loadTenant, TenantDefinition } from './tenant-file';
 
 export { PLATFORM_FILE } from './cross-checks';
@@ -57,7 +59,7 @@ function loadSettings(file: string, problems: Problem[]): { settings: PlatformSe
   const settings = yaml.data as PlatformSettings;
   settings.clusters.forEach((cluster, i) => {
     const overrides: Array<[string[], Record<string, unknown> | undefined, OwnedValues]> = [
-      [['capsule'], cluster.capsule?.values, Capsule.OWNED_VALUES],
+      [['capsule'], cluster.capsule?.values, Capsule.ownedValues(cluster.versions ?? DEFAULT_VERSION_PROFILE)],
       [['capsuleProxy'], cluster.capsuleProxy?.values, CapsuleProxy.OWNED_VALUES],
       [['teleport', 'agent'], cluster.teleport?.agent?.values, TeleportKubeAgent.OWNED_VALUES],
       [['kyverno'], cluster.kyverno?.values, Kyverno.OWNED_VALUES],
@@ -70,6 +72,7 @@ function loadSettings(file: string, problems: Problem[]): { settings: PlatformSe
     }
   });
   problems.push(...yaml.problems(teleportSettingsProblems(settings)));
+  problems.push(...yaml.problems(settings.clusters.flatMap((cluster, i) => tenantDefaultsProblems(cluster, i))));
   const seen = new Set<string>();
   settings.clusters.forEach((cluster, i) => {
     if (seen.has(cluster.name)) problems.push(yaml.problem(['clusters', String(i), 'name'], `duplicate cluster name '${cluster.name}'; cluster names must be unique`));

@@ -7,7 +7,9 @@ import { FLUX_DEFAULTS } from '../../core/delivery/flux/flux-delivery';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_POLICY_API, POLICY_APIS } from '../../kyverno/policies/catalog';
+import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
+import { TenantDefaultsSettings } from './tenant-defaults-schema';
 
 /**
  * Schema of `config/platform.yaml`. Defaults are the components' own (stated in the descriptions),
@@ -49,7 +51,8 @@ export const CapsuleProxySettings = StrictObject(
   {
     certificates: Type.Optional(
       StringEnum([CapsuleProxyCertificates.CERTGEN, CapsuleProxyCertificates.CERT_MANAGER] as const, {
-        description: "Who issues the proxy's serving certificate: the chart's certgen Job (CA in key 'ca') or cert-manager (CA in key 'ca.crt'; cert-manager must be installed). Default: certgen",
+        description:
+          "Who issues the proxy's serving certificate: the chart's certgen Job (CA in key 'ca') or cert-manager (CA in key 'ca.crt'; cert-manager must be installed). Default: the chart's, certgen under versions seed, cert-manager under versions current",
       }),
     ),
     releaseName: Type.Optional(DnsLabel({ description: `Helm release name; the Service and TLS Secret are named after it. Default: ${CapsuleProxy.DEFAULT_RELEASE_NAME}` })),
@@ -103,7 +106,7 @@ export const KyvernoSettings = StrictObject(
     policies: Type.Optional(KyvernoPolicySettings),
     values: Type.Optional(HelmValues('kyverno')),
   },
-  { description: 'Kyverno (chart kyverno 3.9.0) and the policy library; omit to install neither.' },
+  { description: 'Kyverno (chart kyverno 3.9.0 under both version profiles) and the policy library; omit to install neither.' },
 );
 
 export const KubernetesJoinSettings = StrictObject(
@@ -153,10 +156,16 @@ export const TeleportSettings = StrictObject(
 
 export const ClusterSettings = StrictObject({
   name: DnsLabel({ description: 'Cluster name; its output goes to <PLATFORM_OUT>/<name>/.' }),
+  versions: Type.Optional(
+    StringEnum(VERSION_PROFILE_NAMES, {
+      description: `The upstream versions the cluster runs (lib/versions.ts): ${VERSION_PROFILE_NAMES.map((n) => `${n}, ${PROFILES[n].description}`).join('; ')}. See docs/upgrading.md. Default: ${DEFAULT_VERSION_PROFILE}`,
+    }),
+  ),
   capsule: Type.Optional(CapsuleSettings),
   capsuleProxy: Type.Optional(CapsuleProxySettings),
   teleport: Type.Optional(TeleportSettings),
   kyverno: Type.Optional(KyvernoSettings),
+  tenantDefaults: Type.Optional(TenantDefaultsSettings),
 });
 
 export const PlatformSettings = StrictObject(

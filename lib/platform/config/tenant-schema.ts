@@ -3,6 +3,7 @@ import { CRD_VALIDATORS } from '../../../imports/validators';
 import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
 import { DnsLabel, DnsSubdomain, StrictObject, StringEnum } from '../../core/config/schema';
 import { KUBERNETES_VERBS } from '../../teleport/role-rules';
+import { TenantDefaultsOptOutSettings } from './tenant-defaults-schema';
 
 /**
  * A tenant file (`config/tenants/<name>.yaml`) is the Tenant spec of Capsule 0.10.9 at top level,
@@ -102,7 +103,7 @@ export const TenantPlatformSettings = StrictObject(
         { description: 'A GlobalProxySettings named after the tenant (capsule-proxy).' },
       ),
     ),
-
+    tenantDefaults: Type.Optional(TenantDefaultsOptOutSettings),
     teleport: Type.Optional(TenantTeleportSettings),
   },
   { description: 'Platform settings of the tenant (not part of the Capsule Tenant).' },

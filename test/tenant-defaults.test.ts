@@ -1,0 +1,121 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { formatProblem, PlatformError } from '../lib/core/errors';
+import { findManifest } from '../lib/core/testing';
+import { loadPlatform } from '../lib/platform/config/load';
+import { configWith, FIXTURE_CONFIG, ROOT, synth } from './helpers';
+
+/** The fixture with `edit` applied to its parsed platform.yaml (cluster demo). */
+function withCluster(edit: (cluster: any) => void, files: Record<string, string> = {}): string {
+  const platform = YAML.parse(fs.readFileSync(path.join(FIXTURE_CONFIG, 'platform.yaml'), 'utf8'));
+  edit(platform.clusters[0]);
+  return configWith({ 'platform.yaml': YAML.stringify(platform), ...files });
+}
+
+function problems(dir: string): string[] {
+  try {
+    loadPlatform(dir);
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    return error.problems.map((p) => formatProblem({ ...p, file: p.file && path.relative(dir, p.file) }));
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('tenantDefaults in platform.yaml', () => {
+  test('left out, tenants are still isolated and get the default LimitRange', () => {
+    const { files } = synth(withCluster((c) => delete c.tenantDefaults));
+    const tenant = findManifest(files, 'Tenant', 'oil');
+    expect(tenant.spec.networkPolicies.items).toEqual([
+      { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'capsule.clastix.io/tenant': 'oil' } } }] }] },
+    ]);
+    expect(tenant.spec.limitRanges.items[0].limits[0]).toMatchObject({ type: 'Container', default: { cpu: '500m', memory: '512Mi' } });
+    expect(tenant.spec.namespaceOptions).toBeUndefined();
+  });
+
+  test('a tenant opts out in its file, and its Tenant says which defaults it does without', () => {
+    const { files } = synth(configWith({ 'tenants/oil.yaml': (old) => `${old}  tenantDefaults:\n    networkIsolation: false\n    tenantIdentity: false\n` }));
+    const tenant = findManifest(files, 'Tenant', 'oil');
+    expect(tenant.spec.networkPolicies).toBeUndefined();
+    expect(tenant.spec.namespaceOptions).toBeUndefined();
+    expect(tenant.spec.limitRanges).toBeDefined();
+    expect(tenant.metadata.annotations).toEqual({ 'capsule-platform/skipped-defaults': 'networkIsolation (opted out), tenantIdentity (opted out)' });
+  });
+
+  test('tenantIdentity labels Pods through capsule-pod-labels, enabling it at its defaults when kyverno does not list it', () => {
+    const { files } = synth(withCluster((c) => delete c.kyverno.policies['capsule-pod-labels']));
+    const policy = findManifest(files, 'ClusterPolicy', 'capsule-pod-labels');
+    // The label the Capsule constructs own (lib/capsule/labels.ts), from the namespace onto the Pod.
+    expect(policy.spec.rules[0].mutate.patchStrategicMerge).toEqual({ metadata: { labels: { '+(capsule.clastix.io/tenant)': '{{ tenant_name }}' } } });
+    const { files: without } = synth(withCluster((c) => {
+      delete c.kyverno.policies['capsule-pod-labels'];
+      c.tenantDefaults.tenantIdentity.pods = false;
+    }));
+    expect(without.some((f) => f.path === 'demo/policies/capsule-pod-labels.yaml')).toBe(false);
+    expect(findManifest(without, 'Tenant', 'oil').spec.namespaceOptions.additionalMetadataList).toEqual([{ annotations: { 'opencost.projectcapsule.dev/tenant': '{{ tenant.name }}' } }]);
+  });
+
+  test('a limit range and quotas of the cluster are checked like a tenant\'s, at their line in platform.yaml', () => {
+    const dir = withCluster((c) => {
+      c.tenantDefaults.limitRange = { limits: [{ type: 'Container', default: { cpu: '1' }, max: { cpu: '500m' } }] };
+      c.tenantDefaults.resourceQuotas = { scope: 'Everywhere', items: [] };
+    });
+    // Shape first (as for tenant files): the LimitRange's min/max rule is checked once the shapes are right.
+    const found = problems(dir);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^platform\.yaml:\d+: clusters\[0\]\.tenantDefaults\.resourceQuotas\.scope: must be one of "Tenant", "Namespace" \(got "Everywhere"\)$/);
+    expect(problems(withCluster((c) => (c.tenantDefaults.limitRange = { limits: [{ type: 'Container', default: { cpu: '1' }, max: { cpu: '500m' } }] })))).toEqual([
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.tenantDefaults\.limitRange\.limits\[0\]/),
+    ]);
+    expect(problems(withCluster((c) => (c.tenantDefaults.limitRange = { limitz: [] })))).toEqual([
+      expect.stringMatching(/clusters\[0\]\.tenantDefaults\.limitRange\.limits: required field is missing$/),
+      expect.stringMatching(/clusters\[0\]\.tenantDefaults\.limitRange\.limitz: unknown field; allowed fields here: limits$/),
+    ]);
+  });
+
+  test('labelling Pods needs Kyverno with capsule-pod-labels not switched off', () => {
+    expect(problems(withCluster((c) => delete c.kyverno))).toEqual([
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.tenantDefaults\.tenantIdentity: labels Pods with their tenant through the Kyverno policy capsule-pod-labels, but this cluster installs no Kyverno: add kyverno:, or set pods: false$/),
+    ]);
+    expect(problems(withCluster((c) => (c.kyverno.policies['capsule-pod-labels'].enabled = false)))).toEqual([
+      expect.stringMatching(/tenantIdentity: labels Pods .* which kyverno\.policies\.capsule-pod-labels\.enabled switches off: enable it, or set pods: false$/),
+    ]);
+  });
+
+  test('a tenant can only opt out (false) of defaults that exist', () => {
+    const dir = configWith({ 'tenants/oil.yaml': (old) => `${old}  tenantDefaults:\n    networkIsolation: true\n    quotas: false\n` });
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(/^tenants\/oil\.yaml:\d+: platform\.tenantDefaults\.networkIsolation: must be false/),
+      expect.stringMatching(/^tenants\/oil\.yaml:\d+: platform\.tenantDefaults\.quotas: unknown field; allowed fields here: networkIsolation, limitRange, resourceQuotas, tenantIdentity$/),
+    ]);
+  });
+});
+
+describe('tenant defaults in the example platform', () => {
+  const { files } = synth(path.join(ROOT, 'examples', 'platform'));
+
+  test('prod restricts egress to the tenant, the DNS and the internet, and lets the ingress controller in', () => {
+    const [ingress, egress] = findManifest(files, 'Tenant', 'oil').spec.networkPolicies.items;
+    expect(ingress.ingress[0].from[1].namespaceSelector.matchExpressions[0].values).toEqual(['ingress-nginx', 'monitoring']);
+    expect(egress.egress.map((rule: any) => rule.ports ?? rule.to[0].ipBlock ?? rule.to[0].namespaceSelector.matchLabels)).toEqual([
+      { 'capsule.clastix.io/tenant': 'oil' },
+      [
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
+      ],
+      { cidr: '0.0.0.0/0' },
+    ]);
+  });
+
+  test("gas opts out of network isolation on staging; oil's own LimitRange replaces the cluster's", () => {
+    const gas = findManifest(files, 'Tenant', 'gas');
+    expect(gas.spec.networkPolicies).toBeUndefined();
+    expect((gas.metadata.annotations as any)['capsule-platform/skipped-defaults']).toBe('networkIsolation (opted out)');
+    const oil = findManifest(files, 'Tenant', 'oil');
+    expect(oil.spec.limitRanges.items[0].limits[0].default).toEqual({ cpu: '500m', memory: '512Mi' });
+    expect((oil.metadata.annotations as any)['capsule-platform/skipped-defaults']).toBe("limitRange (the tenant's own limitRanges)");
+    const solar = findManifest(files, 'Tenant', 'solar');
+    expect(solar.spec.limitRanges.items[0].limits[0].default).toEqual({ cpu: '1', memory: '1Gi' });
+  });
+});
