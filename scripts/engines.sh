@@ -50,16 +50,17 @@ build() {
   echo "$name $version $out (built)"
 }
 
-# The Kubernetes sources (OpenAPI for kubeconform) come from the module cache, not a build.
-kubernetes_src() {
-  local version; version="$(pin kubernetes version)"
-  local d; d="$(go mod download -json "k8s.io/kubernetes@$version" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>{const j=JSON.parse(s);if(j.Error){console.error(j.Error);process.exit(1)}console.log(j.Dir)})')"
-  ln -sfn "$d" "$dir/kubernetes"
-  echo "kubernetes $version $dir/kubernetes (module source)"
+# Module sources (the Kubernetes OpenAPI, cert-manager's CRDs) come from the module cache, not a build.
+module_src() {
+  local name="$1" module version d
+  module="$(pin "$name" module)"; version="$(pin "$name" version)"
+  d="$(go mod download -json "$module@$version" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>{const j=JSON.parse(s);if(j.Error){console.error(j.Error);process.exit(1)}console.log(j.Dir)})')"
+  ln -sfn "$d" "$dir/$name"
+  echo "$name $version $dir/$name (module source)"
 }
 
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(kubeconform helm kustomize kyverno kubernetes)
+[ ${#names[@]} -gt 0 ] || names=(kubeconform helm kustomize kyverno kubernetes cert-manager)
 for n in "${names[@]}"; do
-  if [ "$n" = kubernetes ]; then kubernetes_src; else build "$n"; fi
+  if [ -z "$(pin "$n" package)" ] && [ -n "$(pin "$n" module)" ]; then module_src "$n"; else build "$n"; fi
 done

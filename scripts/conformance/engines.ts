@@ -36,6 +36,13 @@ export function runEngine(name: EngineName, args: readonly string[], options: Sp
   return { status: result.status ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
+/** The cert-manager module source (its CRDs in deploy/crds) that scripts/engines.sh links into ENGINES_DIR. */
+export function certManagerCrds(): string {
+  const dir = path.join(ENGINES_DIR, 'cert-manager', ENGINES['cert-manager'].crds);
+  if (!fs.existsSync(dir)) throw new Error('the cert-manager sources are missing: run npm run engines cert-manager (needs Go)');
+  return dir;
+}
+
 /** The Kubernetes module source (OpenAPI specs) that scripts/engines.sh links into ENGINES_DIR. */
 export function kubernetesSource(): string {
   const dir = path.join(ENGINES_DIR, 'kubernetes');

@@ -21,8 +21,9 @@ export const CONFORMANCE_CONFIGS = ['config', 'examples/platform', 'test/fixture
 /** Synthesizes each configuration into its own folder under `workDir`. */
 export function synthesizeAll(workDir: string, configs: readonly string[] = CONFORMANCE_CONFIGS): SynthesizedPlatform[] {
   return configs.map((name) => {
-    const configDir = path.join(ROOT, name);
-    const outDir = path.join(workDir, name.replace(/[/\\]/g, '_'));
+    // Relative names are read from the repository; a test passes an absolute temporary copy.
+    const configDir = path.resolve(ROOT, name);
+    const outDir = path.join(workDir, folderName(name));
     const files = synthPlatform({ configDir, outDir });
     return { name, configDir, outDir, files };
   });
@@ -35,8 +36,18 @@ export function conformanceWorkDir(): string {
 
 /**
  * Where the helm stage writes the objects a HelmRelease's chart renders (one multi-document YAML),
- * for the stages after it (kubeconform, kyverno apply) to read.
+ * for the stages after it (kubeconform, kyverno apply) to read: one folder per platform and cluster.
  */
-export function chartOutputPath(work: string, platform: SynthesizedPlatform, release: { namespace: string; name: string }): string {
-  return path.join(work, 'helm', platform.name.replace(/[/\\]/g, '_'), `${release.namespace}__${release.name}.yaml`);
+export function chartOutputPath(work: string, platform: SynthesizedPlatform, release: { cluster: string; namespace: string; name: string }): string {
+  return path.join(renderedChartsDir(work, platform), release.cluster, `${release.namespace}__${release.name}.yaml`);
+}
+
+/** The folder under which chartOutputPath() puts every chart rendered for `platform`. */
+export function renderedChartsDir(work: string, platform: SynthesizedPlatform): string {
+  return path.join(work, 'helm', folderName(platform.name));
+}
+
+/** A configuration name as one folder name. */
+function folderName(name: string): string {
+  return name.replace(/^[/\\]+/, '').replace(/[/\\]/g, '_');
 }

@@ -5,10 +5,12 @@
  *
  *   CONFORMANCE_KEEP=1   keep the temporary work folder (printed) for inspection
  *   CONFORMANCE_CONFIGS  comma-separated config folders instead of the default three
+ *   CONFORMANCE_INJECTION=0  leave out the failure-injection tests (*.conformance.ts); the summary says so
  */
 import * as fs from 'fs';
 import { printError } from '../../lib/core/errors';
 import { conformanceWorkDir, CONFORMANCE_CONFIGS, synthesizeAll } from './platforms';
+import { injectionReport } from './injection';
 import { EngineReport, printSummary } from './report';
 import { STAGES } from './stages';
 
@@ -19,6 +21,7 @@ function main(): number {
     const platforms = synthesizeAll(work, configs);
     const reports: EngineReport[] = [];
     for (const stage of STAGES) reports.push(...stage({ platforms, work, reports }));
+    reports.push(injectionReport(work));
     return printSummary(reports) === 0 ? 0 : 1;
   } catch (error) {
     printError(error);

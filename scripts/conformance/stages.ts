@@ -1,3 +1,5 @@
+import { helmStage } from './helm';
+import { kubeconformStage } from './kubeconform';
 import { SynthesizedPlatform } from './platforms';
 import { EngineReport } from './report';
 
@@ -14,4 +16,7 @@ export interface StageContext {
 export type Stage = (context: StageContext) => EngineReport[];
 
 /** The stages in the order they run. */
-export const STAGES: readonly Stage[] = [];
+export const STAGES: readonly Stage[] = [
+  helmStage,
+  kubeconformStage,
+];

@@ -1,0 +1,199 @@
+/**
+ * Integration facts asserted on what the charts RENDER (not on the values the platform passes):
+ * - the teleport-kube-agent Pod's KUBERNETES_SERVICE_HOST/PORT reach the Service the capsule-proxy
+ *   chart renders (name, namespace, port, and a container port behind it), whose certificate names
+ *   that host;
+ * - the agent's projected CA volume reads the Secret and key the proxy's TLS mode writes (certgen
+ *   Job: key `ca`; cert-manager Certificate: key `ca.crt`), in the agent's own namespace;
+ * - Capsule's CapsuleConfiguration lists every tenant's user group, and capsule-proxy reads that
+ *   CapsuleConfiguration.
+ */
+import { Manifest } from '../../lib/core/output/manifest-file';
+import { loadPlatform } from '../../lib/platform/config/load';
+import { Tenant } from '../../lib/capsule/tenant';
+import type { RenderedRelease } from './helm';
+import { SynthesizedPlatform } from './platforms';
+import { Check } from './report';
+
+type Obj = Manifest & { spec?: any };
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+export function checkIntegration(platforms: readonly SynthesizedPlatform[], releases: readonly RenderedRelease[]): Check[] {
+  const checks: Check[] = [];
+  for (const platform of platforms) {
+    const definition = loadPlatform(platform.configDir);
+    const clusters = [...new Set(releases.filter((r) => r.platform === platform).map((r) => r.cluster))];
+    for (const cluster of clusters) {
+      const inCluster = releases.filter((r) => r.platform === platform && r.cluster === cluster);
+      const byChart = (chart: string) => inCluster.find((r) => r.chart === chart);
+      const capsule = byChart('capsule');
+      const proxy = byChart('capsule-proxy');
+      const agent = byChart('teleport-kube-agent');
+      const where = `${platform.name}/${cluster}`;
+      if (agent && proxy) {
+        checks.push(fact(`${where}: teleport-kube-agent reaches the capsule-proxy Service`, () => agentToProxy(agent, proxy)));
+        checks.push(fact(`${where}: teleport-kube-agent trusts the CA capsule-proxy's TLS mode writes`, () => agentCa(agent, proxy)));
+      }
+      if (capsule) {
+        const tenants = definition.tenants.filter((t) => !t.platform.clusters || t.platform.clusters.includes(cluster));
+        const groups = tenants.map((t) => ({ tenant: t.name, group: t.platform.userGroup ?? Tenant.defaultUserGroup(t.name) }));
+        checks.push(fact(`${where}: CapsuleConfiguration carries the tenants' user groups`, () => capsuleGroups(capsule, groups)));
+        if (proxy) checks.push(fact(`${where}: capsule-proxy reads the CapsuleConfiguration Capsule renders`, () => proxyConfiguration(capsule, proxy)));
+      }
+    }
+  }
+  return checks;
+}
+
+/** A check from a function that returns the problems it finds. */
+function fact(subject: string, problems: () => string[]): Check {
+  try {
+    const found = problems();
+    return { subject, ok: found.length === 0, message: found.join('; ') };
+  } catch (error) {
+    return { subject, ok: false, message: (error as Error).message };
+  }
+}
+
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+function workloads(release: RenderedRelease): Obj[] {
+  return (release.objects as Obj[]).filter((o) => WORKLOADS.has(o.kind) && o.spec?.template?.spec);
+}
+
+function namespaceOf(object: Obj, release: RenderedRelease): string {
+  return object.metadata.namespace ?? release.namespace;
+}
+
+/** The agent's Teleport container and its Pod spec. */
+function agentPod(agent: RenderedRelease): { pod: any; container: any; workload: Obj } {
+  const [workload] = workloads(agent);
+  if (!workload) throw new Error(`${agent.outputFile}: the teleport-kube-agent chart renders no Deployment or StatefulSet`);
+  const pod = workload.spec.template.spec;
+  const container = (pod.containers ?? []).find((c: any) => c.name === 'teleport') ?? pod.containers?.[0];
+  if (!container) throw new Error(`${agent.outputFile}: ${workload.kind} ${workload.metadata.name} has no container`);
+  return { pod, container, workload };
+}
+
+function env(container: any, name: string): string | undefined {
+  const entry = (container.env ?? []).find((e: any) => e.name === name);
+  return entry?.value;
+}
+
+/** `<service>.<namespace>.svc[.cluster.local]`, `<service>.<namespace>` or `<service>` (the Pod's namespace). */
+function parseServiceHost(host: string, podNamespace: string): { name: string; namespace: string } | undefined {
+  const m = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)(?:\.svc(?:\.cluster\.local)?)?)?\.?$/.exec(host);
+  return m ? { name: m[1], namespace: m[2] ?? podNamespace } : undefined;
+}
+
+function proxyService(agent: RenderedRelease, proxy: RenderedRelease): { service: Obj; host: string; port: number; problems: string[] } {
+  const { container, workload } = agentPod(agent);
+  const host = env(container, 'KUBERNETES_SERVICE_HOST');
+  const portText = env(container, 'KUBERNETES_SERVICE_PORT');
+  if (!host || !portText) throw new Error(`${agent.outputFile}: ${workload.kind} ${workload.metadata.name} container ${container.name} does not set KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT: it would talk to the API server directly, not through capsule-proxy`);
+  const target = parseServiceHost(host, namespaceOf(workload, agent));
+  if (!target) throw new Error(`KUBERNETES_SERVICE_HOST=${host} is not a Service DNS name`);
+  const services = (proxy.objects as Obj[]).filter((o) => o.kind === 'Service');
+  const service = services.find((s) => s.metadata.name === target.name && namespaceOf(s, proxy) === target.namespace);
+  if (!service) {
+    const rendered = services.map((s) => `${s.metadata.name}.${namespaceOf(s, proxy)}`).join(', ') || 'none';
+    throw new Error(`KUBERNETES_SERVICE_HOST=${host} names Service ${target.namespace}/${target.name}, but the capsule-proxy chart (${proxy.outputFile}) renders: ${rendered}`);
+  }
+  return { service, host, port: Number(portText), problems: [] };
+}
+
+function agentToProxy(agent: RenderedRelease, proxy: RenderedRelease): string[] {
+  const { service, host, port } = proxyService(agent, proxy);
+  const servicePort = (service.spec?.ports ?? []).find((p: any) => p.port === port);
+  if (!servicePort) return [`KUBERNETES_SERVICE_PORT=${port}, but Service ${service.metadata.name} exposes ${(service.spec?.ports ?? []).map((p: any) => p.port).join(', ')}`];
+  // The Service must lead to a container port of a proxy Pod it selects.
+  const selector: Record<string, string> = service.spec?.selector ?? {};
+  const selected = workloads(proxy).filter((w) => Object.entries(selector).every(([k, v]) => w.spec.template.metadata?.labels?.[k] === v));
+  if (!selected.length) return [`Service ${service.metadata.name} selects no Pod the capsule-proxy chart renders (selector ${JSON.stringify(selector)})`];
+  const target = servicePort.targetPort ?? servicePort.port;
+  const served = selected.some((w) =>
+    (w.spec.template.spec.containers ?? []).some((c: any) => (c.ports ?? []).some((p: any) => p.containerPort === target || (p.name && p.name === target))),
+  );
+  if (!served) return [`Service ${service.metadata.name} port ${port} targets ${target}, which no container of the capsule-proxy Pods exposes`];
+  const problems: string[] = [];
+  const names = certificateNames(proxy);
+  if (names && !names.includes(host)) problems.push(`the agent connects to ${host}, which capsule-proxy's certificate does not name (${names.join(', ')})`);
+  return problems;
+}
+
+/** How the proxy's TLS Secret is written: its name, the key holding the CA, and the names the certificate carries. */
+interface ProxyTls {
+  readonly secret: string;
+  readonly caKey: string;
+  readonly writer: string;
+  readonly names?: string[];
+}
+
+function proxyTls(proxy: RenderedRelease): ProxyTls | undefined {
+  const objects = proxy.objects as Obj[];
+  // The Secret the proxy serves with: the secret volume of its Pods.
+  const secrets = workloads(proxy).flatMap((w) => (w.spec.template.spec.volumes ?? []).filter((v: any) => v.secret).map((v: any) => v.secret.secretName as string));
+  for (const secret of secrets) {
+    const certificate = objects.find((o) => o.kind === 'Certificate' && o.apiVersion.startsWith('cert-manager.io/') && o.spec?.secretName === secret);
+    if (certificate) return { secret, caKey: 'ca.crt', writer: `cert-manager Certificate ${certificate.metadata.name}`, names: certificate.spec.dnsNames };
+    const job = objects.find((o) => o.kind === 'Job' && jobArgs(o).includes(`--secret-name=${secret}`));
+    if (job) {
+      const hosts = jobArgs(job).find((a) => a.startsWith('--host='));
+      // kube-webhook-certgen stores the CA under the literal key "ca".
+      return { secret, caKey: 'ca', writer: `certgen Job ${job.metadata.name}`, names: hosts?.slice('--host='.length).split(',') };
+    }
+  }
+  return undefined;
+}
+
+function jobArgs(job: Obj): string[] {
+  return (job.spec?.template?.spec?.containers ?? []).flatMap((c: any) => [...(c.command ?? []), ...(c.args ?? [])]);
+}
+
+function certificateNames(proxy: RenderedRelease): string[] | undefined {
+  return proxyTls(proxy)?.names;
+}
+
+function agentCa(agent: RenderedRelease, proxy: RenderedRelease): string[] {
+  const { pod, container, workload } = agentPod(agent);
+  const mount = (container.volumeMounts ?? []).find((m: any) => m.mountPath === SERVICE_ACCOUNT_DIR);
+  if (!mount) return [`${workload.kind} ${workload.metadata.name}: nothing is mounted at ${SERVICE_ACCOUNT_DIR}, so the agent trusts the API server's CA, not capsule-proxy's`];
+  const volume = (pod.volumes ?? []).find((v: any) => v.name === mount.name);
+  const sources: any[] = volume?.projected?.sources ?? [];
+  const secretSource = sources.find((s) => s.secret)?.secret;
+  if (!secretSource) return [`volume ${mount.name} mounted at ${SERVICE_ACCOUNT_DIR} projects no Secret (the proxy's CA)`];
+  const item = (secretSource.items ?? []).find((i: any) => i.path === 'ca.crt');
+  if (!item) return [`volume ${mount.name}: no item of Secret ${secretSource.name} is projected to ca.crt`];
+  const tls = proxyTls(proxy);
+  if (!tls) return [`the capsule-proxy chart (${proxy.outputFile}) renders neither a cert-manager Certificate nor a certgen Job for the Secret its Pods serve with`];
+  const problems: string[] = [];
+  if (secretSource.name !== tls.secret) problems.push(`the agent projects Secret ${secretSource.name}, the proxy serves with Secret ${tls.secret}`);
+  if (item.key !== tls.caKey) problems.push(`the agent reads key ${item.key} of Secret ${secretSource.name}, but ${tls.writer} writes the CA to key ${tls.caKey}`);
+  if (namespaceOf(workload, agent) !== proxy.namespace) problems.push(`the agent runs in ${namespaceOf(workload, agent)}, the proxy's Secret is in ${proxy.namespace}: a projected volume reads Secrets of its own namespace only`);
+  if (!sources.some((s) => s.serviceAccountToken)) problems.push(`volume ${mount.name} projects no serviceAccountToken`);
+  return problems;
+}
+
+function capsuleConfiguration(capsule: RenderedRelease): Obj {
+  const configuration = (capsule.objects as Obj[]).find((o) => o.kind === 'CapsuleConfiguration');
+  if (!configuration) throw new Error(`the capsule chart (${capsule.outputFile}) renders no CapsuleConfiguration`);
+  return configuration;
+}
+
+function capsuleGroups(capsule: RenderedRelease, tenants: ReadonlyArray<{ tenant: string; group: string }>): string[] {
+  const configuration = capsuleConfiguration(capsule);
+  const groups: string[] = configuration.spec?.userGroups ?? [];
+  const problems = tenants.filter((t) => !groups.includes(t.group)).map((t) => `tenant ${t.tenant}'s user group ${t.group} is not in CapsuleConfiguration ${configuration.metadata.name} spec.userGroups (${groups.join(', ') || 'empty'})`);
+  if (!tenants.length && !groups.length) problems.push(`CapsuleConfiguration ${configuration.metadata.name} has no userGroups`);
+  return problems;
+}
+
+function proxyConfiguration(capsule: RenderedRelease, proxy: RenderedRelease): string[] {
+  const name = capsuleConfiguration(capsule).metadata.name;
+  const args = workloads(proxy).flatMap((w) => (w.spec.template.spec.containers ?? []).flatMap((c: any) => c.args ?? []));
+  const flag = args.find((a: string) => a.startsWith('--capsule-configuration-name='));
+  if (!flag) return [`capsule-proxy's Pods take no --capsule-configuration-name (rendered args: ${args.join(' ')})`];
+  const used = flag.slice('--capsule-configuration-name='.length);
+  return used === name ? [] : [`capsule-proxy reads CapsuleConfiguration ${used}, Capsule renders ${name}`];
+}
