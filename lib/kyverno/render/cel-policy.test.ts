@@ -4,7 +4,7 @@ import * as YAML from 'yaml';
 import { definePolicy, POLICY_NAMES, PolicyName } from '../policies/catalog';
 import { celValue, DAEMONSET, MutateRule, POD, PolicyDefinition, ValidateRule } from '../policy';
 import { EVERY_POLICY, renderPolicies, RenderedPolicy } from '../testing';
-import { CEL_MIN_VERSION, CEL_POLICY_READINESS, DEFAULT_CEL_OPERATIONS, matchGuard, POD_CONTROLLERS, renderCelPolicies } from './cel-policy';
+import { CEL_MIN_VERSION, CEL_POLICY_READINESS, celPolicyName, DEFAULT_CEL_OPERATIONS, existingViolation, inlineVariables, matchGuard, POD_CONTROLLERS, renderCelPolicies } from './cel-policy';
 import { ANNOTATIONS } from './cluster-policy';
 
 const PUBLIC = { label: 'example.com/public', value: 'true' };
@@ -13,19 +13,24 @@ const FACTS = { globalConfig: { name: 'kyverno-global-config', namespace: 'kyver
 const every = renderPolicies(EVERY_POLICY, PUBLIC, 'cel');
 const cel = [...every.celPolicies.values()];
 const definitions = new Map(POLICY_NAMES.map((name) => [name, definePolicy(name, EVERY_POLICY[name] as never, FACTS)]));
-const definitionOf = (policy: RenderedPolicy) => definitions.get(policy.metadata.name as PolicyName)!;
+const definitionOf = (policy: RenderedPolicy) => definitions.get(policy.metadata.name.replace(/-mutate$/, '') as PolicyName)!;
 const rulesOf = (policy: RenderedPolicy) => definitionOf(policy).rules.filter((r) => r.type === (policy.kind === 'ValidatingPolicy' ? 'validate' : 'mutate'));
 
 describe('the CEL rendering (api: cel)', () => {
-  test('renders every policy of the catalog: validate rules as a ValidatingPolicy, mutate rules as a MutatingPolicy, same name, one file', () => {
+  test('renders every policy of the catalog: validate rules as a ValidatingPolicy, mutate rules as a MutatingPolicy, in one file (<name>-mutate when it has both)', () => {
     const expected = POLICY_NAMES.flatMap((name) => {
       const types = new Set(definitions.get(name)!.rules.map((r) => r.type));
-      return [...(types.has('validate') ? [`ValidatingPolicy/${name}`] : []), ...(types.has('mutate') ? [`MutatingPolicy/${name}`] : [])];
+      return [...(types.has('validate') ? [`ValidatingPolicy/${name}`] : []), ...(types.has('mutate') ? [`MutatingPolicy/${types.size > 1 ? `${name}-mutate` : name}`] : [])];
     });
     expect([...every.celPolicies.keys()].sort()).toEqual(expected.sort());
     expect(every.policies.size).toBe(0);
     const tenantCore = every.files.find((f) => f.path === 'test/policies/tenant-core.yaml')!;
-    expect(tenantCore.manifests.map((m) => `${m.apiVersion}/${m.kind}`)).toEqual(['policies.kyverno.io/v1/ValidatingPolicy', 'policies.kyverno.io/v1/MutatingPolicy']);
+    expect(tenantCore.manifests.map((m) => `${m.apiVersion}/${m.kind}/${m.metadata.name}`)).toEqual([
+      'policies.kyverno.io/v1/ValidatingPolicy/tenant-core',
+      'policies.kyverno.io/v1/MutatingPolicy/tenant-core-mutate',
+    ]);
+    expect(celPolicyName(definitions.get('tenant-core')!, 'mutate')).toBe('tenant-core-mutate');
+    expect(celPolicyName(definitions.get('tenant-policy')!, 'mutate')).toBe('tenant-policy');
   });
 
   test('maps the failure action to validationActions (Enforce: Deny, Audit: Audit)', () => {
@@ -79,13 +84,15 @@ describe('the CEL rendering (api: cel)', () => {
   });
 
   test("puts a single rule's conditions into matchConditions (not met: skipped), and guards each rule of a policy whose rules match differently", () => {
-    expect(every.celPolicies.get('MutatingPolicy/enforce-no-host-users')!.spec.matchConditions.map((c: any) => c.expression)).toEqual([
+    const hostUsers = every.celPolicies.get('MutatingPolicy/enforce-no-host-users')!;
+    expect(hostUsers.spec.matchConditions.map((c: any) => c.expression)).toEqual([
       '!object.spec.?hostNetwork.orValue(false)',
       '!object.spec.?hostPID.orValue(false)',
       '!object.spec.?hostIPC.orValue(false)',
+      `size(${hostUsers.spec.mutations[0].jsonPatch.expression}) > 0`,
     ]);
     const flux = every.celPolicies.get('MutatingPolicy/flux-defaults')!;
-    expect(flux.spec.matchConditions).toBeUndefined();
+    expect(flux.spec.matchConditions.map((c: any) => c.name)).toEqual(['changes-something']);
     expect(flux.spec.mutations.map((m: any) => m.jsonPatch.expression.split(' ? ')[0])).toEqual([
       "((object.apiVersion == 'kustomize.toolkit.fluxcd.io/v1' && object.kind == 'Kustomization' && request.?subResource.orValue('') == '') && request.operation in ['CREATE', 'UPDATE'])",
       "((object.apiVersion == 'kustomize.toolkit.fluxcd.io/v1' && object.kind == 'Kustomization' && request.?subResource.orValue('') == '') && request.operation in ['CREATE', 'UPDATE'])",
@@ -99,6 +106,36 @@ describe('the CEL rendering (api: cel)', () => {
     expect(matchGuard({ kinds: [{ ...POD, resource: 'pods/ephemeralcontainers' }], operations: ['UPDATE'] })).toBe(
       "(object.apiVersion == 'v1' && object.kind == 'Pod' && request.?subResource.orValue('') == 'ephemeralcontainers') && request.operation in ['UPDATE']",
     );
+  });
+
+  test('a MutatingPolicy applies only when one of its patches changes something (a ClusterPolicy rule that changes nothing is skipped)', () => {
+    for (const policy of cel.filter((p) => p.kind === 'MutatingPolicy')) {
+      const changes = policy.spec.matchConditions.find((c: any) => c.name === 'changes-something');
+      const patches = policy.spec.mutations.map((m: any) => `size(${inlineVariables(m.jsonPatch.expression, policy.spec.variables ?? [])}) > 0`);
+      expect([policy.metadata.name, changes.expression]).toEqual([policy.metadata.name, patches.join(' || ')]);
+    }
+    const labels = every.celPolicies.get('MutatingPolicy/capsule-pod-labels')!;
+    expect(labels.spec.matchConditions[0].expression).toContain("(namespaceObject.metadata.?labels[?'capsule.clastix.io/tenant'].orValue('platform'))");
+    expect(inlineVariables('variables.b + 1', [{ name: 'a', expression: '2' }, { name: 'b', expression: 'variables.a * 3' }])).toBe('((2) * 3) + 1');
+    expect(() => inlineVariables('variables.c', [])).toThrow(/not a variable/);
+  });
+
+  test('lets an update of an object that already violated an Enforce rule through, as Kyverno does for ClusterPolicies', () => {
+    const ephemeral = renderPolicies({ 'block-ephemeral-containers': {} }, undefined, 'cel').celPolicies.get('ValidatingPolicy/block-ephemeral-containers')!;
+    // One validation: such an update is skipped (matchConditions), as the ClusterPolicy rule is.
+    expect(ephemeral.spec.matchConditions).toEqual([
+      { name: 'not-an-existing-violation', expression: "!(request.operation == 'UPDATE' && oldObject != null && !(!has((oldObject.kind == 'Pod' ? oldObject.spec : oldObject.kind == 'CronJob' ? oldObject.spec.jobTemplate.spec.template.spec : oldObject.spec.template.spec).ephemeralContainers)))" },
+    ]);
+    expect(ephemeral.spec.validations[0].expression).toBe('!has(variables.podSpec.ephemeralContainers)');
+    // Several: each validation lets it pass by itself.
+    const controlPlane = renderPolicies({ 'restrict-controlplane-scheduling': {} }, undefined, 'cel').celPolicies.get('ValidatingPolicy/restrict-controlplane-scheduling')!;
+    expect(controlPlane.spec.matchConditions).toBeUndefined();
+    for (const v of controlPlane.spec.validations) expect(v.expression).toMatch(/^\(request\.operation == 'UPDATE' && oldObject != null && !\(.*oldObject\.spec.*\)\) \|\| \(/);
+    // Audit reports them, in both forms.
+    for (const policy of cel.filter((p) => p.kind === 'ValidatingPolicy' && p.spec.validationActions[0] === 'Audit')) {
+      expect(JSON.stringify([policy.spec.matchConditions, policy.spec.validations])).not.toContain('oldObject != null');
+    }
+    expect(existingViolation('object.a == variables.x', [{ name: 'x', expression: 'object.b' }])).toBe("(request.operation == 'UPDATE' && oldObject != null && !(oldObject.a == (oldObject.b)))");
   });
 
   test('keeps messages; a message with {{ }} variables is a CEL messageExpression', () => {

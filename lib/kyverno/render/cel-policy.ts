@@ -61,27 +61,46 @@ export function renderCelPolicies(definition: PolicyDefinition): { validating?: 
   };
 }
 
+/**
+ * The object name of the CEL policy that holds the `type` rules of `definition`: the definition's
+ * name, except for the MutatingPolicy of a definition that also validates (tenant-core), which is
+ * `<name>-mutate`. Policy reports and `kyverno test` results name a policy by name only, so the two
+ * objects of one definition must not share it.
+ */
+export function celPolicyName(definition: PolicyDefinition, type: RuleDefinition['type']): string {
+  const both = definition.rules.some((r) => r.type === 'validate') && definition.rules.some((r) => r.type === 'mutate');
+  return both && type === 'mutate' ? `${definition.name}-mutate` : definition.name;
+}
+
 function renderValidatingPolicy(definition: PolicyDefinition, rules: readonly ValidateRule[]): ValidatingPolicyProps {
   const group = renderGroup(definition, rules);
+  // Existing violations (see existingViolation): a policy of one validation skips such an update,
+  // as the ClusterPolicy rule does; with several, each validation passes it on its own.
+  const enforce = definition.failureAction === 'Enforce';
+  const single = rules.flatMap((r) => r.cel.validations).length === 1;
   const validations = rules.flatMap((rule) =>
     rule.cel.validations.map((v) => {
       if (!v.messageExpression && rule.message.includes('{{')) throw new Error(`policy ${definition.name} rule ${rule.name}: a message with variables needs a CEL messageExpression`);
       const guard = group.guard(rule);
+      const expression = guard ? `!(${guard}) || (${v.expression})` : v.expression;
       return {
-        expression: guard ? `!(${guard}) || (${v.expression})` : v.expression,
+        expression: enforce && !single ? `${existingViolation(expression, group.variables ?? [])} || (${expression})` : expression,
         ...(v.messageExpression ? { messageExpression: v.messageExpression } : { message: rule.message }),
       };
     }),
   );
   return {
-    metadata: { name: definition.name, annotations: celAnnotations(definition) },
+    metadata: { name: celPolicyName(definition, 'validate'), annotations: celAnnotations(definition) },
     spec: {
       validationActions: [definition.failureAction === 'Enforce' ? 'Deny' : 'Audit'],
       evaluation: { background: { enabled: definition.background } },
       // Controllers are matched explicitly (see renderGroup): nothing is left to Kyverno's autogen.
       autogen: { podControllers: { controllers: [] } },
       matchConstraints: group.matchConstraints,
-      matchConditions: group.matchConditions,
+      matchConditions:
+        enforce && single
+          ? [...(group.matchConditions ?? []), { name: 'not-an-existing-violation', expression: `!${existingViolation(validations[0].expression, group.variables ?? [])}` }]
+          : group.matchConditions,
       variables: group.variables,
       validations,
     } as ValidatingPolicyProps['spec'],
@@ -90,22 +109,31 @@ function renderValidatingPolicy(definition: PolicyDefinition, rules: readonly Va
 
 function renderMutatingPolicy(definition: PolicyDefinition, rules: readonly MutateRule[]): MutatingPolicyProps {
   const group = renderGroup(definition, rules);
-  const mutations = rules.flatMap((rule) =>
+  const patches = rules.flatMap((rule) =>
     rule.cel.jsonPatches.map((patch) => {
       if (patch.includes(POD_SPEC)) throw new Error(`policy ${definition.name} rule ${rule.name}: a mutation patches object.spec; ${POD_SPEC} is for validations`);
       const guard = group.guard(rule);
-      return { patchType: 'JSONPatch', jsonPatch: { expression: guard ? `(${guard}) ? (${patch}) : []` : patch } };
+      return guard ? `(${guard}) ? (${patch}) : []` : patch;
     }),
   );
+  // A ClusterPolicy mutate rule whose patch changes nothing (every field already set, an anchor
+  // that does not apply) is skipped; a MutatingPolicy would report it applied. The policy applies
+  // only when some patch is not empty, on the object as it came: a later patch sees what an earlier
+  // one changed, but when the earlier changes nothing both see the same object. matchConditions are
+  // evaluated before the variables, so the variables are written out.
+  const changes = {
+    name: 'changes-something',
+    expression: patches.map((p) => `size(${inlineVariables(p, group.variables ?? [])}) > 0`).join(' || '),
+  };
   return {
-    metadata: { name: definition.name, annotations: celAnnotations(definition) },
+    metadata: { name: celPolicyName(definition, 'mutate'), annotations: celAnnotations(definition) },
     spec: {
       evaluation: { background: { enabled: definition.background } },
       autogen: { podControllers: { controllers: [] } },
       matchConstraints: group.matchConstraints,
-      matchConditions: group.matchConditions,
+      matchConditions: [...(group.matchConditions ?? []), changes],
       variables: group.variables,
-      mutations,
+      mutations: patches.map((expression) => ({ patchType: 'JSONPatch', jsonPatch: { expression } })),
     } as MutatingPolicyProps['spec'],
   };
 }
@@ -164,6 +192,33 @@ function renderGroup(definition: PolicyDefinition, rules: readonly RuleDefinitio
       return parts.length ? parts.join(' && ') : undefined;
     },
   };
+}
+
+/**
+ * Kyverno (`allowExistingViolations`, on by default) does not block an update of an object that
+ * already violated an Enforce rule before it, so that a Pod created before the policy can still be
+ * labelled or have its finalizers removed; a ValidatingPolicy would deny it. The CEL form says the
+ * same: this condition is true for an UPDATE whose old object fails the same expression (variables
+ * written out, since they are computed from the new object).
+ */
+export function existingViolation(expression: string, variables: readonly CelVariable[]): string {
+  const old = inlineVariables(expression, variables).replace(/\bobject\b/g, 'oldObject');
+  return `(request.operation == 'UPDATE' && oldObject != null && !(${old}))`;
+}
+
+/** `expression` with each `variables.<name>` replaced by the variable's own expression (which may read earlier ones). */
+export function inlineVariables(expression: string, variables: readonly CelVariable[]): string {
+  const byName = new Map(variables.map((v) => [v.name, v.expression]));
+  let result = expression;
+  for (let depth = 0; /variables\.[A-Za-z_]/.test(result); depth++) {
+    if (depth > variables.length) throw new Error(`cannot write out the variables of ${expression}`);
+    result = result.replace(/variables\.([A-Za-z_][A-Za-z0-9_]*)/g, (whole, name: string) => {
+      const value = byName.get(name);
+      if (value === undefined) throw new Error(`${whole} is not a variable of its policy`);
+      return `(${value})`;
+    });
+  }
+  return result;
 }
 
 /** A CEL condition that is true exactly for the requests `match` names (kind, subresource, operation). */

@@ -69,7 +69,7 @@ export function define(_options: Options = {}): PolicyDefinition {
   };
 }
 
-/** JSON patches (CEL) that set imagePullPolicy Always on the containers `containers` of list `list`. */
+/** JSON patches (CEL) that set imagePullPolicy Always on the containers `containers` of list `list` that have another (or none). */
 function celAlwaysPull(list: string, containers: string): string {
-  return `${containers}.map(c, ${celPatch('add', `'/spec/${list}/' + string(object.spec.${list}.indexOf(c)) + '/imagePullPolicy'`, "'Always'")})`;
+  return `${containers}.filter(c, c.?imagePullPolicy.orValue('') != 'Always').map(c, ${celPatch('add', `'/spec/${list}/' + string(object.spec.${list}.indexOf(c)) + '/imagePullPolicy'`, "'Always'")})`;
 }
