@@ -15,6 +15,8 @@ try {
     configDir: process.env.PLATFORM_CONFIG || 'config',
     stagingDir: process.env.CDK8S_OUTDIR || undefined,
     outDir,
+    // The previous output is deleted by a background process, after the swap: nobody waits for it.
+    removeOld: 'background',
   });
   const objects = files.reduce((n, f) => n + f.manifests.length, 0);
   console.log(`synthesized ${objects} objects in ${files.length} files to ${outDir} (${Math.round(performance.now() - started)} ms)`);

@@ -216,7 +216,7 @@ const CASES: Record<string, Case> = {
   'empty user group': { content: tenant('oil', 'platform:\n  userGroup: ""\n'), message: 'tenants/oil.yaml:6: platform.userGroup: must not be empty' },
   'unknown platform setting': {
     content: tenant('oil', 'platform:\n  namespace: [oil-dev]\n'),
-    message: 'tenants/oil.yaml:6: platform.namespace: unknown field; allowed fields here: userGroup, clusters, namespaces, proxySettings, globalProxySettings, tenantDefaults, teleport',
+    message: 'tenants/oil.yaml:6: platform.namespace: unknown field; allowed fields here: userGroup, clusters, namespaces, proxySettings, globalProxySettings, tenantDefaults, teleport, allowMixedScriptNames',
   },
   'unknown cluster': {
     content: tenant('oil', 'platform:\n  clusters: [prod]\n'),

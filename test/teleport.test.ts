@@ -340,7 +340,7 @@ describe('Teleport configuration errors name the file, the line and the field', 
 
   test('two tenants declaring the same role name', () => {
     expect(problems({ 'tenants/gas.yaml': GAS.replace('gas-developers', 'kube-access') })).toEqual([
-      "tenants/oil.yaml:14: platform.teleport.roles[0].name: Teleport role 'kube-access' is already declared by tenant gas; role names are global to the Teleport cluster",
+      "tenants/oil.yaml:14: platform.teleport.roles[0].name: Teleport role 'kube-access' is already declared by tenant gas (tenants/gas.yaml); role names are global to the Teleport cluster",
     ]);
   });
 

@@ -303,7 +303,7 @@ function labelMapProblems(map: Record<string, unknown>, segments: string[], kind
       problems.push({ segments: at, message: kind === 'label' ? `not a valid label key; ${LABEL_KEY_RULE}` : `not a valid annotation key; ${ANNOTATION_KEY_RULE}` });
     }
     if (kind === 'label' && typeof value === 'string' && !(templated && value.includes('{{')) && !isLabelValue(value)) {
-      problems.push({ segments: at, message: `${JSON.stringify(value)} is not a valid label value; ${LABEL_VALUE_RULE}` });
+      problems.push({ segments: at, message: `${quoteLabelValue(value)} is not a valid label value; ${LABEL_VALUE_RULE}` });
     }
   }
   return problems;
@@ -319,7 +319,7 @@ function requirementProblems(requirement: unknown, segments: string[]): Explaine
   if (Array.isArray(values)) {
     values.forEach((value, i) => {
       if (typeof value === 'string' && !isLabelValue(value)) {
-        problems.push({ segments: [...segments, 'values', String(i)], message: `${JSON.stringify(value)} is not a valid label value; ${LABEL_VALUE_RULE}` });
+        problems.push({ segments: [...segments, 'values', String(i)], message: `${quoteLabelValue(value)} is not a valid label value; ${LABEL_VALUE_RULE}` });
       }
     });
   }
@@ -474,4 +474,9 @@ function negativeQuantities(map: unknown, segments: string[]): Explained[] {
 
 function has(map: unknown, key: string): boolean {
   return isMap(map) && map[key] !== undefined;
+}
+
+/** A label value for a message: quoted whole up to 100 characters (a 64-character value shows why), shortened beyond. */
+function quoteLabelValue(value: string): string {
+  return value.length <= 100 ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, 40))}... (${value.length} characters)`;
 }

@@ -1,5 +1,5 @@
 import { PlatformApp, RenderedFile } from '../core/output/platform-app';
-import { publishDirectory, publishFiles } from '../core/output/publish';
+import { publishDirectory, publishFiles, PublishOptions } from '../core/output/publish';
 import { ClusterPlatform } from './cluster-platform';
 import { loadPlatform, PlatformDefinition } from './config/load';
 import { wireTeleportAccess } from './teleport-access';
@@ -19,7 +19,7 @@ export function buildPlatform(definition: PlatformDefinition, outdir?: string): 
         tenants: definition.tenants.filter((t) => !t.platform.clusters || t.platform.clusters.includes(settings.name)),
       }),
   );
-  wireTeleportAccess(clusters, definition.tenants);
+  wireTeleportAccess(clusters, definition.tenants, definition.settings);
   return app;
 }
 
@@ -34,6 +34,11 @@ export interface SynthOptions {
   readonly stagingDir?: string;
   /** Folder the validated output is published to. */
   readonly outDir: string;
+  /**
+   * How the previous output is deleted after the swap (see `PublishOptions.removeOld`).
+   * @default 'wait'
+   */
+  readonly removeOld?: PublishOptions['removeOld'];
 }
 
 /**
@@ -44,12 +49,12 @@ export function synthPlatform(options: SynthOptions): RenderedFile[] {
   const app = buildPlatform(loadPlatform(options.configDir), options.stagingDir);
   const files = app.render();
   // A synth must never delete its own configuration or the folder it runs in.
-  const protect = [process.cwd(), options.configDir];
+  const publish: PublishOptions = { protect: [process.cwd(), options.configDir], removeOld: options.removeOld };
   if (options.stagingDir) {
     app.writeFiles(files);
-    publishDirectory(options.stagingDir, options.outDir, { protect });
+    publishDirectory(options.stagingDir, options.outDir, publish);
   } else {
-    publishFiles(files, options.outDir, { protect });
+    publishFiles(files, options.outDir, publish);
   }
   return files;
 }

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import type { Tenant } from '../capsule/tenant';
 import { PlatformError, Problem } from '../core/errors';
-import { AccessReport, ReachedTenant } from '../teleport/access-report';
+import { AccessReport, ReachedTenant, TenantIdentity } from '../teleport/access-report';
 import { kubernetesJoinTokenSpec, tctlToken } from '../teleport/join-token';
 import { ALL_RESOURCES, KubernetesAccess, TeleportRoleDefinition, tctlRole } from '../teleport/role';
 import { describeLabels, KubernetesLabelSelector, labelsMatch } from '../teleport/role-rules';
@@ -10,6 +10,10 @@ import { TENANTS_DIR, TenantDefinition } from './config/load';
 import { tenantProblem, tenantRoleName } from './config/teleport-config';
 import { PLATFORM_KEY, TenantTeleportRole } from './config/tenant-schema';
 import * as md from '../core/output/markdown';
+import { tctlUser, TeleportUserDefinition } from '../teleport/user';
+import { personTeleportCluster } from './config/people-checks';
+import type { PeopleSettings } from './config/people-schema';
+import type { PlatformSettings } from './config/platform-schema';
 
 /**
  * Labels of every role generated from a tenant file (seed 000's `kube-access` carries this one): they
@@ -63,10 +67,11 @@ interface TeleportDomain {
  * of the tenant's clusters.
  * @throws PlatformError listing every violation
  */
-export function wireTeleportAccess(clusters: readonly ClusterPlatform[], tenants: readonly TenantDefinition[]): void {
+export function wireTeleportAccess(clusters: readonly ClusterPlatform[], tenants: readonly TenantDefinition[], settings?: PlatformSettings): void {
   const wiring = new TeleportAccessWiring(clusters);
-  const problems = tenants.flatMap((tenant) => (tenant.platform.teleport?.roles ?? []).flatMap((settings, index) => wiring.addTenantRole(tenant, settings, index)));
+  const problems = tenants.flatMap((tenant) => (tenant.platform.teleport?.roles ?? []).flatMap((role, index) => wiring.addTenantRole(tenant, role, index)));
   if (problems.length) throw new PlatformError('invalid Teleport access:', problems);
+  if (settings?.people) wiring.addPeople(settings, settings.people);
 }
 
 /** A cluster's tenants, indexed so that each role costs the same however many tenants there are. */
@@ -97,6 +102,7 @@ class TeleportAccessWiring {
   private readonly domains: Map<string, TeleportDomain>;
   private readonly reports: Map<ClusterPlatform, AccessReport>;
   private readonly withRoles = new Set<ClusterPlatform>();
+  private readonly withUsers = new Set<ClusterPlatform>();
   private readonly indexes: Map<ClusterPlatform, TenantIndex>;
 
   constructor(private readonly clusters: readonly ClusterPlatform[]) {
@@ -150,6 +156,47 @@ class TeleportAccessWiring {
       if (!violations.length) this.render(role);
     }
     return problems;
+  }
+
+  /**
+   * Who holds the roles (checked by the loader: every role exists, every entry has a Teleport
+   * cluster). Local users become `TeleportUser`s for the operator of their Teleport cluster and tctl
+   * `user` resources on each of its clusters; SSO group mappings are only reported.
+   */
+  public addPeople(settings: PlatformSettings, people: PeopleSettings): void {
+    const inDomain = (entry: { teleportCluster?: string }) => this.domains.get(personTeleportCluster(settings, entry) ?? '');
+    for (const user of people.users ?? []) {
+      const domain = inDomain(user);
+      if (!domain) continue;
+      const definition: TeleportUserDefinition = { name: user.name, roles: [...user.roles].sort() };
+      domain.operatorCluster?.teleportOperator!.manageUser(domain.operatorCluster.teleportLayer, definition);
+      for (const cluster of domain.clusters) {
+        this.addTctlUser(cluster, definition, domain);
+        this.reports.get(cluster)!.addPerson({ kind: 'user', name: user.name, roles: definition.roles });
+      }
+    }
+    for (const connector of people.ssoConnectors ?? []) {
+      const domain = inDomain(connector);
+      if (!domain) continue;
+      for (const mapping of connector.groupsToRoles) {
+        for (const cluster of domain.clusters) {
+          this.reports.get(cluster)!.addPerson({ kind: 'sso-group', name: mapping.group, connector: `${connector.name} (${connector.type})`, roles: [...mapping.roles].sort() });
+        }
+      }
+    }
+  }
+
+  private addTctlUser(cluster: ClusterPlatform, user: TeleportUserDefinition, domain: TeleportDomain): void {
+    cluster.tctl.addResource(`users/${user.name}`, () => tctlUser(user), ['Teleport user from people.users in platform.yaml.']);
+    if (this.withUsers.has(cluster)) return;
+    this.withUsers.add(cluster);
+    cluster.tctl.addSection('Users', () =>
+      [
+        `\`users/\` holds the local Teleport users of \`people.users\` (see \`../ACCESS.md\`). They are managed by ${managedBy(domain)}.`,
+        tctlAdvice(domain),
+        'A new user has no password: send them the link of `tctl users reset <name>`.',
+      ].join('\n'),
+    );
   }
 
   /** How `role` breaks the invariants that tie Teleport to Capsule. */
@@ -315,6 +362,10 @@ function reachedTenants(index: TenantIndex, access: KubernetesAccess): ReachedTe
     .reachedBy(access)
     .map((tenant) => ({
       tenant: tenant.name,
+      via: [
+        ...access.users.flatMap((name) => identity('user', name, tenant.ownerUsers, tenant.memberUsers)),
+        ...access.groups.flatMap((name) => identity('group', name, tenant.ownerGroups, tenant.memberGroups)),
+      ],
       through: [
         ...access.users.flatMap((u) => (tenant.ownerUsers.includes(u) ? [`${md.text(u)} (owner)`] : tenant.memberUsers.includes(u) ? [`${md.text(u)} (member)`] : [])),
         ...access.groups.flatMap((g) => (tenant.ownerGroups.includes(g) ? [`${md.text(g)} (owner)`] : tenant.memberGroups.includes(g) ? [`${md.text(g)} (member)`] : [])),
@@ -323,4 +374,9 @@ function reachedTenants(index: TenantIndex, access: KubernetesAccess): ReachedTe
     }))
     .filter((t) => t.through.length)
     .sort((a, b) => a.tenant.localeCompare(b.tenant));
+}
+
+/** `name` as a tenant identity of `kind`, if the tenant owns or binds it. */
+function identity(kind: TenantIdentity['kind'], name: string, owners: readonly string[], members: readonly string[]): TenantIdentity[] {
+  return owners.includes(name) ? [{ kind, name, relation: 'owner' }] : members.includes(name) ? [{ kind, name, relation: 'member' }] : [];
 }

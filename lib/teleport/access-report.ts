@@ -1,12 +1,22 @@
 import { Construct } from 'constructs';
 import * as md from '../core/output/markdown';
+import { mermaidId, mermaidLabel } from '../core/output/mermaid';
 import { TextFile } from '../core/output/manifest-file';
 import type { TeleportRoleDefinition } from './role';
 import { completeRule, describeLabels } from './role-rules';
 
+/** A Kubernetes user or group of a role that a tenant owns or binds. */
+export interface TenantIdentity {
+  readonly kind: 'user' | 'group';
+  readonly name: string;
+  readonly relation: 'owner' | 'member';
+}
+
 /** A tenant a role's Kubernetes users or groups reach, and how. */
 export interface ReachedTenant {
   readonly tenant: string;
+  /** The role's users and groups that the tenant owns or binds. */
+  readonly via: readonly TenantIdentity[];
   /** The role's users and groups that the tenant owns or binds, as Markdown, e.g. `alice (owner)` (names escaped with `md.text`). */
   readonly through: readonly string[];
   /** The tenant's namespaces, e.g. `oil-*` with forceTenantPrefix. */
@@ -18,6 +28,17 @@ export interface ReportedRole {
   /** Where the role is declared, e.g. `tenants/oil.yaml`. */
   readonly declaredIn: string;
   readonly tenants: readonly ReachedTenant[];
+}
+
+/** Someone who holds Teleport roles: a local Teleport user, or the members of an SSO group. */
+export interface ReportedPerson {
+  readonly kind: 'user' | 'sso-group';
+  /** User name, or SSO group. */
+  readonly name: string;
+  /** For an SSO group: the connector, e.g. `okta (saml)`. */
+  readonly connector?: string;
+  /** Every Teleport role they hold (tenant roles and preset roles). */
+  readonly roles: readonly string[];
 }
 
 export interface AccessReportProps {
@@ -36,6 +57,7 @@ export interface AccessReportProps {
  */
 export class AccessReport extends Construct {
   private readonly roles: ReportedRole[] = [];
+  private readonly people: ReportedPerson[] = [];
 
   constructor(scope: Construct, id: string, props: AccessReportProps) {
     super(scope, id);
@@ -44,6 +66,11 @@ export class AccessReport extends Construct {
 
   public addRole(role: ReportedRole): void {
     this.roles.push(role);
+  }
+
+  /** Adds someone who holds roles in this cluster's Teleport cluster (whether or not a role reaches this cluster). */
+  public addPerson(person: ReportedPerson): void {
+    this.people.push(person);
   }
 
   private render(props: AccessReportProps): string {
@@ -66,6 +93,7 @@ export class AccessReport extends Construct {
       const reached = tenants.length ? tenants.map((t) => `${md.code(t.tenant)} (${md.code(t.namespaces)}) via ${t.through.join(', ')}`).join('<br>') : 'none';
       lines.push(md.tableRow([md.code(role.name), md.text(declaredIn), users, role.access.groups.map(md.code).join(', '), reached]));
     }
+    lines.push(...this.renderPeople(roles));
     for (const { role } of roles) {
       lines.push('', `## ${md.text(role.name)}`, '', `Reaches clusters labelled ${md.code(describeLabels(role.access.clusterLabels))}. Allows:`, '');
       lines.push('| API group | Kind | Namespace | Name | Verbs |', '| --- | --- | --- | --- | --- |');
@@ -75,4 +103,78 @@ export class AccessReport extends Construct {
     }
     return lines.join('\n') + '\n';
   }
+
+  /**
+   * Who holds the roles: person or SSO group → Teleport role → Kubernetes users and groups →
+   * tenants → namespaces, as a table and as a Mermaid flowchart of the same graph.
+   */
+  private renderPeople(roles: readonly ReportedRole[]): string[] {
+    if (!this.people.length) return [];
+    const byName = new Map(roles.map((r) => [r.role.name, r]));
+    const people = [...this.people].sort((a, b) => a.kind.localeCompare(b.kind) || (a.connector ?? '').localeCompare(b.connector ?? '') || a.name.localeCompare(b.name));
+    const who = (p: ReportedPerson) => (p.kind === 'user' ? `user ${md.code(p.name)}` : `SSO group ${md.code(p.name)} of ${md.text(p.connector ?? '')}`);
+    const lines = ['', '## People', '', 'Who holds the roles above (`people` in platform.yaml); other roles (presets such as `access`, or roles that reach other clusters) are named but not followed.', ''];
+    lines.push('| Person or SSO group | Teleport roles | Kubernetes users | Kubernetes groups | Tenants reached (namespaces) |', '| --- | --- | --- | --- | --- |');
+    for (const person of people) {
+      const held = person.roles.filter((r) => byName.has(r)).sort();
+      const reaching = held.map((r) => byName.get(r)!);
+      const users = unique(reaching.flatMap((r) => (r.role.access.users.length ? r.role.access.users : [person.kind === 'user' ? person.name : '(the Teleport user name)'])));
+      const groups = unique(reaching.flatMap((r) => r.role.access.groups));
+      const tenants = new Map<string, string>();
+      for (const r of reaching) for (const t of r.tenants) tenants.set(t.tenant, t.namespaces);
+      const presets = person.roles.filter((r) => !byName.has(r)).sort();
+      const roleCell = [...held.map(md.code), ...(presets.length ? [`(other roles: ${presets.map(md.code).join(', ')})`] : [])].join(', ') || 'none';
+      lines.push(
+        md.tableRow([
+          who(person),
+          roleCell,
+          users.map(md.code).join(', ') || 'none',
+          groups.map(md.code).join(', ') || 'none',
+          [...tenants].sort(([a], [b]) => a.localeCompare(b)).map(([t, ns]) => `${md.code(t)} (${md.code(ns)})`).join('<br>') || 'none',
+        ]),
+      );
+    }
+    return [...lines, '', ...this.renderGraph(people, byName)];
+  }
+
+  private renderGraph(people: readonly ReportedPerson[], roles: ReadonlyMap<string, ReportedRole>): string[] {
+    const ids = new Map<string, string>();
+    const nodes: string[] = [];
+    const edges = new Set<string>();
+    const node = (prefix: string, key: string, label: string): string => {
+      const full = `${prefix}\u0000${key}`;
+      let id = ids.get(full);
+      if (!id) {
+        id = mermaidId(prefix, [...ids.keys()].filter((k) => k.startsWith(`${prefix}\u0000`)).length);
+        ids.set(full, id);
+        nodes.push(`  ${id}[${mermaidLabel(label)}]`);
+      }
+      return id;
+    };
+    const edge = (from: string, to: string) => edges.add(`  ${from} --> ${to}`);
+    for (const person of people) {
+      const p = node('person', `${person.kind}:${person.connector ?? ''}:${person.name}`, person.kind === 'user' ? person.name : `${person.name} (SSO group, ${person.connector ?? ''})`);
+      for (const roleName of [...person.roles].sort()) {
+        const reported = roles.get(roleName);
+        if (!reported) continue;
+        const r = node('role', roleName, `role ${roleName}`);
+        edge(p, r);
+        const access = reported.role.access;
+        const users = access.users.length ? access.users : person.kind === 'user' ? [person.name] : [];
+        for (const user of users) edge(r, node('kube', `user:${user}`, `Kubernetes user ${user}`));
+        for (const group of access.groups) edge(r, node('kube', `group:${group}`, `Kubernetes group ${group}`));
+        for (const tenant of reported.tenants) {
+          const t = node('tenant', tenant.tenant, `tenant ${tenant.tenant}`);
+          for (const via of tenant.via) edge(node('kube', `${via.kind}:${via.name}`, `Kubernetes ${via.kind} ${via.name}`), t);
+          edge(t, node('ns', tenant.tenant, tenant.namespaces));
+        }
+      }
+    }
+    if (!edges.size) return [];
+    return ['```mermaid', 'flowchart LR', ...nodes, ...[...edges], '```'];
+  }
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
 }

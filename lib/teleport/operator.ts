@@ -2,6 +2,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TeleportProvisionToken, TeleportProvisionTokenSpec } from '../../imports/teleport-provisiontokens-resources.teleport.dev';
 import { TeleportRoleV8 } from '../../imports/teleport-rolesv8-resources.teleport.dev';
+import { TeleportUser } from '../../imports/teleport-users-resources.teleport.dev';
+import { TeleportUserDefinition, userSpec } from './user';
 import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
@@ -142,6 +144,14 @@ export class TeleportOperator extends Construct {
     this.managedKinds.add('role');
     const file = layer.addFile(layer, `role-${role.name}`, `roles/${role.name}`);
     return new TeleportRoleV8(file, 'Resource', { metadata: { ...roleMetadata(role), namespace: this.namespace }, spec: roleSpec(role.access) });
+  }
+
+  /** Has the operator manage the local user `user`: a `TeleportUser` in its namespace, in `layer`. */
+  public manageUser(layer: Layer, user: TeleportUserDefinition): TeleportUser {
+    this.checkLayer(layer);
+    this.managedKinds.add('user');
+    const file = layer.addFile(layer, `user-${user.name}`, `users/${user.name}`);
+    return new TeleportUser(file, 'Resource', { metadata: { name: user.name, namespace: this.namespace }, spec: userSpec(user) });
   }
 
   /** Has the operator manage the join token `name`: a `TeleportProvisionToken` in its namespace, in `layer`. */

@@ -45,9 +45,27 @@ describe('publishing', () => {
   test('restores the previous output left behind by an interrupted publish', () => {
     fs.mkdirSync(path.join(root, '.out.previous'));
     fs.writeFileSync(path.join(root, '.out.previous/old.yaml'), 'old');
+    fs.writeFileSync(path.join(root, '.out.previous', OUTPUT_MARKER), '');
     fs.rmSync(path.join(root, 'staging'), { recursive: true });
     expect(() => publishDirectory(path.join(root, 'staging'), path.join(root, 'out'))).toThrow();
-    expect(tree(path.join(root, 'out'))).toEqual({ 'old.yaml': 'old' });
+    expect(withoutMarker(tree(path.join(root, 'out')))).toEqual({ 'old.yaml': 'old' });
+    expect(fs.readdirSync(root)).toEqual(['out']);
+  });
+
+  test('refuses to write a file outside the output folder', () => {
+    for (const bad of ['../escape.yaml', '/etc/passwd', 'a/../../b.yaml', 'a//b.yaml', './a.yaml', 'a\\b.yaml']) {
+      expect(() => publishFiles([{ path: bad, content: 'x' }], path.join(root, 'out'))).toThrow(/refusing to write output file/);
+    }
+    expect(fs.existsSync(path.join(root, 'escape.yaml'))).toBe(false);
+    expect(fs.readdirSync(root).sort()).toEqual(['staging']);
+  });
+
+  test('a background removal of the previous tree leaves the new output in place at once, and the old one goes', async () => {
+    publishFiles([{ path: 'old.yaml', content: 'old' }], path.join(root, 'out'));
+    publishFiles([{ path: 'new.yaml', content: 'new' }], path.join(root, 'out'), { removeOld: 'background' });
+    expect(withoutMarker(tree(path.join(root, 'out')))).toEqual({ 'new.yaml': 'new' });
+    for (let i = 0; i < 100 && fs.readdirSync(root).length > 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fs.readdirSync(root).sort()).toEqual(['out', 'staging']);
   });
 
   test('refuses to replace a folder that no synth wrote, and leaves it alone', () => {

@@ -1,14 +1,21 @@
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformError } from '../errors';
 
 /**
  * Atomic publishing of the output: readers (and a crash) see the old folder or the new one, never a
- * mix of both.
+ * mix of both (docs/input-limits.md, "Crash safety of publishing").
  *
- * The new tree is built next to `target` (same filesystem), then swapped in with two renames; for the
- * moment between them there is no folder at all. If the process dies there, the previous output is
- * kept as `.<name>.previous` and restored by the next publish.
+ * The new tree is built next to `target` (same filesystem) and renamed to `.<name>.ready` once
+ * complete. On Linux it is then exchanged with the old tree in one renameat2(RENAME_EXCHANGE) call,
+ * so at every instant the output path holds a complete tree; elsewhere (or on a filesystem without
+ * it) two renames swap them, and for the moment between them the path is missing. Every step leaves
+ * names that the next publish recognises before it does anything else (`recoverPublish`): it keeps
+ * or finishes the swap and removes what is left over. The old tree is renamed aside and deleted
+ * after the swap: in a detached process when the caller asks for it (the CLI does, because deleting
+ * a fleet's previous tree takes longer than everything else a publish does), otherwise before
+ * returning.
  */
 
 /** A file to publish: path relative to the output folder, with `/` separators. */
@@ -31,12 +38,20 @@ export interface PublishOptions {
    * @default - none
    */
   readonly protect?: readonly string[];
+  /**
+   * How the previous tree is deleted once the new one is in place: `wait` before returning,
+   * `background` in a detached process (what `npm run synth` uses), so that the user does not wait
+   * for it. A removal that does not finish (the machine stops) is finished by the next publish.
+   * @default 'wait'
+   */
+  readonly removeOld?: 'wait' | 'background';
 }
 
 /** Replaces `target` with exactly `files`. */
 export function publishFiles(files: readonly PublishedFile[], target: string, options: PublishOptions = {}): void {
+  recoverPublish(target);
   checkTarget(target, options);
-  swapIn(target, (incoming) => writeTree(incoming, [...files, { path: OUTPUT_MARKER, content: MARKER_CONTENT }]));
+  swapIn(target, (incoming) => writeTree(incoming, [...files, { path: OUTPUT_MARKER, content: MARKER_CONTENT }]), options);
 }
 
 /**
@@ -46,11 +61,16 @@ export function publishFiles(files: readonly PublishedFile[], target: string, op
  * files cannot change behind the output's back.
  */
 export function publishDirectory(source: string, target: string, options: PublishOptions = {}): void {
+  recoverPublish(target);
   checkTarget(target, { protect: [...(options.protect ?? []), source] });
-  swapIn(target, (incoming) => {
-    cloneTree(source, incoming);
-    fs.writeFileSync(path.join(incoming, OUTPUT_MARKER), MARKER_CONTENT);
-  });
+  swapIn(
+    target,
+    (incoming) => {
+      cloneTree(source, incoming);
+      fs.writeFileSync(path.join(incoming, OUTPUT_MARKER), MARKER_CONTENT);
+    },
+    options,
+  );
 }
 
 /** Refuses a target whose replacement would delete something that is not a previous output. */
@@ -69,55 +89,163 @@ function checkTarget(target: string, options: PublishOptions): void {
   if (entries.length && !entries.includes(OUTPUT_MARKER)) refuse(`it has files that no synth wrote (no ${OUTPUT_MARKER})`);
 }
 
-/** Writes `files` into the existing folder `dir`. */
+/** Writes `files` into the existing folder `dir`; a path that would leave `dir` is an error. */
 export function writeTree(dir: string, files: readonly PublishedFile[]): void {
   const folders = new Set<string>();
-  for (const file of files) {
-    const target = path.join(dir, ...file.path.split('/'));
+  files.forEach((file, i) => {
+    const segments = file.path.split('/');
+    if (path.isAbsolute(file.path) || segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\'))) {
+      throw new Error(`refusing to write output file ${JSON.stringify(file.path)}: output paths are relative, without empty, '.' or '..' segments`);
+    }
+    const target = path.join(dir, ...segments);
     const folder = path.dirname(target);
     if (!folders.has(folder)) {
       fs.mkdirSync(folder, { recursive: true });
       folders.add(folder);
     }
     fs.writeFileSync(target, file.content);
+    if (i === Math.floor(files.length / 2)) crashPoint('filling');
+  });
+}
+
+/** What a publish leaves next to `target` while it runs. */
+function publishNames(target: string) {
+  const absolute = path.resolve(target);
+  const parent = path.dirname(absolute);
+  const name = path.basename(absolute);
+  return {
+    absolute,
+    parent,
+    /** A complete new tree waiting to be swapped in (or, right after an exchange, the old one). */
+    ready: path.join(parent, `.${name}.ready`),
+    /** The old tree, moved aside by the two-rename swap. */
+    previous: path.join(parent, `.${name}.previous`),
+    /** Prefix of trees being written. */
+    incoming: `.${name}.incoming-`,
+    /** Prefix of old trees being deleted. */
+    trash: `.${name}.trash-`,
+  };
+}
+
+const isOutput = (dir: string) => fs.existsSync(path.join(dir, OUTPUT_MARKER));
+
+/**
+ * Brings the output path back to a complete tree after an interrupted publish, and removes what it
+ * left. If the output path is missing, a `.ready` tree is swapped in (the swap is finished) or else
+ * a `.previous` one restored. Then `.ready` and `.previous` trees are removed (the output path holds
+ * a complete tree, old or new), and so are trees that were being written or deleted.
+ */
+export function recoverPublish(target: string): void {
+  const names = publishNames(target);
+  if (!fs.existsSync(names.parent)) return;
+  if (!fs.existsSync(names.absolute)) {
+    if (isOutput(names.ready)) fs.renameSync(names.ready, names.absolute);
+    else if (isOutput(names.previous)) fs.renameSync(names.previous, names.absolute);
+  }
+  for (const leftover of [names.ready, names.previous]) removeTree(leftover);
+  for (const entry of fs.readdirSync(names.parent)) {
+    if (entry.startsWith(names.incoming) || entry.startsWith(names.trash)) removeTree(path.join(names.parent, entry));
   }
 }
 
-function swapIn(target: string, fill: (incoming: string) => void): void {
-  const absoluteTarget = path.resolve(target);
-  const parent = path.dirname(absoluteTarget);
-  const name = path.basename(absoluteTarget);
-  const previous = path.join(parent, `.${name}.previous`);
-  fs.mkdirSync(parent, { recursive: true });
+function removeTree(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
 
-  if (fs.existsSync(previous)) {
-    // A publish was interrupted after moving the old output away: put it back first.
-    if (!fs.existsSync(absoluteTarget)) fs.renameSync(previous, absoluteTarget);
-    else fs.rmSync(previous, { recursive: true, force: true });
-  }
+function swapIn(target: string, fill: (incoming: string) => void, options: PublishOptions): void {
+  const names = publishNames(target);
+  fs.mkdirSync(names.parent, { recursive: true });
+  crashPoint('recovered');
 
-  const incoming = fs.mkdtempSync(path.join(parent, `.${name}.incoming-`));
+  const incoming = fs.mkdtempSync(path.join(names.parent, names.incoming));
   try {
+    crashPoint('incoming-created');
     fill(incoming);
-    const hadTarget = fs.existsSync(absoluteTarget);
+    const hadTarget = fs.existsSync(names.absolute);
     // mkdtemp creates the folder 0700; keep the published folder's mode (or the usual one).
-    fs.chmodSync(incoming, hadTarget ? fs.statSync(absoluteTarget).mode & 0o7777 : 0o777 & ~process.umask());
-    if (hadTarget) fs.renameSync(absoluteTarget, previous);
+    fs.chmodSync(incoming, hadTarget ? fs.statSync(names.absolute).mode & 0o7777 : 0o777 & ~process.umask());
+    crashPoint('incoming-filled');
+    fs.renameSync(incoming, names.ready);
+  } catch (error) {
+    removeTree(incoming);
+    throw error;
+  }
+  crashPoint('ready');
+
+  if (!fs.existsSync(names.absolute)) {
+    fs.renameSync(names.ready, names.absolute);
+    crashPoint('swapped');
+    return;
+  }
+  let old: string;
+  if (exchangeDirectories(names.ready, names.absolute)) {
+    // One atomic step: the output path now holds the new tree, .ready the old one.
+    crashPoint('swapped');
+    old = names.ready;
+  } else {
+    fs.renameSync(names.absolute, names.previous);
+    crashPoint('moved-aside');
     try {
-      fs.renameSync(incoming, absoluteTarget);
+      fs.renameSync(names.ready, names.absolute);
     } catch (error) {
-      if (hadTarget) fs.renameSync(previous, absoluteTarget);
+      fs.renameSync(names.previous, names.absolute);
       throw error;
     }
-    fs.rmSync(previous, { recursive: true, force: true });
-  } finally {
-    fs.rmSync(incoming, { recursive: true, force: true });
+    crashPoint('swapped');
+    old = names.previous;
   }
+  const trash = `${path.join(names.parent, names.trash)}${process.pid}-${Date.now()}`;
+  fs.renameSync(old, trash);
+  crashPoint('old-moved-to-trash');
+  if (options.removeOld === 'background') removeInBackground(trash);
+  else removeTree(trash);
+  crashPoint('done');
+}
+
+/** Deletes `dir` in a detached process that outlives this one (the next publish removes it otherwise). */
+function removeInBackground(dir: string): void {
+  try {
+    const child = spawn(process.execPath, ['-e', 'require("fs").rmSync(process.argv[1], { recursive: true, force: true })', dir], { detached: true, stdio: 'ignore' });
+    child.on('error', () => removeTree(dir));
+    child.unref();
+  } catch {
+    removeTree(dir);
+  }
+}
+
+// renameat2(2) syscall numbers by Node architecture (arm64 and riscv64 use the generic table).
+const RENAMEAT2: Partial<Record<string, number>> = { x64: 316, arm64: 276, riscv64: 276, ia32: 353, arm: 382, ppc64: 357, s390x: 347 };
+const AT_FDCWD = -100;
+const RENAME_EXCHANGE = 2;
+
+/**
+ * Swaps the folders `a` and `b` atomically with Linux's renameat2(RENAME_EXCHANGE). Node has no
+ * binding for it; Perl's `syscall` makes the call (perl-base is essential in Debian and Ubuntu, and
+ * installed on most other systems). False when this is not Linux, Perl is missing or the filesystem
+ * does not support the exchange: the caller then swaps with two renames. PLATFORM_PUBLISH_NO_EXCHANGE=1
+ * forces that (for tests).
+ */
+export function exchangeDirectories(a: string, b: string): boolean {
+  const syscall = RENAMEAT2[process.arch];
+  if (process.platform !== 'linux' || syscall === undefined || process.env.PLATFORM_PUBLISH_NO_EXCHANGE === '1') return false;
+  const script = `exit(syscall(${syscall}, ${AT_FDCWD}, $ARGV[0], ${AT_FDCWD}, $ARGV[1], ${RENAME_EXCHANGE}) == 0 ? 0 : 3)`;
+  return spawnSync('perl', ['-e', script, a, b], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Test hook: with PLATFORM_PUBLISH_CRASH_AT=<point>, the process kills itself with SIGKILL at that
+ * point of a publish (test/publish-crash.test.ts runs publishes in child processes so).
+ */
+export const CRASH_POINTS = ['recovered', 'incoming-created', 'filling', 'incoming-filled', 'ready', 'moved-aside', 'swapped', 'old-moved-to-trash', 'done'] as const;
+
+function crashPoint(point: (typeof CRASH_POINTS)[number]): void {
+  if (process.env.PLATFORM_PUBLISH_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
 }
 
 /** Recreates the tree `source` inside the existing folder `target`, hard-linking where possible. */
 function cloneTree(source: string, target: string): void {
   let link = true;
+  let copied = 0;
   const visit = (from: string, to: string) => {
     for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
       const src = path.join(from, entry.name);
@@ -125,7 +253,9 @@ function cloneTree(source: string, target: string): void {
       if (entry.isDirectory()) {
         fs.mkdirSync(dst);
         visit(src, dst);
-      } else if (link) {
+        continue;
+      }
+      if (link) {
         try {
           fs.linkSync(src, dst);
         } catch {
@@ -135,6 +265,7 @@ function cloneTree(source: string, target: string): void {
       } else {
         fs.copyFileSync(src, dst);
       }
+      if (++copied === 2) crashPoint('filling');
     }
   };
   visit(source, target);

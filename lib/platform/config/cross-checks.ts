@@ -6,6 +6,7 @@ import * as tenantCore from '../../kyverno/policies/tenants/tenant-core';
 import * as tenantPolicy from '../../kyverno/policies/tenants/tenant-policy';
 import * as restrictImageRegistries from '../../kyverno/policies/workloads/restrict-image-registries';
 import { YamlFile } from '../../core/config/yaml-file';
+import { re2Problem } from '../../core/validation/re2';
 import { Problem } from '../../core/errors';
 import { platformNamespaces } from '../namespaces';
 import { platformImages } from '../platform-images';
@@ -118,8 +119,10 @@ function kyvernoChecks(cluster: ClusterSettings, index: number, platformFile: Ya
       }
     }
     const deniedRegex = core.defaults?.forbiddenNamespaceLabelsRegex;
-    if (deniedRegex !== undefined) {
-      const denied = new RegExp(deniedRegex);
+    // A pattern Go would refuse is reported where it is written (platformTextProblems); JavaScript
+    // may still refuse one Go accepts ((?i) flags), and then no label is matched here.
+    const denied = deniedRegex === undefined || re2Problem(deniedRegex) ? undefined : safeRegExp(deniedRegex);
+    if (denied) {
       for (const { definition: t, yaml } of tenants) {
         // A Tenant with forbidden labels of its own doesn't get the default (nor its regex).
         if (!tenantCore.defaultApplies('forbiddenNamespaceLabelsRegex', t.spec)) continue;
@@ -184,4 +187,12 @@ function platformRegistryChecks(cluster: ClusterSettings, index: number, platfor
         `Kyverno would refuse them: add ${registry} here, or set scope: tenants (cluster ${cluster.name})`,
     ),
   );
+}
+
+function safeRegExp(source: string): RegExp | undefined {
+  try {
+    return new RegExp(source);
+  } catch {
+    return undefined;
+  }
 }

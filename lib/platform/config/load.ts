@@ -12,7 +12,9 @@ import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_VERSION_PROFILE } from '../../versions';
 import { credentialProblems, withoutShadowed } from './credentials';
 import { crossChecks, PLATFORM_FILE } from './cross-checks';
+import { platformNameProblems } from './name-checks';
 import { PlatformSettings } from './platform-schema';
+import { peopleProblems } from './people-checks';
 import { teleportSettingsProblems } from './teleport-config';
 import { tenantDefaultsProblems } from './tenant-defaults-checks';
 import { LoadedTenant, loadTenant, TenantDefinition } from './tenant-file';
@@ -37,8 +39,10 @@ const platformValidator = new SchemaValidator(PlatformSettings);
  */
 export function loadPlatform(dir: string): PlatformDefinition {
   const problems: Problem[] = [];
-  const platform = loadSettings(path.join(dir, PLATFORM_FILE), problems);
-  const tenants = loadTenants(path.join(dir, TENANTS_DIR), problems);
+  const platform = loadSettings(path.join(dir, PLATFORM_FILE), dir, problems);
+  const tenants = loadTenants(dir, problems);
+  // People name tenant roles: only checked once every tenant file could be read (a broken file's roles are unknown).
+  if (platform && !problems.length) problems.push(...platform.yaml.problems(peopleProblems(platform.settings, tenants.map((t) => t.definition))));
   if (platform) problems.push(...crossChecks(platform.settings, platform.yaml, tenants));
   if (problems.length || !platform) {
     throw new PlatformError(`invalid configuration in ${displayPath(dir)}:`, sortProblems(problems));
@@ -46,8 +50,8 @@ export function loadPlatform(dir: string): PlatformDefinition {
   return { settings: platform.settings, tenants: tenants.map((t) => t.definition) };
 }
 
-function loadSettings(file: string, problems: Problem[]): { settings: PlatformSettings; yaml: YamlFile } | undefined {
-  const yaml = YamlFile.read(displayPath(file));
+function loadSettings(file: string, root: string, problems: Problem[]): { settings: PlatformSettings; yaml: YamlFile } | undefined {
+  const yaml = YamlFile.read(displayPath(file), { root });
   if (!(yaml instanceof YamlFile)) {
     problems.push(yaml);
     return undefined;
@@ -72,6 +76,7 @@ function loadSettings(file: string, problems: Problem[]): { settings: PlatformSe
     }
   });
   problems.push(...yaml.problems(teleportSettingsProblems(settings)));
+  problems.push(...yaml.problems(platformNameProblems(settings)));
   problems.push(...yaml.problems(settings.clusters.flatMap((cluster, i) => tenantDefaultsProblems(cluster, i))));
   const seen = new Set<string>();
   settings.clusters.forEach((cluster, i) => {
@@ -81,15 +86,53 @@ function loadSettings(file: string, problems: Problem[]): { settings: PlatformSe
   return { settings, yaml };
 }
 
-function loadTenants(dir: string, problems: Problem[]): LoadedTenant[] {
-  if (!fs.existsSync(dir)) return [];
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
+/** A tenant file: `<name>.yaml` or `<name>.yml`, the extension in any case, not hidden. */
+const TENANT_FILE = /^[^.].*\.ya?ml$/i;
+/** Files in tenants/ that are not configuration and are left alone: Git placeholders, Finder's, documentation. */
+const IGNORED_FILES = /^(\.gitkeep|\.keep|\.gitignore|\.DS_Store|.*\.md)$/i;
+
+/**
+ * Every entry of tenants/ is read or refused, never skipped without a word: a tenant that someone
+ * thinks is onboarded must be. Tenant files are `tenants/<name>.yaml` (flat); subfolders, editor
+ * backups, hidden and other files are refused with what to do instead (docs/input-limits.md).
+ */
+function tenantFiles(configDir: string, problems: Problem[]): string[] {
+  const dir = path.join(configDir, TENANTS_DIR);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    problems.push({ file: displayPath(dir), message: code === 'ENOTDIR' ? `${TENANTS_DIR} must be a folder of tenant files` : `cannot read folder (${code ?? String(error)})` });
+    return [];
+  }
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const file = path.join(dir, entry.name);
+    const refuse = (message: string) => problems.push({ file: displayPath(file), message });
+    if (entry.isDirectory()) {
+      refuse(`subfolders of ${TENANTS_DIR}/ are not read; a tenant file is ${TENANTS_DIR}/<name>.yaml: move the files of ${entry.name}/ up into ${TENANTS_DIR}/`);
+    } else if (IGNORED_FILES.test(entry.name)) {
+      continue;
+    } else if (TENANT_FILE.test(entry.name)) {
+      files.push(file);
+    } else {
+      const backupOf = /^\.?#?(.+\.ya?ml)(~|#|\.(bak|orig|rej|swp|swo|tmp|old|save))$/i.exec(entry.name)?.[1] ?? /^\.(.+\.ya?ml)$/i.exec(entry.name)?.[1];
+      refuse(
+        backupOf
+          ? `not read: a hidden file or editor backup of ${backupOf}; remove it (or close the editor), or rename it to ${backupOf.replace(/^\./, '')} to read it`
+          : `not read: files in ${TENANTS_DIR}/ are tenant files named <name>.yaml or <name>.yml (or .md notes); remove or rename it`,
+      );
+    }
+  }
+  return files;
+}
+
+function loadTenants(configDir: string, problems: Problem[]): LoadedTenant[] {
   const tenants: LoadedTenant[] = [];
-  for (const fileName of files) {
-    const tenant = loadTenant(path.join(dir, fileName), problems);
+  for (const file of tenantFiles(configDir, problems)) {
+    const tenant = loadTenant(file, problems, configDir);
     if (tenant) tenants.push(tenant);
   }
   return tenants.sort((a, b) => (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0));

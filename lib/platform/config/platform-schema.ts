@@ -9,6 +9,7 @@ import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_POLICY_API, POLICY_APIS } from '../../kyverno/policies/catalog';
 import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
+import { PeopleSettings } from './people-schema';
 import { TenantDefaultsSettings } from './tenant-defaults-schema';
 
 /**
@@ -172,6 +173,7 @@ export const PlatformSettings = StrictObject(
   {
     delivery: Type.Optional(DeliverySettings),
     clusters: Type.Array(ClusterSettings, { minItems: 1, description: 'The clusters to render.' }),
+    people: Type.Optional(PeopleSettings),
   },
   { title: 'platform.yaml', description: 'The multi-tenant platform: delivery and one entry per cluster.' },
 );

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { fieldPath, Problem } from '../../core/errors';
 import type { Explained } from '../../core/validation/explain';
 import { jwksProblem } from '../../teleport/join-token';
@@ -119,15 +120,15 @@ export function tenantProblem(tenant: TenantDefinition, segments: readonly strin
 /** Teleport role names are global: two tenant files must not declare the same one. */
 export function tenantRoleNameClashes(tenants: readonly TenantDefinition[]): Problem[] {
   const problems: Problem[] = [];
-  const declared = new Map<string, string>();
+  const declared = new Map<string, TenantDefinition>();
   for (const tenant of tenants) {
     (tenant.platform.teleport?.roles ?? []).forEach((role, i) => {
       const name = tenantRoleName(tenant.name, role);
       const other = declared.get(name);
-      if (!other) declared.set(name, tenant.name);
+      if (!other) declared.set(name, tenant);
       else {
         const segments = [PLATFORM_KEY, 'teleport', 'roles', String(i), 'name'];
-        const message = `Teleport role '${name}' is already declared by tenant ${other}; role names are global to the Teleport cluster`;
+        const message = `Teleport role '${name}' is already declared by tenant ${other.name} (tenants/${path.basename(other.file)}); role names are global to the Teleport cluster${role.name === undefined ? ` (this is the default name <tenant>-kube-access; set platform.teleport.roles[${i}].name)` : ''}`;
         problems.push(tenantProblem(tenant, segments, message));
       }
     });

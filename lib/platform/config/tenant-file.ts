@@ -11,6 +11,7 @@ import { displayPath, YamlFile } from '../../core/config/yaml-file';
 import { Problem } from '../../core/errors';
 import { Explained, explainErrors, unknownFieldMessage } from '../../core/validation/explain';
 import { credentialProblems, withoutShadowed } from './credentials';
+import { tenantNameProblems } from './name-checks';
 import { tenantTeleportProblems } from './teleport-config';
 import { PLATFORM_KEY, TENANT_KEY, TenantHeader, TenantPlatformSettings, tenantSpecSchema } from './tenant-schema';
 
@@ -96,9 +97,12 @@ let tenantValidator: ValidateFunction | undefined;
 let proxySettingValidator: ValidateFunction | undefined;
 let globalProxySettingsValidator: ValidateFunction | undefined;
 
-/** Reads the tenant file `file`; its problems are added to `problems`. */
-export function loadTenant(file: string, problems: Problem[]): LoadedTenant | undefined {
-  const yaml = YamlFile.read(displayPath(file));
+/**
+ * Reads the tenant file `file`; its problems are added to `problems`. `root` is the configuration
+ * folder, inside which symbolic links may point (default: the file's folder).
+ */
+export function loadTenant(file: string, problems: Problem[], root?: string): LoadedTenant | undefined {
+  const yaml = YamlFile.read(displayPath(file), { root });
   if (!(yaml instanceof YamlFile)) {
     problems.push(yaml);
     return undefined;
@@ -129,6 +133,7 @@ export function loadTenant(file: string, problems: Problem[]): LoadedTenant | un
   // Labels and selectors under platform (namespaces, proxy settings) follow the same rules; a
   // manifest's metadata.labels are checked by the CRD validator, its annotation keys here.
   if (isObject(parts.platform)) report(checkTenantFields(parts.platform, [PLATFORM_KEY]));
+  report(tenantNameProblems(spec, isObject(parts.platform) ? parts.platform : {}));
   if (parts.metadata && isObject(parts.metadata.annotations)) {
     found.push(...yaml.problems(checkTenantFields({ annotations: parts.metadata.annotations }, ['metadata'])));
   }
@@ -148,7 +153,7 @@ export function loadTenant(file: string, problems: Problem[]): LoadedTenant | un
     );
   }
 
-  const expected = path.basename(file).replace(/\.ya?ml$/, '');
+  const expected = path.basename(file).replace(/\.ya?ml$/i, '');
   if (name !== undefined && name !== expected) {
     report([{ segments: ['name'], message: `tenant '${name}' must be declared in a file named ${name}.yaml (this file is ${path.basename(file)})` }]);
   }

@@ -2,6 +2,7 @@ import { Static, Type } from '@sinclair/typebox';
 import { CRD_VALIDATORS } from '../../../imports/validators';
 import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
 import { DnsLabel, DnsSubdomain, StrictObject, StringEnum } from '../../core/config/schema';
+import { ALLOW_MIXED_SCRIPT } from '../../core/config/text-rules';
 import { KUBERNETES_VERBS } from '../../teleport/role-rules';
 import { TenantDefaultsOptOutSettings } from './tenant-defaults-schema';
 
@@ -105,6 +106,12 @@ export const TenantPlatformSettings = StrictObject(
     ),
     tenantDefaults: Type.Optional(TenantDefaultsOptOutSettings),
     teleport: Type.Optional(TenantTeleportSettings),
+    [ALLOW_MIXED_SCRIPT]: Type.Optional(
+      Type.Boolean({
+        description:
+          'Allow owner, user and group names that mix Latin letters with Cyrillic, Greek, Armenian or Cherokee ones (which look alike, so a mixed name is usually a spoofed one). Set it only for real names, e.g. a directory group that is written so. Default: false',
+      }),
+    ),
   },
   { description: 'Platform settings of the tenant (not part of the Capsule Tenant).' },
 );
