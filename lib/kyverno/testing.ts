@@ -6,6 +6,7 @@ import { testCluster } from '../core/testing';
 import { KyvernoGlobalConfig, PublicNamespaces } from './global-config';
 import { Kyverno } from './kyverno';
 import { KyvernoPolicies, PolicyApi, PolicySelection } from './policies/catalog';
+import type { PolicyDefinition } from './policy';
 
 /**
  * Test helpers for Kyverno policies: render them the way the platform does, and check the `{{ }}`
@@ -40,6 +41,28 @@ export const EVERY_POLICY: Required<PolicySelection> = {
   'tenant-policy': { owner: { kind: 'User', name: 'platform-admin@example.com' }, proxySettings: [{ kind: 'RuntimeClasses', operations: ['List'] }] },
 };
 
+/**
+ * Every policy enabled with its defaults: no options, except those a policy requires
+ * (restrict-image-registries' registries, tenant-policy's owner).
+ */
+export const DEFAULT_POLICY: Required<PolicySelection> = {
+  'enforce-no-host-users': {},
+  'block-daemonset-create': {},
+  'restrict-controlplane-scheduling': {},
+  'default-emptydir-sizelimit': {},
+  'block-ephemeral-containers': {},
+  'restrict-image-registries': { registries: ['docker.io'] },
+  'always-pull-images': {},
+  'capsule-pod-labels': {},
+  'flux-defaults': {},
+  'tenant-compare': {},
+  'tenant-core': {},
+  'tenant-policy': { owner: { kind: 'Group', name: 'platform-admins' } },
+};
+
+/** The public namespaces the tests render EVERY_POLICY with. */
+export const EXAMPLE_PUBLIC_NAMESPACES: PublicNamespaces = { label: 'example.com/public', value: 'true' };
+
 /** A rendered ClusterPolicy, loosely typed for assertions. */
 export interface RenderedPolicy {
   readonly apiVersion: string;
@@ -56,6 +79,8 @@ export interface RenderedPolicies {
   readonly celPolicies: ReadonlyMap<string, RenderedPolicy>;
   /** The global configuration ConfigMap. */
   readonly globalConfig: Manifest & Record<string, any>;
+  /** The definitions the policies were rendered from, by name. */
+  readonly definitions: ReadonlyMap<string, PolicyDefinition>;
 }
 
 /**
@@ -67,7 +92,7 @@ export function renderPolicies(selection: PolicySelection, publicNamespaces?: Pu
   const kyverno = new Kyverno(layer, 'kyverno');
   const policiesLayer = new Layer(app, 'policies', { delivery, folder: 'test/policies', dependsOn: [layer] });
   const globalConfig = new KyvernoGlobalConfig(policiesLayer, 'global-config', { kyverno, publicNamespaces });
-  new KyvernoPolicies(policiesLayer, 'policies', { globalConfig, policies: selection, api });
+  const rendered = new KyvernoPolicies(policiesLayer, 'policies', { globalConfig, policies: selection, api });
   const files = app.render();
   const manifests = files.flatMap((f) => f.manifests);
   return {
@@ -77,6 +102,7 @@ export function renderPolicies(selection: PolicySelection, publicNamespaces?: Pu
       manifests.filter((m) => m.kind === 'ValidatingPolicy' || m.kind === 'MutatingPolicy').map((m) => [`${m.kind}/${m.metadata.name}`, m as unknown as RenderedPolicy]),
     ),
     globalConfig: manifests.find((m) => m.kind === 'ConfigMap')! as Manifest & Record<string, any>,
+    definitions: new Map(rendered.policies.map((p) => [p.definition.name, p.definition])),
   };
 }
 

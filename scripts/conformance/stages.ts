@@ -1,5 +1,6 @@
 import { helmStage } from './helm';
 import { kubeconformStage } from './kubeconform';
+import { kyvernoStage } from './kyverno';
 import { SynthesizedPlatform } from './platforms';
 import { EngineReport } from './report';
 
@@ -19,4 +20,6 @@ export type Stage = (context: StageContext) => EngineReport[];
 export const STAGES: readonly Stage[] = [
   helmStage,
   kubeconformStage,
+  // After helm: reads the charts' rendered objects.
+  kyvernoStage,
 ];

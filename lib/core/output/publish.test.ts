@@ -68,6 +68,14 @@ describe('publishing', () => {
     expect(fs.readdirSync(root).sort()).toEqual(['out', 'staging']);
   });
 
+  test('recovery leaves alone a folder of the same name that no publish wrote', () => {
+    fs.mkdirSync(path.join(root, '.out.previous'));
+    fs.writeFileSync(path.join(root, '.out.previous/mine.txt'), 'mine');
+    publishFiles([{ path: 'a.yaml', content: 'a' }], path.join(root, 'out'));
+    expect(tree(path.join(root, '.out.previous'))).toEqual({ 'mine.txt': 'mine' });
+    expect(withoutMarker(tree(path.join(root, 'out')))).toEqual({ 'a.yaml': 'a' });
+  });
+
   test('refuses to replace a folder that no synth wrote, and leaves it alone', () => {
     fs.mkdirSync(path.join(root, 'gitops/clusters'), { recursive: true });
     fs.writeFileSync(path.join(root, 'gitops/clusters/precious.yaml'), 'mine');

@@ -142,7 +142,8 @@ export function recoverPublish(target: string): void {
     if (isOutput(names.ready)) fs.renameSync(names.ready, names.absolute);
     else if (isOutput(names.previous)) fs.renameSync(names.previous, names.absolute);
   }
-  for (const leftover of [names.ready, names.previous]) removeTree(leftover);
+  // Only folders a publish wrote (with the marker): a user's own folder of that name is left alone.
+  for (const leftover of [names.ready, names.previous]) if (isOutput(leftover)) removeTree(leftover);
   for (const entry of fs.readdirSync(names.parent)) {
     if (entry.startsWith(names.incoming) || entry.startsWith(names.trash)) removeTree(path.join(names.parent, entry));
   }
