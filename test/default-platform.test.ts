@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
 import { findManifest, helmValues } from '../lib/core/testing';
-import { synth } from './helpers';
+import { kustomizeRootProblems, synth } from './helpers';
 
 /**
  * The default configuration is the Capsule "Teleport" integration demo (seed 000). Each expected
@@ -48,9 +48,11 @@ describe('the default platform (seed 000)', () => {
     expect(files.map((f) => f.path)).toEqual([
       'demo/ACCESS.md',
       'demo/flux/helm-repositories.yaml',
+      'demo/flux/kustomization.yaml',
       'demo/flux/layers.yaml',
       'demo/infrastructure/capsule-proxy.yaml',
       'demo/infrastructure/capsule.yaml',
+      'demo/infrastructure/kustomization.yaml',
       'demo/infrastructure/kyverno.yaml',
       'demo/infrastructure/namespaces.yaml',
       'demo/infrastructure/teleport-agent.yaml',
@@ -61,6 +63,7 @@ describe('the default platform (seed 000)', () => {
       'demo/policies/default-emptydir-sizelimit.yaml',
       'demo/policies/enforce-no-host-users.yaml',
       'demo/policies/global-config.yaml',
+      'demo/policies/kustomization.yaml',
       'demo/policies/restrict-controlplane-scheduling.yaml',
       'demo/policies/restrict-image-registries.yaml',
       'demo/tctl/.sourceignore',
@@ -68,13 +71,22 @@ describe('the default platform (seed 000)', () => {
       'demo/tctl/operator-bot-token.yaml',
       'demo/tctl/operator-role.yaml',
       'demo/tctl/roles/kube-access.yaml',
+      'demo/teleport-operator/kustomization.yaml',
       'demo/teleport-operator/namespaces.yaml',
       'demo/teleport-operator/teleport-operator.yaml',
+      'demo/teleport/kustomization.yaml',
       'demo/teleport/roles/kube-access.yaml',
+      'demo/tenants/kustomization.yaml',
       'demo/tenants/oil.yaml',
     ]);
     expect(findManifest(files, 'Kustomization', 'platform-teleport-operator').spec.path).toBe('./dist/demo/teleport-operator');
     expect(findManifest(files, 'Kustomization', 'platform-teleport').spec.path).toBe('./dist/demo/teleport');
+  });
+
+  test('makes every folder Flux applies a kustomize root listing exactly its files, sorted', () => {
+    expect(kustomizeRootProblems(files, './dist')).toEqual([]);
+    expect(YAML.parse(byPath.get('demo/teleport/kustomization.yaml')!.content).resources).toEqual(['roles/kube-access.yaml']);
+    expect(YAML.parse(byPath.get('demo/flux/kustomization.yaml')!.content).resources).toEqual(['helm-repositories.yaml', 'layers.yaml']);
   });
 
   test('creates namespaces capsule-system and kyverno, and teleport-iac for the Teleport operator (seed 003)', () => {
@@ -140,11 +152,11 @@ describe('the default platform (seed 000)', () => {
     });
   });
 
-  test('declares tenant oil owned by User alice, with the cluster\'s tenant defaults', () => {
+  test('declares tenant oil owned by User alice, with the cluster\'s tenant defaults, kept in the cluster if its file is removed (Flux prune disabled)', () => {
     const [tenant, ...rest] = byPath.get('demo/tenants/oil.yaml')!.manifests as any[];
     expect(rest).toEqual([]);
     expect(tenant).toMatchObject({ apiVersion: 'capsule.clastix.io/v1beta2', kind: 'Tenant', metadata: { name: 'oil' } });
-    expect(tenant.metadata).toEqual({ name: 'oil' });
+    expect(tenant.metadata).toEqual({ name: 'oil', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } });
     expect(tenant.spec.owners).toEqual([{ kind: 'User', name: 'alice' }]);
     // Isolated from other tenants, open to its own namespaces and to monitoring (tenantDefaults).
     expect(tenant.spec.networkPolicies.items).toEqual([

@@ -76,3 +76,38 @@ export function run(command: string, args: string[], env: Record<string, string>
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/**
+ * Problems with the kustomize roots of a rendered platform: every Flux Kustomization path (and each
+ * cluster's `flux/` folder) must hold a kustomization.yaml that lists, sorted, exactly the files with
+ * objects in that folder, and every file with objects must be in one of those folders.
+ */
+export function kustomizeRootProblems(files: readonly RenderedFile[], pathPrefix: string): string[] {
+  const problems: string[] = [];
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const folders = new Set(files.filter((f) => f.path.endsWith('/flux/layers.yaml')).map((f) => f.path.slice(0, -'/layers.yaml'.length)));
+  for (const kustomization of files.flatMap((f) => f.manifests).filter((m) => m.kind === 'Kustomization' && m.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'))) {
+    const fluxPath = (kustomization as any).spec.path as string;
+    if (!fluxPath.startsWith(`${pathPrefix}/`)) problems.push(`${kustomization.metadata.name}: path ${fluxPath} is not under ${pathPrefix}`);
+    else folders.add(fluxPath.slice(pathPrefix.length + 1));
+  }
+  const covered = new Set<string>();
+  for (const folder of folders) {
+    const root = byPath.get(`${folder}/kustomization.yaml`);
+    if (!root) {
+      problems.push(`${folder}: no kustomization.yaml`);
+      continue;
+    }
+    const parsed = YAML.parse(root.content);
+    if (parsed.apiVersion !== 'kustomize.config.k8s.io/v1beta1' || parsed.kind !== 'Kustomization') problems.push(`${folder}/kustomization.yaml: not a Kustomization`);
+    const expected = files.filter((f) => f.path.startsWith(`${folder}/`) && f.manifests.length > 0).map((f) => f.path.slice(folder.length + 1));
+    if (JSON.stringify(parsed.resources) !== JSON.stringify(expected)) {
+      problems.push(`${folder}/kustomization.yaml lists ${JSON.stringify(parsed.resources)}, the folder holds ${JSON.stringify(expected)}`);
+    }
+    for (const file of expected) covered.add(`${folder}/${file}`);
+  }
+  for (const file of files) {
+    if (file.manifests.length && !covered.has(file.path)) problems.push(`${file.path}: not in any folder Flux applies`);
+  }
+  return problems;
+}

@@ -45,7 +45,7 @@ describe('a platform with every Kyverno policy, configured as in docs/kyverno.md
 describe('selecting policies', () => {
   test('enabled: false keeps the settings but renders nothing', () => {
     const { files } = synth(withKyverno({ policies: { 'block-daemonset-create': { enabled: false, failureAction: 'Audit' }, 'always-pull-images': {} } }));
-    expect(files.filter((f) => f.path.startsWith('demo/policies/')).map((f) => f.path)).toEqual(['demo/policies/always-pull-images.yaml', 'demo/policies/global-config.yaml']);
+    expect(files.filter((f) => f.path.startsWith('demo/policies/')).map((f) => f.path)).toEqual(['demo/policies/always-pull-images.yaml', 'demo/policies/global-config.yaml', 'demo/policies/kustomization.yaml']);
   });
 
   test('without kyverno, there is no Kyverno, no policies layer, and the tenants wait for the infrastructure only', () => {

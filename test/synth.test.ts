@@ -25,8 +25,9 @@ describe('synth', () => {
     expect(marker).toContain('replaced as a whole');
     expect(readTree(path.join(work, 'staging'))).toEqual(published);
     expect(Object.keys(published).sort()).toEqual(files.map((f) => f.path));
-    // Kubernetes objects are the YAML files outside tctl/ (tctl resources and READMEs are not).
-    const kubernetes = Object.entries(published).filter(([file]) => file.endsWith('.yaml') && !file.split('/').includes('tctl'));
+    // Kubernetes objects are the YAML files outside tctl/ (tctl resources and READMEs are not), but
+    // the kustomization.yaml files (kustomize's own configuration).
+    const kubernetes = Object.entries(published).filter(([file]) => file.endsWith('.yaml') && !file.split('/').includes('tctl') && !file.endsWith('/kustomization.yaml'));
     expect(kubernetes.length).toBeGreaterThan(0);
     for (const [file, content] of kubernetes) {
       for (const object of parseAll(content)) expect(validateManifest(file, object)).toEqual([]);

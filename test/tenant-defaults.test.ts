@@ -40,7 +40,7 @@ describe('tenantDefaults in platform.yaml', () => {
     expect(tenant.spec.networkPolicies).toBeUndefined();
     expect(tenant.spec.namespaceOptions).toBeUndefined();
     expect(tenant.spec.limitRanges).toBeDefined();
-    expect(tenant.metadata.annotations).toEqual({ 'capsule-platform/skipped-defaults': 'networkIsolation (opted out), tenantIdentity (opted out)' });
+    expect(tenant.metadata.annotations).toEqual({ 'capsule-platform/skipped-defaults': 'networkIsolation (opted out), tenantIdentity (opted out)', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
   });
 
   test('tenantIdentity labels Pods through capsule-pod-labels, enabling it at its defaults when kyverno does not list it', () => {

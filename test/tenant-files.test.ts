@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { findManifest, helmValues } from '../lib/core/testing';
-import { configWith, ROOT, synth } from './helpers';
+import { configWith, kustomizeRootProblems, ROOT, synth } from './helpers';
 
 /**
  * Tenants written as Capsule's documentation writes them. The first two are the examples of the
@@ -165,17 +165,22 @@ function flat(manifest: string): string {
 const WITHOUT_DEFAULTS = (old: string) =>
   old.replace(/    tenantDefaults:\n[\s\S]*$/, '    tenantDefaults:\n      networkIsolation: false\n      limitRange: false\n      tenantIdentity: false\n');
 
+/** `tenant` as rendered with the default capsule.deletionProtection: Flux leaves it in the cluster when it leaves Git. */
+function protectedFromPruning(tenant: any): any {
+  return { ...tenant, metadata: { ...tenant.metadata, annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', ...tenant.metadata.annotations } } };
+}
+
 describe('tenant files', () => {
   test.each(DOCUMENTATION_TENANTS.map((t) => [YAML.parse(t).metadata.name, t]))('the documentation example %s renders equal to its source', (name, manifest) => {
     const { files } = synth(configWith({ 'platform.yaml': WITHOUT_DEFAULTS, 'tenants/oil.yaml': null, [`tenants/${name}.yaml`]: manifest }));
-    expect(findManifest(files, 'Tenant', name)).toEqual(YAML.parse(manifest));
+    expect(findManifest(files, 'Tenant', name)).toEqual(protectedFromPruning(YAML.parse(manifest)));
   });
 
   test.each(DOCUMENTATION_TENANTS.filter((t) => !YAML.parse(t).metadata.labels).map((t) => [YAML.parse(t).metadata.name, t]))(
     'the flat file of %s renders the same Tenant',
     (name, manifest) => {
       const { files } = synth(configWith({ 'platform.yaml': WITHOUT_DEFAULTS, 'tenants/oil.yaml': null, [`tenants/${name}.yaml`]: flat(manifest) }));
-      expect(findManifest(files, 'Tenant', name)).toEqual(YAML.parse(manifest));
+      expect(findManifest(files, 'Tenant', name)).toEqual(protectedFromPruning(YAML.parse(manifest)));
     },
   );
 
@@ -195,6 +200,17 @@ describe('tenant files', () => {
     expect(annotations).toHaveLength(1);
   });
 
+  test('capsule.deletionProtection: false lets Flux prune Tenants and tenant namespaces', () => {
+    const { files } = synth(
+      configWith({
+        'platform.yaml': (old) => old.replace('forceTenantPrefix: true', 'forceTenantPrefix: true\n      deletionProtection: false'),
+        'tenants/oil.yaml': (old) => `${old}  namespaces: [oil-dev]\n`,
+      }),
+    );
+    expect(findManifest(files, 'Tenant', 'oil').metadata.annotations).toBeUndefined();
+    expect(findManifest(files, 'Namespace', 'oil-dev').metadata.annotations).toBeUndefined();
+  });
+
   test('forceTenantPrefix is only rendered when the file sets it, and an explicit false is kept', () => {
     const { files } = synth(
       configWith({
@@ -212,8 +228,12 @@ describe('the example platform (examples/platform)', () => {
   const { files } = synth(path.join(ROOT, 'examples', 'platform'));
   const paths = files.map((f) => f.path);
 
+  test('makes every folder Flux applies a kustomize root listing exactly its files, sorted', () => {
+    expect(kustomizeRootProblems(files, './platform')).toEqual([]);
+  });
+
   test('renders each tenant in its own files, only on its clusters', () => {
-    expect(paths.filter((p) => /\/tenant(s|-namespaces)\//.test(p))).toEqual([
+    expect(paths.filter((p) => /\/tenant(s|-namespaces)\//.test(p) && !p.endsWith('/kustomization.yaml'))).toEqual([
       'prod/tenant-namespaces/oil.yaml',
       'prod/tenants/oil.yaml',
       'prod/tenants/solar.yaml',
@@ -232,6 +252,8 @@ describe('the example platform (examples/platform)', () => {
     // solar creates no namespaces from Git: it is left exactly as written.
     expect(findManifest(prod, 'Tenant', 'solar').spec.owners).toEqual([{ name: 'alice', kind: 'User' }]);
     expect(findManifest(prod, 'Namespace', 'oil-prod').metadata.labels).toEqual({ 'capsule.clastix.io/tenant': 'oil', environment: 'production' });
+    // Removing it from the tenant file leaves it (and its workloads) in the cluster until deleted by hand.
+    expect(findManifest(prod, 'Namespace', 'oil-prod').metadata.annotations).toMatchObject({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
   });
 
   test('puts the ProxySetting in a tenant namespace and switches on the gate it needs', () => {

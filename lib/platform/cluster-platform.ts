@@ -93,6 +93,8 @@ export class ClusterPlatform extends Construct {
   public readonly teleportOperatorLayer?: Layer;
   private teleportLayerCache?: Layer;
   private readonly teleportLayerDependsOn: Layer[] = [];
+  /** Annotations on Tenants and tenant namespaces that keep them when removed from Git (capsule.deletionProtection). */
+  private readonly keepOnRemoval: Readonly<Record<string, string>>;
   private tctlCache?: TctlFolder;
 
   constructor(scope: Construct, props: ClusterPlatformProps) {
@@ -223,6 +225,9 @@ export class ClusterPlatform extends Construct {
     }
 
     const reservedNamespaces = platformNamespaces(settings, props.flux);
+    // Removing a Tenant from Git would make Capsule delete all of its namespaces, and removing a
+    // namespace deletes its workloads and volumes: by default the delivery leaves them in place.
+    this.keepOnRemoval = settings.capsule?.deletionProtection === false ? {} : this.delivery.keepOnRemovalAnnotations;
     const defaults = tenantDefaults(settings);
     this.tenants = tenants.map((definition) => {
       const { owners, ...spec } = definition.spec;
@@ -233,7 +238,7 @@ export class ClusterPlatform extends Construct {
         owners: owners as TenantOwner[],
         userGroup: definition.platform.userGroup,
         spec,
-        metadata: definition.metadata,
+        metadata: withAnnotations(definition.metadata, this.keepOnRemoval),
         reservedNamespaces,
         defaults,
         optOut: definition.platform.tenantDefaults,
@@ -252,7 +257,7 @@ export class ClusterPlatform extends Construct {
     const applier = this.namespaceApplier!;
     const file = layer.addFile(layer, definition.name, definition.name);
     applier.adopt(tenant);
-    for (const namespace of definition.namespaces) tenant.addNamespace(file, namespace);
+    for (const namespace of definition.namespaces) tenant.addNamespace(file, withAnnotations(namespace, this.keepOnRemoval)!);
 
     const proxySetting = definition.platform.proxySettings;
     if (proxySetting) {
@@ -295,6 +300,12 @@ export function policySelection(settings: KyvernoPolicySettings | undefined): Po
   }
   // The settings of each policy are its options (checked at compile time in kyverno-schema.ts).
   return selection as PolicySelection;
+}
+
+/** `target` with `annotations` added to its annotations; its own annotations win. */
+function withAnnotations<T extends { readonly annotations?: Readonly<Record<string, string>> }>(target: T | undefined, annotations: Readonly<Record<string, string>>): T | undefined {
+  if (!Object.keys(annotations).length) return target;
+  return { ...(target ?? ({} as T)), annotations: { ...annotations, ...target?.annotations } };
 }
 
 /** `value`, which the configuration loader has checked is there. */

@@ -2,6 +2,7 @@ import { PlatformApp, RenderedFile } from '../core/output/platform-app';
 import { publishDirectory, publishFiles, PublishOptions } from '../core/output/publish';
 import { ClusterPlatform } from './cluster-platform';
 import { loadPlatform, PlatformDefinition } from './config/load';
+import { checkOutputPath } from './output-path';
 import { wireTeleportAccess } from './teleport-access';
 
 /**
@@ -46,7 +47,9 @@ export interface SynthOptions {
  * atomically (through the staging folder, if any). Any failure leaves `outDir` exactly as it was.
  */
 export function synthPlatform(options: SynthOptions): RenderedFile[] {
-  const app = buildPlatform(loadPlatform(options.configDir), options.stagingDir);
+  const definition = loadPlatform(options.configDir);
+  checkOutputPath(definition, options.configDir, options.outDir);
+  const app = buildPlatform(definition, options.stagingDir);
   const files = app.render();
   // A synth must never delete its own configuration or the folder it runs in.
   const publish: PublishOptions = { protect: [process.cwd(), options.configDir], removeOld: options.removeOld };

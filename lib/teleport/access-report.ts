@@ -178,3 +178,45 @@ export class AccessReport extends Construct {
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
 }
+
+/** One line of access in an ACCESS.md: a Teleport role lets `identity` reach `tenant`'s namespaces. */
+export interface AccessGrant {
+  readonly role: string;
+  /** `user alice`, `group tenant-oil`, or `every Teleport user` for a role without kubernetes_users. */
+  readonly identity: string;
+  readonly tenant: string;
+  /** The tenant's namespaces as the report writes them, e.g. `oil-*`. */
+  readonly namespaces: string;
+}
+
+/**
+ * Reads back the access table that `AccessReport` renders (the first table of ACCESS.md): who
+ * reaches which tenant's namespaces through which role. The inverse of the table rows above, so a
+ * review tool can compare the access of two versions of the output.
+ */
+export function parseAccessReport(text: string): AccessGrant[] {
+  const grants: AccessGrant[] = [];
+  const header = '| Role | Declared in | Kubernetes users | Kubernetes groups | Tenants reached (namespaces) |';
+  const lines = text.split('\n');
+  const start = lines.indexOf(header);
+  if (start < 0) return grants;
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('| ')) break;
+    // Cells are split at unescaped pipes (md.cell escapes those inside a value).
+    const [role, , users, groups, reached] = line.slice(2, -2).split(/(?<!\\) \| /).map((c) => c.replace(/\\\|/g, '|'));
+    const identities = [
+      ...(users.startsWith('`') ? codes(users).map((u) => `user ${u}`) : ['every Teleport user']),
+      ...codes(groups).map((g) => `group ${g}`),
+    ];
+    for (const tenant of reached === 'none' ? [] : reached.split('<br>')) {
+      const match = /^`([^`]*)` \(`([^`]*)`\)/.exec(tenant);
+      if (!match) continue;
+      for (const identity of identities) grants.push({ role: codes(role)[0], identity, tenant: match[1], namespaces: match[2] });
+    }
+  }
+  return grants;
+}
+
+function codes(cell: string): string[] {
+  return [...cell.matchAll(/`([^`]*)`/g)].map((m) => m[1]);
+}

@@ -1,6 +1,7 @@
 import { helmStage } from './helm';
 import { kubeconformStage } from './kubeconform';
 import { kyvernoStage } from './kyverno';
+import { kustomizeStage } from './kustomize';
 import { SynthesizedPlatform } from './platforms';
 import { EngineReport } from './report';
 
@@ -22,4 +23,5 @@ export const STAGES: readonly Stage[] = [
   kubeconformStage,
   // After helm: reads the charts' rendered objects.
   kyvernoStage,
+  kustomizeStage,
 ];

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import type { HelmChart } from '../../versions';
+import { KustomizeRoot } from '../output/kustomize-root';
 import { ManifestFile } from '../output/manifest-file';
 
 /**
@@ -15,6 +16,13 @@ export interface IDelivery extends IConstruct {
 
   /** Installs a Helm chart release; its objects go into `scope`'s layer. */
   addHelmRelease(scope: Construct, options: HelmReleaseOptions): IHelmRelease;
+
+  /**
+   * Annotations that make the delivery tool leave an object in the cluster when it is removed from
+   * the output, instead of deleting it (for objects whose deletion takes others with it, such as a
+   * Tenant, which makes Capsule delete its namespaces).
+   */
+  readonly keepOnRemovalAnnotations: Readonly<Record<string, string>>;
 }
 
 export interface HelmReleaseOptions {
@@ -93,6 +101,7 @@ export class Layer extends Construct {
   public readonly serviceAccountName?: string;
   public readonly readinessChecks: readonly ReadinessCheck[];
   private readonly shared = new Map<string, ManifestFile>();
+  private readonly files: ManifestFile[] = [];
 
   constructor(scope: Construct, name: string, props: LayerProps) {
     super(scope, name);
@@ -102,6 +111,8 @@ export class Layer extends Construct {
     this.dependsOn = props.dependsOn ?? [];
     this.serviceAccountName = props.serviceAccountName;
     this.readinessChecks = props.readinessChecks ?? [];
+    // Every layer folder is a kustomize root listing exactly the files added here.
+    new KustomizeRoot(this, 'kustomization', { folder: this.folder, files: () => this.files });
     props.delivery.bindLayer(this);
   }
 
@@ -112,7 +123,9 @@ export class Layer extends Construct {
 
   /** A new file `<folder>/<fileName>.yaml` owned by `scope`. */
   public addFile(scope: Construct, id: string, fileName: string): ManifestFile {
-    return new ManifestFile(scope, id, { path: `${this.folder}/${fileName}.yaml` });
+    const file = new ManifestFile(scope, id, { path: `${this.folder}/${fileName}.yaml` });
+    this.files.push(file);
+    return file;
   }
 
   /** The file `<folder>/<fileName>.yaml` that several constructs add objects to (e.g. namespaces). */

@@ -43,6 +43,12 @@ export const CapsuleSettings = StrictObject(
   {
     forceTenantPrefix: Type.Optional(Type.Boolean({ description: 'Require tenant namespaces to be named <tenant>-<name> (a tenant may opt out). Default: false' })),
     userGroups: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description: "Capsule user groups in addition to each tenant's group. Default: none" })),
+    deletionProtection: Type.Optional(
+      Type.Boolean({
+        description:
+          'Keep Tenants and the namespaces created from Git in the cluster when they are removed from the configuration (Flux prune disabled on them): deleting one then takes a second, manual step. Default: true',
+      }),
+    ),
     values: Type.Optional(HelmValues('capsule')),
   },
   { description: 'Capsule (multi-tenancy operator).' },

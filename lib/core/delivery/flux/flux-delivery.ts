@@ -8,6 +8,7 @@ import {
 import { HelmRepository } from '../../../../imports/flux-helmrepositories-source.toolkit.fluxcd.io';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../../../imports/flux-kustomizations-kustomize.toolkit.fluxcd.io';
 import type { HelmChart } from '../../../versions';
+import { KustomizeRoot } from '../../output/kustomize-root';
 import { ManifestFile } from '../../output/manifest-file';
 import { HelmReleaseOptions, IDelivery, IHelmRelease, Layer } from '../delivery';
 
@@ -19,6 +20,12 @@ export const FLUX_DEFAULTS = {
   interval: '10m',
   layerNamePrefix: 'platform-',
 } as const;
+
+/**
+ * kustomize-controller leaves an object with this annotation in the cluster when it leaves the
+ * Kustomization's source, instead of pruning it.
+ */
+export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 
 export type FluxSourceKind = 'GitRepository' | 'OCIRepository' | 'Bucket';
 
@@ -67,6 +74,7 @@ export class FluxDelivery extends Construct implements IDelivery {
   public readonly namespace: string;
   public readonly pathPrefix: string;
   public readonly interval: string;
+  public readonly keepOnRemovalAnnotations = { [FLUX_PRUNE_ANNOTATION]: 'disabled' } as const;
   private readonly sourceKind: FluxSourceKind;
   private readonly sourceName: string;
   private readonly layersFile: ManifestFile;
@@ -83,6 +91,7 @@ export class FluxDelivery extends Construct implements IDelivery {
     this.interval = props.interval ?? FLUX_DEFAULTS.interval;
     this.layersFile = new ManifestFile(this, 'layers', { path: `${props.clusterFolder}/flux/layers.yaml` });
     this.repositoriesFile = new ManifestFile(this, 'helm-repositories', { path: `${props.clusterFolder}/flux/helm-repositories.yaml` });
+    new KustomizeRoot(this, 'kustomization', { folder: `${props.clusterFolder}/flux`, files: () => [this.layersFile, this.repositoriesFile] });
   }
 
   /** Name of the Kustomization that applies `layer`. */
@@ -166,7 +175,8 @@ export class FluxDelivery extends Construct implements IDelivery {
   }
 }
 
-function normalizePathPrefix(prefix: string): string {
+/** `pathPrefix` as Flux paths use it: `./<path>` without a trailing slash, or `.`. */
+export function normalizePathPrefix(prefix: string): string {
   const trimmed = prefix.replace(/\/+$/, '').replace(/^\.\//, '');
   return trimmed ? `./${trimmed}` : '.';
 }
