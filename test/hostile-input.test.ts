@@ -239,7 +239,7 @@ const CASES: Record<string, Case> = {
   'an invalid tenant-core forbiddenNamespaceLabelsRegex': {
     edit: withTenantCore('            forbiddenNamespaceLabelsRegex: "("\n'),
     file: 'platform.yaml',
-    line: 78,
+    line: 82,
     field: 'clusters[0].kyverno.policies.tenant-core.defaults.forbiddenNamespaceLabelsRegex',
     message: /^"\(" is not a valid regular expression/,
   },

@@ -63,7 +63,7 @@ describe('people in platform.yaml', () => {
 
   test('a role that exists neither in a tenant file nor as a preset is refused, with the roles there are', () => {
     expect(problems({ 'platform.yaml': withPeople('  users:\n    - name: bob\n      roles: [kube-acess]\n') })).toEqual([
-      "platform.yaml:109: people.users[0].roles[0]: 'kube-acess' is neither a role of a tenant file on Teleport cluster teleport.demo (kube-access) nor a Teleport preset role",
+      "platform.yaml:113: people.users[0].roles[0]: 'kube-acess' is neither a role of a tenant file on Teleport cluster teleport.demo (kube-access) nor a Teleport preset role",
     ]);
     expect(problems({ 'platform.yaml': withPeople(SSO.replace('roles: [kube-access]\n', 'roles: [admin]\n')) })).toEqual([
       expect.stringMatching(/^platform\.yaml:\d+: people\.ssoConnectors\[0\]\.groupsToRoles\[0\]\.roles\[0\]: 'admin' is neither a role of a tenant file/),
@@ -73,8 +73,8 @@ describe('people in platform.yaml', () => {
   test('a user declared twice, an unknown Teleport cluster, and a name that cannot be an object name', () => {
     const twice = '  users:\n    - name: alice\n      roles: [access]\n    - name: alice\n      roles: [kube-access]\n    - name: carol\n      roles: [access]\n      teleportCluster: other.example\n';
     expect(problems({ 'platform.yaml': withPeople(twice) })).toEqual([
-      "platform.yaml:110: people.users[1].name: user 'alice' is already declared (people.users[0]) for Teleport cluster teleport.demo",
-      "platform.yaml:114: people.users[2].teleportCluster: unknown Teleport cluster 'other.example'; the platform's: teleport.demo",
+      "platform.yaml:114: people.users[1].name: user 'alice' is already declared (people.users[0]) for Teleport cluster teleport.demo",
+      "platform.yaml:118: people.users[2].teleportCluster: unknown Teleport cluster 'other.example'; the platform's: teleport.demo",
     ]);
     expect(problems({ 'platform.yaml': withPeople('  users:\n    - name: alice@example.com\n      roles: [access]\n') })[0]).toMatch(/people\.users\[0\]\.name: must be a DNS-1123 subdomain/);
   });

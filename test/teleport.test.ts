@@ -379,7 +379,7 @@ describe('Teleport configuration errors name the file, the line and the field', 
   test('two operators for one Teleport cluster', () => {
     const edge = EDGE + '      operator: {}\n';
     expect(problems({ 'platform.yaml': (old) => old + edge })).toEqual([
-      "platform.yaml:118: clusters[1].teleport.operator: Teleport cluster 'teleport.demo' is already managed by the operator of cluster demo: Teleport roles are global to a Teleport cluster, so exactly one Kubernetes cluster per Teleport cluster runs the operator",
+      "platform.yaml:122: clusters[1].teleport.operator: Teleport cluster 'teleport.demo' is already managed by the operator of cluster demo: Teleport roles are global to a Teleport cluster, so exactly one Kubernetes cluster per Teleport cluster runs the operator",
     ]);
   });
 

@@ -63,7 +63,7 @@ describe('the example platform: prod on seed, staging on current', () => {
 
   test("each cluster installs its profile's chart versions", () => {
     expect(chartVersions('prod')).toEqual({ capsule: '0.10.9', 'capsule-proxy': '0.9.12', 'teleport-kube-agent': '18.2.0' });
-    expect(chartVersions('staging')).toEqual({ capsule: '0.14.0', 'capsule-proxy': '0.14.0', 'teleport-kube-agent': '18.2.1' });
+    expect(chartVersions('staging')).toEqual({ capsule: '0.14.0', 'capsule-proxy': '0.14.0', 'teleport-kube-agent': '18.2.1', kyverno: '3.9.0' });
   });
 
   test('Capsule 0.14 gets users and administrators, not the deprecated capsuleUserGroups / userNames', () => {

@@ -13,7 +13,8 @@ import { DEFAULT_VERSION_PROFILE } from '../versions';
 import { FluxDelivery } from '../core/delivery/flux/flux-delivery';
 import { KyvernoGlobalConfig } from '../kyverno/global-config';
 import { Kyverno } from '../kyverno/kyverno';
-import { KyvernoPolicies, PolicySelection } from '../kyverno/policies/catalog';
+import { DEFAULT_POLICY_API, KyvernoPolicies, PolicySelection } from '../kyverno/policies/catalog';
+import { CEL_POLICY_READINESS } from '../kyverno/render/cel-policy';
 import { CLUSTER_POLICY_READINESS } from '../kyverno/render/cluster-policy';
 import type { KubernetesJoinTrust } from '../teleport/join-token';
 import { KubeClusterRegistration } from '../teleport/kube-cluster';
@@ -115,7 +116,7 @@ export class ClusterPlatform extends Construct {
         delivery: this.delivery,
         folder: this.layerFolder('policies'),
         dependsOn: [this.infrastructure],
-        readinessChecks: [CLUSTER_POLICY_READINESS],
+        readinessChecks: (settings.kyverno.api ?? DEFAULT_POLICY_API) === 'cel' ? CEL_POLICY_READINESS : [CLUSTER_POLICY_READINESS],
       });
     }
 
@@ -203,7 +204,7 @@ export class ClusterPlatform extends Construct {
         kyverno: this.kyverno,
         publicNamespaces: settings.kyverno.globalConfig?.publicNamespaces,
       });
-      new KyvernoPolicies(this.policiesLayer, 'policies', { globalConfig, policies: policySelection(effectivePolicySettings(settings)) });
+      new KyvernoPolicies(this.policiesLayer, 'policies', { globalConfig, policies: policySelection(effectivePolicySettings(settings)), api: settings.kyverno.api });
     }
 
     const tenants = props.tenants;
@@ -211,8 +212,9 @@ export class ClusterPlatform extends Construct {
       // With Kyverno, Tenants wait for the policies: tenant-core and tenant-policy mutate and validate
       // Tenants when they are created (a Tenant applied earlier would miss its defaults until its next
       // update), and the workload policies must be in force before a tenant namespace can hold a Pod,
-      // which needs its Tenant first. The policies layer is ready once every ClusterPolicy reports
-      // Ready, i.e. is in Kyverno's webhook configuration (CLUSTER_POLICY_READINESS).
+      // which needs its Tenant first. The policies layer is ready once every policy is in Kyverno's
+      // webhook configuration: ClusterPolicies report Ready (CLUSTER_POLICY_READINESS), the CEL
+      // kinds status.conditionStatus.ready (CEL_POLICY_READINESS).
       this.tenantsLayer = new Layer(this, 'tenants', {
         delivery: this.delivery,
         folder: this.layerFolder('tenants'),

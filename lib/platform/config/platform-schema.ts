@@ -6,6 +6,7 @@ import { PATTERN_HINT } from '../../core/validation/explain';
 import { FLUX_DEFAULTS } from '../../core/delivery/flux/flux-delivery';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
+import { DEFAULT_POLICY_API, POLICY_APIS } from '../../kyverno/policies/catalog';
 import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
 import { PeopleSettings } from './people-schema';
@@ -113,6 +114,12 @@ export const TeleportAgentSettings = StrictObject(
 
 export const KyvernoSettings = StrictObject(
   {
+    api: Type.Optional(
+      StringEnum(POLICY_APIS, {
+        description:
+          `The Kyverno API the policies are rendered as. clusterpolicy: kyverno.io/v1 ClusterPolicy (deprecated, to be removed in Kyverno 1.20); cel: policies.kyverno.io/v1 ValidatingPolicy and MutatingPolicy. Kyverno 1.19 enforces both. Default: ${DEFAULT_POLICY_API}`,
+      }),
+    ),
     globalConfig: Type.Optional(KyvernoGlobalConfigSettings),
     policies: Type.Optional(KyvernoPolicySettings),
     values: Type.Optional(HelmValues('kyverno')),
