@@ -53,6 +53,12 @@ export interface VersionProfile {
   readonly description: string;
   readonly charts: ProfileCharts;
   /**
+   * Why the profile is behind upstream support, reported as a deprecation at synth for every
+   * cluster that runs it.
+   * @default - not behind
+   */
+  readonly pastSupport?: string;
+  /**
    * Folder under imports/ holding the profile's own CRD types and validators (the `<folder>/` prefix
    * of its entries in cdk8s.yaml); kinds it does not import there are shared with the root imports/.
    */
@@ -101,6 +107,10 @@ export const PROFILES: Readonly<Record<VersionProfileName, VersionProfile>> = {
     description: 'the seed pins: Capsule 0.10.9, capsule-proxy 0.9.12, Teleport charts 18.2.0, Kyverno chart 3.9.0',
     importsFolder: '',
     charts: SEED_CHARTS,
+    // projectcapsule publishes fixes only as new releases (no maintained older minor lines; its
+    // SECURITY.md names none): a pin four minors behind gets none of them.
+    pastSupport:
+      'pins Capsule 0.10.9 (2025-09) and capsule-proxy 0.9.12, four minor releases behind upstream 0.14.0 (2026-08); projectcapsule ships fixes only in new releases, so these get none',
   },
   current: {
     name: 'current',
@@ -109,6 +119,13 @@ export const PROFILES: Readonly<Record<VersionProfileName, VersionProfile>> = {
     charts: CURRENT_CHARTS,
   },
 };
+
+/**
+ * Upstream deprecations the synth reports (Kyverno releases as its appVersion, without the `v`):
+ * `kyverno.io` ClusterPolicy is deprecated since Kyverno 1.17 (CEL policy types `policies.kyverno.io`
+ * GA) and planned for removal in 1.20 (../shared/notes/kyverno-flux-argo.md §1.2: only critical fixes in 1.18 and 1.19).
+ */
+export const KYVERNO_CLUSTER_POLICY = { deprecatedIn: '1.17.0', removedIn: '1.20.0' } as const;
 
 /** The profile of a cluster that does not choose one: the seed's pins, so that its output never moves. */
 export const DEFAULT_VERSION_PROFILE: VersionProfileName = 'seed';

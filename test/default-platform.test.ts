@@ -55,7 +55,6 @@ describe('the default platform (seed 000)', () => {
       'demo/infrastructure/kustomization.yaml',
       'demo/infrastructure/kyverno.yaml',
       'demo/infrastructure/namespaces.yaml',
-      'demo/infrastructure/teleport-agent.yaml',
       'demo/policies/always-pull-images.yaml',
       'demo/policies/block-daemonset-create.yaml',
       'demo/policies/block-ephemeral-containers.yaml',
@@ -71,6 +70,8 @@ describe('the default platform (seed 000)', () => {
       'demo/tctl/operator-bot-token.yaml',
       'demo/tctl/operator-role.yaml',
       'demo/tctl/roles/kube-access.yaml',
+      'demo/teleport-agent/kustomization.yaml',
+      'demo/teleport-agent/teleport-agent.yaml',
       'demo/teleport-operator/kustomization.yaml',
       'demo/teleport-operator/namespaces.yaml',
       'demo/teleport-operator/teleport-operator.yaml',
@@ -81,6 +82,18 @@ describe('the default platform (seed 000)', () => {
     ]);
     expect(findManifest(files, 'Kustomization', 'platform-teleport-operator').spec.path).toBe('./dist/demo/teleport-operator');
     expect(findManifest(files, 'Kustomization', 'platform-teleport').spec.path).toBe('./dist/demo/teleport');
+  });
+
+  test('gives the Teleport agent its own layer that nothing waits for, after the namespace of its join Secret', () => {
+    const layers = files.find((f) => f.path === 'demo/flux/layers.yaml')!.manifests as ReadonlyArray<Record<string, any>>;
+    expect(findManifest(files, 'Kustomization', 'platform-teleport-agent').spec).toMatchObject({ path: './dist/demo/teleport-agent', wait: true, dependsOn: [{ name: 'platform-infrastructure' }] });
+    expect(layers.filter((k) => (k.spec.dependsOn ?? []).some((d: { name: string }) => d.name === 'platform-teleport-agent'))).toEqual([]);
+    // The token join method reads an existing Secret in the agent's namespace, which infrastructure creates.
+    const agent = findManifest(files, 'HelmRelease', 'teleport-agent');
+    const namespaces = files.find((f) => f.path === 'demo/infrastructure/namespaces.yaml')!.manifests.map((m) => m.metadata.name);
+    expect(namespaces).toContain(agent.spec.targetNamespace);
+    // No decryption unless configured.
+    expect(layers.filter((k) => k.spec.decryption)).toEqual([]);
   });
 
   test('makes every folder Flux applies a kustomize root listing exactly its files, sorted', () => {

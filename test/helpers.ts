@@ -3,7 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { formatProblem, PlatformError } from '../lib/core/errors';
 import { RenderedFile } from '../lib/core/output/platform-app';
+import { loadPlatform } from '../lib/platform/config/load';
 import { synthPlatform } from '../lib/platform/synth';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -46,6 +48,42 @@ export function synth(configDir = FIXTURE_CONFIG): { outDir: string; files: Rend
   const outDir = path.join(tempDir('synth-'), 'out');
   const files = synthPlatform({ configDir, outDir });
   return { outDir, files };
+}
+
+/**
+ * The problems `loadPlatform` reports for a configuration (a folder, or an edit of the default one as
+ * `configWith` takes it), formatted as `npm run synth` prints them, paths relative to the folder.
+ * Fails the test if the configuration is accepted.
+ */
+export function configProblems(config: string | Parameters<typeof configWith>[0]): string[] {
+  const dir = typeof config === 'string' ? config : configWith(config);
+  try {
+    loadPlatform(dir);
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    return error.problems.map((p) => formatProblem({ ...p, file: p.file && path.relative(dir, p.file) }));
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+/**
+ * Synthesizes `configDir` into a copy of a published output (`pristine`, whose content is
+ * `published`) and expects a PlatformError that leaves the copy byte-identical, with no temporary
+ * folder left beside it. Returns the error, for its problems.
+ */
+export function expectRefusedKeepingOutput(configDir: string, pristine: string, published: Record<string, string>): PlatformError {
+  const outDir = path.join(tempDir(), 'out');
+  fs.cpSync(pristine, outDir, { recursive: true });
+  let error: unknown;
+  try {
+    synthPlatform({ configDir, outDir });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(PlatformError);
+  expect(readTree(outDir)).toEqual(published);
+  expect(fs.readdirSync(path.dirname(outDir)).filter((f) => f.startsWith('.'))).toEqual([]);
+  return error as PlatformError;
 }
 
 /** Every file under `dir`, relative path → content. */

@@ -19,7 +19,9 @@ describe('cdk8s.yaml imports', () => {
     for (const name of ['capsule-proxysettings', 'capsule-globalproxysettings']) {
       expect(url(name)).toContain(`/projectcapsule/capsule-proxy/v${CHARTS.capsuleProxy.version}/`);
     }
-    expect(url('kyverno-clusterpolicies')).toContain(`/kyverno/kyverno/v${CHARTS.kyverno.appVersion}/`);
+    for (const name of ['kyverno-clusterpolicies', 'kyverno-validatingpolicies', 'kyverno-mutatingpolicies']) {
+      expect(url(name)).toContain(`/kyverno/kyverno/v${CHARTS.kyverno.appVersion}/`);
+    }
   });
 
   test("pin the current profile's own CRDs to its releases, and import every Capsule and Teleport kind the seed does", () => {
@@ -54,6 +56,8 @@ describe('cdk8s.yaml imports', () => {
       'resources.teleport.dev/v2/TeleportUser',
       'resources.teleport.dev/v2/TeleportProvisionToken',
       'kyverno.io/v1/ClusterPolicy',
+      'policies.kyverno.io/v1/ValidatingPolicy',
+      'policies.kyverno.io/v1/MutatingPolicy',
       'helm.toolkit.fluxcd.io/v2/HelmRelease',
       'source.toolkit.fluxcd.io/v1/HelmRepository',
       'source.toolkit.fluxcd.io/v1/OCIRepository',

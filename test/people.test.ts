@@ -1,25 +1,13 @@
+import * as fs from 'fs';
 import * as path from 'path';
-import { formatProblem, PlatformError } from '../lib/core/errors';
 import { findManifest } from '../lib/core/testing';
-import { loadPlatform } from '../lib/platform/config/load';
-import { configWith, parseAll, synth } from './helpers';
+import { configProblems as problems, configWith, FIXTURE_CONFIG, parseAll, synth } from './helpers';
 
 /** The fixture's platform.yaml with `people` (YAML, indented under people:). */
 const withPeople = (people: string) => (old: string) => `${old}\npeople:\n${people}`;
 
 /** The demo's `tctl users add alice --roles=access,kube-access` (Capsule's Teleport integration page). */
 const ALICE = '  users:\n    - name: alice\n      roles: [access, kube-access]\n';
-
-function problems(edit: Parameters<typeof configWith>[0]): string[] {
-  const dir = configWith(edit);
-  try {
-    loadPlatform(dir);
-  } catch (error) {
-    if (!(error instanceof PlatformError)) throw error;
-    return error.problems.map((p) => formatProblem({ ...p, file: p.file && path.relative(dir, p.file) }));
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 const SSO = `  users:
     - name: alice
@@ -75,7 +63,7 @@ describe('people in platform.yaml', () => {
 
   test('a role that exists neither in a tenant file nor as a preset is refused, with the roles there are', () => {
     expect(problems({ 'platform.yaml': withPeople('  users:\n    - name: bob\n      roles: [kube-acess]\n') })).toEqual([
-      "platform.yaml:109: people.users[0].roles[0]: 'kube-acess' is neither a role of a tenant file on Teleport cluster teleport.demo (kube-access) nor a Teleport preset role",
+      "platform.yaml:113: people.users[0].roles[0]: 'kube-acess' is neither a role of a tenant file on Teleport cluster teleport.demo (kube-access) nor a Teleport preset role",
     ]);
     expect(problems({ 'platform.yaml': withPeople(SSO.replace('roles: [kube-access]\n', 'roles: [admin]\n')) })).toEqual([
       expect.stringMatching(/^platform\.yaml:\d+: people\.ssoConnectors\[0\]\.groupsToRoles\[0\]\.roles\[0\]: 'admin' is neither a role of a tenant file/),
@@ -85,9 +73,25 @@ describe('people in platform.yaml', () => {
   test('a user declared twice, an unknown Teleport cluster, and a name that cannot be an object name', () => {
     const twice = '  users:\n    - name: alice\n      roles: [access]\n    - name: alice\n      roles: [kube-access]\n    - name: carol\n      roles: [access]\n      teleportCluster: other.example\n';
     expect(problems({ 'platform.yaml': withPeople(twice) })).toEqual([
-      "platform.yaml:110: people.users[1].name: user 'alice' is already declared (people.users[0]) for Teleport cluster teleport.demo",
-      "platform.yaml:114: people.users[2].teleportCluster: unknown Teleport cluster 'other.example'; the platform's: teleport.demo",
+      "platform.yaml:114: people.users[1].name: user 'alice' is already declared (people.users[0]) for Teleport cluster teleport.demo",
+      "platform.yaml:118: people.users[2].teleportCluster: unknown Teleport cluster 'other.example'; the platform's: teleport.demo",
     ]);
     expect(problems({ 'platform.yaml': withPeople('  users:\n    - name: alice@example.com\n      roles: [access]\n') })[0]).toMatch(/people\.users\[0\]\.name: must be a DNS-1123 subdomain/);
+  });
+
+  test('connector names and SSO groups get the name rules of users and groups: one line of visible text, one script', () => {
+    const sso = (connector: string, group: string) => withPeople(SSO.replace('name: okta', `name: ${connector}`).replace('group: oil-developers', `group: ${group}`));
+    const lines = (edit: ReturnType<typeof sso>) => edit(fs.readFileSync(path.join(FIXTURE_CONFIG, 'platform.yaml'), 'utf8')).split('\n');
+    const at = (edit: ReturnType<typeof sso>, text: string) => lines(edit).findIndex((l) => l.includes(text)) + 1;
+    // Cyrillic о and е (U+043E, U+0435) in Latin names; then a tab and a newline.
+    const spoofed = sso('"\u043ekta"', '"oil-dev\u0435lopers"');
+    expect(problems({ 'platform.yaml': spoofed })).toEqual([
+      expect.stringMatching(new RegExp(`^platform\\.yaml:${at(spoofed, 'name: "\u043ekta"')}: people\\.ssoConnectors\\[0\\]\\.name: a connector name "\u043ekta" mixes Latin and Cyrillic letters`)),
+      expect.stringMatching(new RegExp(`^platform\\.yaml:${at(spoofed, 'group: "oil-dev')}: people\\.ssoConnectors\\[0\\]\\.groupsToRoles\\[0\\]\\.group: a group name "oil-dev\u0435lopers" mixes Latin and Cyrillic letters`)),
+    ]);
+    expect(problems({ 'platform.yaml': sso('"ok\\tta"', '"oil\\ndevelopers"') })).toEqual([
+      expect.stringMatching(/people\.ssoConnectors\[0\]\.name: a connector name holds .*tab.*; a name is visible text on one line$/i),
+      expect.stringMatching(/people\.ssoConnectors\[0\]\.groupsToRoles\[0\]\.group: a group name holds .*(line feed|newline).*; a name is visible text on one line$/i),
+    ]);
   });
 });

@@ -192,9 +192,11 @@ describe('Teleport access variants', () => {
     const values = helmValues(files, 'teleport-agent');
     expect(values.joinParams).toEqual({ method: 'kubernetes', tokenName: 'teleport-agent-demo' });
     expect(values.teleportClusterName).toBe('teleport.demo');
-    // The agent waits for its token: it is installed in the teleport layer, which also waits for capsule-proxy.
-    expect(pathOf(files, 'HelmRelease', 'teleport-agent')).toBe('demo/teleport/teleport-agent.yaml');
-    expect(findManifest(files, 'Kustomization', 'platform-teleport').spec.dependsOn).toEqual([{ name: 'platform-teleport-operator' }, { name: 'platform-infrastructure' }]);
+    // The agent waits for its token (teleport layer) and capsule-proxy (infrastructure) in its own layer; the
+    // Teleport resources do not wait for infrastructure.
+    expect(pathOf(files, 'HelmRelease', 'teleport-agent')).toBe('demo/teleport-agent/teleport-agent.yaml');
+    expect(findManifest(files, 'Kustomization', 'platform-teleport-agent').spec.dependsOn).toEqual([{ name: 'platform-infrastructure' }, { name: 'platform-teleport' }]);
+    expect(findManifest(files, 'Kustomization', 'platform-teleport').spec.dependsOn).toEqual([{ name: 'platform-teleport-operator' }]);
     expect(tctl(files, 'demo/tctl/operator-role.yaml').spec.allow.rules.map((r: { resources: string[] }) => r.resources[0])).toEqual(['role', 'token']);
     expect(files.map((f) => f.content).join('\n')).not.toMatch(/kind: Secret\b|authToken/);
   });
@@ -209,10 +211,11 @@ describe('Teleport access variants', () => {
     ]);
   });
 
-  test('the kubernetes join method without an operator: the token is a tctl resource, the agent stays in infrastructure', () => {
+  test('the kubernetes join method without an operator: the token is a tctl resource, the agent follows infrastructure only', () => {
     const files = render({ 'platform.yaml': (old) => WITHOUT_OPERATOR(KUBERNETES_JOIN(old)) });
     expect(files.flatMap((f) => f.manifests).filter((m) => m.apiVersion.startsWith('resources.teleport.dev'))).toEqual([]);
-    expect(pathOf(files, 'HelmRelease', 'teleport-agent')).toBe('demo/infrastructure/teleport-agent.yaml');
+    expect(pathOf(files, 'HelmRelease', 'teleport-agent')).toBe('demo/teleport-agent/teleport-agent.yaml');
+    expect(findManifest(files, 'Kustomization', 'platform-teleport-agent').spec.dependsOn).toEqual([{ name: 'platform-infrastructure' }]);
     expect(tctl(files, 'demo/tctl/tokens/teleport-agent-demo.yaml').spec.kubernetes.allow).toEqual([{ service_account: 'capsule-system:teleport-agent' }]);
     expect(tctl(files, 'demo/tctl/roles/kube-access.yaml')).toEqual(SEED_ROLE);
     expect(content(files, 'demo/tctl/README.md')).toContain('The token must exist before Flux installs the agent');
@@ -225,17 +228,33 @@ describe('Teleport access variants', () => {
     expect(files.flatMap((f) => f.manifests).filter((m) => m.kind === 'TeleportRoleV8').map((m) => m.metadata.name)).toEqual(['kube-access']);
     expect(findManifest(files, 'TeleportRoleV8', 'kube-access').spec.allow.kubernetes_labels).toEqual({ capsule: 'true' });
     expect(tctl(files, 'edge/tctl/roles/kube-access.yaml')).toEqual(SEED_ROLE);
-    // edge's agent token is managed by demo's operator; edge has no Teleport layers.
+    // edge's agent token is managed by demo's operator; edge has no Teleport layers but its agent's.
     expect(pathOf(files, 'TeleportProvisionToken', 'teleport-agent-edge')).toBe('demo/teleport/tokens/teleport-agent-edge.yaml');
+    expect(findManifest(files.filter((f) => f.path.startsWith('edge/')), 'Kustomization', 'platform-teleport-agent').spec.dependsOn).toEqual([{ name: 'platform-infrastructure' }]);
     expect(findManifest(files, 'TeleportProvisionToken', 'teleport-agent-edge').spec.kubernetes).toEqual({ type: 'in_cluster', allow: [{ service_account: 'capsule-system:teleport-agent' }] });
-    expect(files.filter((f) => f.path.startsWith('edge/teleport'))).toEqual([]);
+    expect(files.filter((f) => /^edge\/teleport(-operator)?\//.test(f.path))).toEqual([]);
     expect(content(files, 'edge/ACCESS.md')).toContain('Roles are managed by the Teleport operator of cluster `demo`');
     expect(content(files, 'edge/tctl/README.md')).toContain('do not also `tctl create` them');
   });
 
   describe('two clusters, both joining with the kubernetes method: every Teleport file matches its snapshot', () => {
-    const files = render({ 'platform.yaml': (old) => KUBERNETES_JOIN(old) + EDGE }).filter((f) => /^[^/]+\/(tctl|teleport|teleport-operator)\/|ACCESS\.md$|layers\.yaml$/.test(f.path));
+    const files = render({ 'platform.yaml': (old) => KUBERNETES_JOIN(old) + EDGE }).filter((f) => /^[^/]+\/(tctl|teleport|teleport-operator|teleport-agent)\/|ACCESS\.md$|layers\.yaml$/.test(f.path));
     test.each(files.map((f) => [f.path, f.content]))('%s', (_path, text) => expect(text).toMatchSnapshot());
+  });
+
+  test('SOPS decryption (delivery.flux.decryption) is set on the layer that reads the join Secret, and only there', () => {
+    const sops = (old: string) => old.replace('    pathPrefix: ./dist\n', '    pathPrefix: ./dist\n    decryption:\n      provider: sops\n      secretRef:\n        name: sops-age\n');
+    const files = render({ 'platform.yaml': sops });
+    const layers = files.filter((f) => f.path === 'demo/flux/layers.yaml').flatMap((f) => f.manifests) as Array<Record<string, any>>;
+    expect(layers.filter((k) => k.spec.decryption).map((k) => [k.metadata.name, k.spec.decryption])).toEqual([['platform-teleport-agent', { provider: 'sops', secretRef: { name: 'sops-age' } }]]);
+    // Keyless (cloud KMS): no secretRef.
+    const keyless = render({ 'platform.yaml': (old) => old.replace('    pathPrefix: ./dist\n', '    pathPrefix: ./dist\n    decryption:\n      provider: sops\n') });
+    expect(findManifest(keyless, 'Kustomization', 'platform-teleport-agent').spec.decryption).toEqual({ provider: 'sops' });
+    // The kubernetes join method reads no Secret from Git: no decryption anywhere.
+    const kubernetes = render({ 'platform.yaml': (old) => KUBERNETES_JOIN(sops(old)) });
+    expect((kubernetes.flatMap((f) => f.manifests) as Array<Record<string, any>>).filter((m) => m.kind === 'Kustomization' && m.spec.decryption)).toEqual([]);
+    const [problem] = problems({ 'platform.yaml': (old) => old.replace('    pathPrefix: ./dist\n', '    pathPrefix: ./dist\n    decryption:\n      provider: vault\n') });
+    expect(problem).toMatch(/^platform\.yaml:\d+: delivery\.flux\.decryption\.provider: .*sops/);
   });
 
   test('dynamic registration: a kube_cluster with the cluster labels, without its kubeconfig', () => {
@@ -360,7 +379,7 @@ describe('Teleport configuration errors name the file, the line and the field', 
   test('two operators for one Teleport cluster', () => {
     const edge = EDGE + '      operator: {}\n';
     expect(problems({ 'platform.yaml': (old) => old + edge })).toEqual([
-      "platform.yaml:118: clusters[1].teleport.operator: Teleport cluster 'teleport.demo' is already managed by the operator of cluster demo: Teleport roles are global to a Teleport cluster, so exactly one Kubernetes cluster per Teleport cluster runs the operator",
+      "platform.yaml:122: clusters[1].teleport.operator: Teleport cluster 'teleport.demo' is already managed by the operator of cluster demo: Teleport roles are global to a Teleport cluster, so exactly one Kubernetes cluster per Teleport cluster runs the operator",
     ]);
   });
 

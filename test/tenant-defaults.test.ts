@@ -1,26 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { formatProblem, PlatformError } from '../lib/core/errors';
 import { findManifest } from '../lib/core/testing';
-import { loadPlatform } from '../lib/platform/config/load';
-import { configWith, FIXTURE_CONFIG, ROOT, synth } from './helpers';
+import * as crdValidators from '../lib/core/validation/crd-validators';
+import { TENANT_KEY } from '../lib/platform/config/tenant-schema';
+import { configProblems as problems, configWith, FIXTURE_CONFIG, ROOT, synth } from './helpers';
 
 /** The fixture with `edit` applied to its parsed platform.yaml (cluster demo). */
 function withCluster(edit: (cluster: any) => void, files: Record<string, string> = {}): string {
   const platform = YAML.parse(fs.readFileSync(path.join(FIXTURE_CONFIG, 'platform.yaml'), 'utf8'));
   edit(platform.clusters[0]);
   return configWith({ 'platform.yaml': YAML.stringify(platform), ...files });
-}
-
-function problems(dir: string): string[] {
-  try {
-    loadPlatform(dir);
-  } catch (error) {
-    if (!(error instanceof PlatformError)) throw error;
-    return error.problems.map((p) => formatProblem({ ...p, file: p.file && path.relative(dir, p.file) }));
-  }
-  throw new Error('expected the configuration to be rejected');
 }
 
 describe('tenantDefaults in platform.yaml', () => {
@@ -71,6 +61,49 @@ describe('tenantDefaults in platform.yaml', () => {
     expect(problems(withCluster((c) => (c.tenantDefaults.limitRange = { limitz: [] })))).toEqual([
       expect.stringMatching(/clusters\[0\]\.tenantDefaults\.limitRange\.limits: required field is missing$/),
       expect.stringMatching(/clusters\[0\]\.tenantDefaults\.limitRange\.limitz: unknown field; allowed fields here: limits$/),
+    ]);
+  });
+
+  test("a limit range is judged by the Tenant CRD of the cluster's version profile", () => {
+    const load = jest.spyOn(crdValidators, 'loadCrdValidator');
+    try {
+      const limitRange = { limits: [{ type: 'Container', default: { cpu: 'lots' } }] };
+      for (const versions of ['seed', 'current'] as const) {
+        load.mockClear();
+        expect(problems(withCluster((c) => {
+          c.versions = versions;
+          c.tenantDefaults.limitRange = limitRange;
+        }))).toEqual([
+          expect.stringMatching(/clusters\[0\]\.tenantDefaults\.limitRange\.limits\[0\]\.default\.cpu: must be a Kubernetes quantity/),
+        ]);
+        expect(load).toHaveBeenCalledWith(TENANT_KEY, versions);
+      }
+    } finally {
+      load.mockRestore();
+    }
+  });
+
+  test('an object where an object or false is allowed is explained by the object form: the inner field and its rule', () => {
+    expect(problems(withCluster((c) => (c.tenantDefaults.networkIsolation.monitoringNamespace = 'Mon_itoring')))).toEqual([
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.tenantDefaults\.networkIsolation\.monitoringNamespace: must be a DNS-1123 label: .* \(got "Mon_itoring"\)$/),
+    ]);
+    expect(problems(withCluster((c) => (c.tenantDefaults.tenantIdentity = { opencost: true, loki: true })))).toEqual([
+      expect.stringMatching(/clusters\[0\]\.tenantDefaults\.tenantIdentity\.loki: unknown field; allowed fields here: opencost, pods$/),
+    ]);
+    // A scalar still gets the list of forms.
+    expect(problems(withCluster((c) => (c.tenantDefaults.networkIsolation = 'on')))).toEqual([
+      expect.stringMatching(/clusters\[0\]\.tenantDefaults\.networkIsolation: must be an object or a boolean \(got "on"\)$/),
+    ]);
+  });
+
+  test('egress CIDRs are checked as addresses with a prefix length in range, at their line in platform.yaml', () => {
+    const dir = withCluster((c) => (c.tenantDefaults.networkIsolation.egress = { toCidrs: ['0.0.0.0/33', 'fe80::/200', '999.1.1.1/8', '10.0.0.0/8', 'fd00::/8'] }));
+    const lines = fs.readFileSync(path.join(dir, 'platform.yaml'), 'utf8').split('\n');
+    const line = (cidr: string) => lines.findIndex((l) => l.includes(cidr)) + 1;
+    expect(problems(dir)).toEqual([
+      `platform.yaml:${line('0.0.0.0/33')}: clusters[0].tenantDefaults.networkIsolation.egress.toCidrs[0]: "0.0.0.0/33": the prefix length of an IPv4 CIDR is 0 to 32`,
+      `platform.yaml:${line('fe80::/200')}: clusters[0].tenantDefaults.networkIsolation.egress.toCidrs[1]: "fe80::/200": the prefix length of an IPv6 CIDR is 0 to 128`,
+      `platform.yaml:${line('999.1.1.1/8')}: clusters[0].tenantDefaults.networkIsolation.egress.toCidrs[2]: "999.1.1.1/8" is not a CIDR: an IPv4 or IPv6 address, '/', a prefix length (such as 10.0.0.0/8 or fd00::/8)`,
     ]);
   });
 

@@ -233,7 +233,7 @@ describe('the example platform (examples/platform)', () => {
   });
 
   test('renders each tenant in its own files, only on its clusters', () => {
-    expect(paths.filter((p) => p.includes('tenant') && !p.endsWith('/kustomization.yaml'))).toEqual([
+    expect(paths.filter((p) => /\/tenant(s|-namespaces|-gitops)\//.test(p) && !p.endsWith('/kustomization.yaml'))).toEqual([
       'prod/tenant-gitops/oil.yaml',
       'prod/tenant-namespaces/oil.yaml',
       'prod/tenants/oil.yaml',

@@ -5,7 +5,9 @@ import { crdValidators } from '../lib/core/validation/crd-validators';
 import { validateManifest } from '../lib/core/validation/manifests';
 import { findManifest, helmValues } from '../lib/core/testing';
 import { PROFILES, VERSION_PROFILE_NAMES } from '../lib/versions';
-import { configWith, ROOT, synth } from './helpers';
+import { formatProblem } from '../lib/core/errors';
+import { synthPlatform } from '../lib/platform/synth';
+import { configWith, ROOT, run, synth, tempDir } from './helpers';
 
 /** The version profiles (lib/versions.ts), and the example's `current` cluster (staging). */
 
@@ -61,7 +63,7 @@ describe('the example platform: prod on seed, staging on current', () => {
 
   test("each cluster installs its profile's chart versions", () => {
     expect(chartVersions('prod')).toEqual({ capsule: '0.10.9', 'capsule-proxy': '0.9.12', 'teleport-kube-agent': '18.2.0' });
-    expect(chartVersions('staging')).toEqual({ capsule: '0.14.0', 'capsule-proxy': '0.14.0', 'teleport-kube-agent': '18.2.1' });
+    expect(chartVersions('staging')).toEqual({ capsule: '0.14.0', 'capsule-proxy': '0.14.0', 'teleport-kube-agent': '18.2.1', kyverno: '3.9.0' });
   });
 
   test('Capsule 0.14 gets users and administrators, not the deprecated capsuleUserGroups / userNames', () => {
@@ -110,5 +112,239 @@ describe('the versions setting', () => {
         old.replace('  - name: demo\n    capsule:\n', '  - name: demo\n    versions: current\n    capsule:\n      values:\n        manager:\n          options:\n            users: []\n            capsuleUserGroups: [x]\n'),
     });
     expect(() => synth(dir)).toThrow(/capsule\.values\.manager\.options\.users: cannot be overridden[\s\S]*capsule\.values\.manager\.options\.capsuleUserGroups: cannot be overridden: deprecated by chart 0\.14/);
+  });
+});
+
+/**
+ * Tenants written as Capsule 0.14's documentation writes them (its Rules, Enforcement, Permissions
+ * and Tenants pages), varied across what 0.11–0.14 added: rules with namespace selectors, workload,
+ * service and ingress enforcement, rule permissions and quotas, owner promotion, owners' labels,
+ * required namespace metadata, and a tenant without owners (optional since 0.12).
+ */
+const DOCUMENTATION_TENANTS_0_14 = [
+  `apiVersion: capsule.clastix.io/v1beta2
+kind: Tenant
+metadata:
+  name: solar
+spec:
+  owners:
+  - name: alice
+    kind: User
+  rules:
+  - namespaceSelector:
+      matchExpressions:
+      - key: environment
+        operator: NotIn
+        values: [prod]
+    permissions:
+      bindings:
+      - clusterRoleName: edit
+        subjects:
+        - kind: Group
+          name: "tenant:{{ .tenant.metadata.name }}:operators"
+  - namespaceSelector:
+      matchLabels:
+        environment: prod
+    permissions:
+      bindings:
+      - clusterRoleName: view
+        subjects:
+        - kind: Group
+          name: "tenant:{{ .tenant.metadata.name }}:operators"
+`,
+  `apiVersion: capsule.clastix.io/v1beta2
+kind: Tenant
+metadata:
+  name: wind
+spec:
+  owners:
+  - name: alice
+    kind: User
+    labels:
+      team: platform
+  permissions:
+    allowOwnerPromotion: false
+    matchOwners:
+    - matchLabels:
+        team: platform
+  namespaceOptions:
+    quota: 2
+    requiredMetadata:
+      labels:
+        environment: ""
+  forceTenantPrefix: true
+  rules:
+  - enforce:
+      action: allow
+      services:
+        types: [ClusterIP, ExternalName]
+        externalNames:
+          hostnames:
+          - exp: ".*\\\\.wind\\\\.svc\\\\.company\\\\.com"
+  - namespaceSelector:
+      matchLabels:
+        company.example/tier: application
+    quota:
+    - name: shared-compute
+      hard:
+        requests.cpu: "8"
+        requests.memory: 16Gi
+        limits.cpu: "8"
+        limits.memory: 16Gi
+    - name: object-counts
+      hard:
+        services: "20"
+`,
+  `apiVersion: capsule.clastix.io/v1beta2
+kind: Tenant
+metadata:
+  name: water
+spec:
+  rules:
+  - enforce:
+      action: deny
+      workloads:
+        registries:
+        - exp: "^docker\\\\.io/.*$"
+          negate: true
+      ingress:
+        hostnames:
+        - exact: [water.example.com]
+`,
+];
+
+/** The fixture's platform.yaml with every tenant default switched off, so a Tenant renders exactly as written. */
+const WITHOUT_DEFAULTS = (old: string) =>
+  old.replace(/    tenantDefaults:\n[\s\S]*$/, '    tenantDefaults:\n      networkIsolation: false\n      limitRange: false\n      tenantIdentity: false\n');
+
+describe('tenant files under versions current', () => {
+  const current = (tenants: Record<string, string | null>) =>
+    configWith({ 'platform.yaml': (old) => WITHOUT_DEFAULTS(old).replace('  - name: demo\n', '  - name: demo\n    versions: current\n'), 'tenants/oil.yaml': null, ...tenants });
+
+  test.each(DOCUMENTATION_TENANTS_0_14.map((t) => [YAML.parse(t).metadata.name, t]))('the Capsule 0.14 documentation example %s renders equal to its source', (name, manifest) => {
+    const { files } = synth(current({ [`tenants/${name}.yaml`]: manifest }));
+    // Only the platform's default deletion protection is added (capsule.deletionProtection).
+    const source = YAML.parse(manifest);
+    expect(findManifest(files, 'Tenant', name)).toEqual({ ...source, metadata: { ...source.metadata, annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } });
+  });
+
+  test('the same files under seed are refused, naming the file, the field and the version that has it', () => {
+    const dir = configWith({ 'tenants/oil.yaml': null, ...Object.fromEntries(DOCUMENTATION_TENANTS_0_14.map((t) => [`tenants/${YAML.parse(t).metadata.name}.yaml`, t])) });
+    expect(() => synth(dir)).toThrow(
+      /tenants\/solar\.yaml:9: spec\.rules: only Capsule 0\.14\.0 \(versions: current\) has this field; cluster demo runs Capsule 0\.10\.9 \(versions: seed\)/,
+    );
+    expect(() => synth(dir)).toThrow(/tenants\/wind\.yaml:\d+: spec\.owners\[0\]\.labels: only Capsule 0\.14\.0 \(versions: current\) has this field; cluster demo runs Capsule 0\.10\.9/);
+    expect(() => synth(dir)).toThrow(/tenants\/wind\.yaml:\d+: spec\.permissions: only Capsule 0\.14\.0/);
+    // owners became optional in 0.12: the seed's CRD still requires them.
+    expect(() => synth(dir)).toThrow(/tenants\/water\.yaml:\d+: spec\.owners: required field is missing under Capsule 0\.10\.9 \(versions: seed\), which cluster demo runs; Capsule 0\.14\.0 \(versions: current\) accepts it/);
+  });
+
+  test('a tenant on a seed and a current cluster is refused only for the seed one', () => {
+    const dir = configWith({
+      'platform.yaml': (old) => `${old}\n  - name: next\n    versions: current\n`,
+      'tenants/oil.yaml': (old) => old.replace('name: oil\n', 'name: oil\nrules:\n  - enforce:\n      action: deny\n      services:\n        types: [NodePort]\n'),
+    });
+    let message = '';
+    try {
+      synth(dir);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/tenants\/oil\.yaml:\d+: rules: only Capsule 0\.14\.0 \(versions: current\) has this field; cluster demo runs Capsule 0\.10\.9 \(versions: seed\)/);
+    expect(message).not.toMatch(/cluster next/);
+  });
+});
+
+describe('deprecations are reported at synth, one line each, and fail it only in strict mode', () => {
+  const collect = (dir: string) => {
+    const lines: string[] = [];
+    const { files } = { files: synthPlatform({ configDir: dir, outDir: path.join(tempDir('synth-'), 'out'), warn: (p) => lines.push(formatProblem(p)) }) };
+    return { lines: lines.map((l) => l.replace(`${dir}/`, '')), files };
+  };
+
+  test('the default configuration: the seed pins past upstream support, and ClusterPolicy under Kyverno 1.19', () => {
+    const { lines, files } = collect(configWith());
+    expect(lines).toEqual([
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.name: versions seed \(the default\) pins Capsule 0\.10\.9 .*: set versions: current on cluster demo \(see docs\/upgrading\.md\)$/),
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.kyverno: the policies are rendered as kyverno\.io\/v1 ClusterPolicy, deprecated since Kyverno 1\.17\.0 .* runs Kyverno 1\.19\.0 \(chart 3\.9\.0\): keep Kyverno below 1\.20\.0 until they move to policies\.kyverno\.io/),
+    ]);
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  test('a tenant field Capsule 0.14 deprecates, on a current cluster only, with what to use instead', () => {
+    const tenant = 'name: oil\nowners: [{kind: User, name: alice}]\nresourceQuotas:\n  items: [{hard: {pods: "10"}}]\ncontainerRegistries:\n  allowedRegex: "^docker\\\\.io$"\n';
+    const current = collect(configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n', '  - name: demo\n    versions: current\n'), 'tenants/oil.yaml': tenant }));
+    expect(current.lines.filter((l) => l.startsWith('tenants/'))).toEqual([
+      'tenants/oil.yaml:3: resourceQuotas: deprecated by Capsule 0.14.0 (versions: current) (cluster demo): use Rules Quota (https://projectcapsule.dev/docs/tenants/rules/#quotas)',
+      'tenants/oil.yaml:5: containerRegistries: deprecated by Capsule 0.14.0 (versions: current) (cluster demo): use Enforcement.Registries instead',
+      'tenants/oil.yaml:6: containerRegistries.allowedRegex: deprecated by Capsule 0.14.0 (versions: current) (cluster demo): will be removed in a future release',
+    ]);
+    // Not deprecated by Capsule 0.10.9, nor past support under current.
+    expect(current.lines.filter((l) => /versions seed/.test(l))).toEqual([]);
+    const seed = collect(configWith({ 'tenants/oil.yaml': tenant }));
+    expect(seed.lines.filter((l) => l.startsWith('tenants/'))).toEqual([]);
+  });
+
+  test('strict mode turns them into errors and publishes nothing', () => {
+    const outDir = path.join(tempDir('synth-'), 'out');
+    expect(() => synthPlatform({ configDir: configWith(), outDir, strict: true })).toThrow(/deprecations are errors in strict mode[\s\S]*clusters\[0\]\.name: versions seed/);
+    expect(fs.existsSync(outDir)).toBe(false);
+  });
+
+  test('npm run synth -- --strict exits non-zero; without it the synth succeeds and says why', () => {
+    const config = configWith();
+    const out = path.join(tempDir('synth-'), 'out');
+    const plain = run('npx', ['tsx', 'main.ts'], { PLATFORM_CONFIG: config, PLATFORM_OUT: out });
+    expect(plain.status).toBe(0);
+    expect(plain.stderr.split('\n').filter((l) => l.startsWith('deprecated: '))).toHaveLength(2);
+    const strict = run('npx', ['tsx', 'main.ts', '--strict'], { PLATFORM_CONFIG: config, PLATFORM_OUT: path.join(out, '..', 'strict') });
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/error: deprecations are errors in strict mode/);
+  });
+});
+
+describe('ResourcePools from tenant files (versions current)', () => {
+  const tenant = `name: oil
+owners: [{kind: User, name: alice}]
+platform:
+  namespaces: [oil-dev]
+  resourcePool:
+    quota:
+      hard:
+        requests.cpu: "4"
+        requests.memory: 8Gi
+    defaults:
+      requests.cpu: "1"
+    config:
+      orderedQueue: true
+  resourcePoolClaims:
+    - namespace: oil-dev
+      claim:
+        requests.cpu: "2"
+`;
+
+  test("render a ResourcePool over the tenant's namespaces and claims in its namespaces, validated by Capsule 0.14's CRDs", () => {
+    const { files } = synth(configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n', '  - name: demo\n    versions: current\n'), 'tenants/oil.yaml': tenant }));
+    expect(findManifest(files, 'ResourcePool', 'oil')).toEqual({
+      apiVersion: 'capsule.clastix.io/v1beta2',
+      kind: 'ResourcePool',
+      metadata: { name: 'oil' },
+      spec: { quota: { hard: { 'requests.cpu': '4', 'requests.memory': '8Gi' } }, defaults: { 'requests.cpu': '1' }, config: { orderedQueue: true }, selectors: [{ matchLabels: { 'capsule.clastix.io/tenant': 'oil' } }] },
+    });
+    expect(files.find((f) => f.manifests.some((m) => m.kind === 'ResourcePool'))!.path).toBe('demo/tenants/oil.yaml');
+    const claim = findManifest(files, 'ResourcePoolClaim', 'oil');
+    expect(claim.metadata).toEqual({ name: 'oil', namespace: 'oil-dev' });
+    expect(claim.spec).toEqual({ pool: 'oil', claim: { 'requests.cpu': '2' } });
+    expect(files.find((f) => f.manifests.includes(claim))!.path).toBe('demo/tenant-namespaces/oil.yaml');
+    // The applier that applies the claims may.
+    expect(findManifest(files, 'ClusterRole', 'capsule-namespace-applier').rules).toContainEqual(expect.objectContaining({ apiGroups: ['capsule.clastix.io'], resources: ['resourcepoolclaims'] }));
+  });
+
+  test('are refused under seed, and a claim outside the tenant or a bad spec is refused everywhere', () => {
+    expect(() => synth(configWith({ 'tenants/oil.yaml': tenant }))).toThrow(
+      /tenants\/oil\.yaml:\d+: platform\.resourcePool: ResourcePools are rendered under Capsule 0\.14\.0 \(versions: current\) only; cluster demo runs Capsule 0\.10\.9 \(versions: seed\)/,
+    );
+    const bad = tenant.replace('    - namespace: oil-dev\n', '    - namespace: gas-dev\n').replace('    quota:\n', '    quotas:\n');
+    expect(() => synth(configWith({ 'tenants/oil.yaml': bad }))).toThrow(/platform\.resourcePool\.quotas: unknown field[\s\S]*platform\.resourcePoolClaims\[0\]\.namespace: must be one of the tenant's namespaces: oil-dev/);
   });
 });

@@ -48,8 +48,9 @@ export function checkTenantName(name: string, context: TenantNameContext): Expla
  * Owners become subjects of the RoleBindings Capsule creates in each tenant namespace: each needs a
  * name (ServiceAccounts written as Kubernetes usernames, or Capsule never matches them), once.
  */
-export function checkOwners(owners: readonly unknown[]): Explained[] {
-  if (owners.length === 0) return [{ segments: ['owners'], message: 'a tenant needs at least one owner' }];
+export function checkOwners(owners: readonly unknown[], options: { required?: boolean } = {}): Explained[] {
+  // Capsule 0.12 made owners optional (administrators, TenantOwners and rules grant access too).
+  if (owners.length === 0 && options.required !== false) return [{ segments: ['owners'], message: 'a tenant needs at least one owner' }];
   const problems: Explained[] = [];
   const seen = new Map<string, number>();
   owners.forEach((owner, i) => {

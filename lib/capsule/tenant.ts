@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TenantV1Beta2 } from '../../imports/capsule-tenants-capsule.clastix.io';
 import { fieldPath } from '../core/errors';
+import { versionProfile } from '../core/version-profile';
 import { Explained, throwIfProblems } from '../core/validation/explain';
 import { ICapsule } from './capsule';
 import { TENANT_LABEL } from './labels';
@@ -119,7 +120,7 @@ export class Tenant extends Construct {
     this.reservedNamespaces = props.reservedNamespaces ?? [];
     throwIfProblems(`tenant ${props.name}`, [
       ...checkTenantName(props.name, { platformNamespaces: this.reservedNamespaces, forceTenantPrefix: this.forceTenantPrefix }),
-      ...checkOwners(props.owners),
+      ...checkOwners(props.owners, { required: versionProfile(this).name === 'seed' }),
       ...checkMetadataTemplates(this.spec),
     ]);
     props.capsule.addUserGroup(this.userGroup);
@@ -143,7 +144,8 @@ export class Tenant extends Construct {
       ...TenantV1Beta2.GVK,
       metadata: { name: props.name, ...props.metadata, ...(annotations ? { annotations } : {}) },
       // Lazy: owners may be added after construction (see TenantNamespaceApplier).
-      spec: { ...rendered.spec, owners: Lazy.any({ produce: () => this.ownerList }) },
+      // Without owners (Capsule ≥ 0.12 allows it) the field is left out, as the tenant file does.
+      spec: { ...rendered.spec, owners: Lazy.any({ produce: () => (this.ownerList.length ? this.ownerList : undefined) }) },
     });
     this.node.addValidation({
       validate: () => explainedMessages(checkTenantNamespaces(this.name, this.namespaceList, this.spec, { platformNamespaces: this.reservedNamespaces, forceTenantPrefix: this.forceTenantPrefix })),

@@ -8,9 +8,10 @@ import { TENANT_LABEL } from '../capsule/labels';
  * selector), failure action, background scanning and autogen are engine-neutral: the ClusterPolicy
  * renderer (render/cluster-policy.ts) reads them today, and a renderer for Kyverno's CEL kinds
  * (ValidatingPolicy/MutatingPolicy, policies.kyverno.io/v1) would map them to matchConstraints,
- * validationActions, evaluation.background and autogen.podControllers. The rule logic (patterns,
- * conditions, patches) is written in Kyverno's JMESPath dialect, which only the ClusterPolicy
- * renderer reads; a CEL renderer adds a CEL body next to it in each definition and reuses the rest.
+ * validationActions, evaluation.background and autogen.podControllers. The rule logic is written
+ * twice, side by side in each rule: in Kyverno's JMESPath dialect (patterns, conditions, patches),
+ * which the ClusterPolicy renderer reads, and in CEL (`cel`), which the ValidatingPolicy and
+ * MutatingPolicy renderer (render/cel-policy.ts) reads.
  */
 
 /** What Kyverno does when a validate rule fails: report it (`Audit`) or reject the request (`Enforce`). */
@@ -82,6 +83,50 @@ export interface JsonPatchOperation {
   readonly value?: unknown;
 }
 
+/** A named CEL expression (`variables[]` of the CEL kinds; read as `variables.<name>`). */
+export interface CelVariable {
+  readonly name: string;
+  readonly expression: string;
+}
+
+/**
+ * The CEL body of a rule, read by the CEL renderer. Expressions see `object`, `oldObject`,
+ * `request`, `namespaceObject`, `variables` and Kyverno's CEL libraries (`resource.Get`, ...).
+ * Rules that read a Pod spec read `variables.podSpec` (see `POD_SPEC`): the renderer sets it to the
+ * Pod's spec, or to the Pod template's spec of a Pod controller when the policy autogens.
+ */
+interface CelBodyBase {
+  /**
+   * Variables of the rule (its JMESPath `context`), unique in the policy.
+   * @default - none
+   */
+  readonly variables?: readonly CelVariable[];
+  /**
+   * When the rule applies (its JMESPath `preconditions`): all must be true, else the rule is skipped.
+   * @default - always
+   */
+  readonly conditions?: readonly string[];
+}
+
+/** The CEL body of a validate rule: it passes when every expression is true. */
+export interface CelValidateBody extends CelBodyBase {
+  readonly validations: ReadonlyArray<{
+    readonly expression: string;
+    /** A CEL string expression for the message, when it names values (the JMESPath `{{ }}`). */
+    readonly messageExpression?: string;
+  }>;
+}
+
+/**
+ * The CEL body of a mutate rule: CEL expressions that each evaluate to a list of `JSONPatch{op,
+ * path, value}` operations (RFC 6902), applied in order. JSON patches rather than apply
+ * configurations: they say exactly which field changes, also on custom resources whose schema the
+ * engine may not have, and an empty list is "no change".
+ */
+export interface CelMutateBody extends CelBodyBase {
+  readonly jsonPatches: readonly string[];
+}
+
 interface RuleBase {
   /** Rule name, unique in its policy (at most 63 characters; autogen prefixes add more). */
   readonly name: string;
@@ -105,6 +150,8 @@ export interface ValidateRule extends RuleBase {
   readonly pattern?: Record<string, unknown>;
   readonly deny?: { readonly conditions: Conditions };
   readonly foreach?: readonly ValidateForeach[];
+  /** The same rule in CEL (for ValidatingPolicy). */
+  readonly cel: CelValidateBody;
 }
 
 export interface MutateForeach {
@@ -120,6 +167,8 @@ export interface MutateRule extends RuleBase {
   readonly patchStrategicMerge?: Record<string, unknown>;
   readonly patchesJson6902?: readonly JsonPatchOperation[];
   readonly foreach?: readonly MutateForeach[];
+  /** The same rule in CEL (for MutatingPolicy). */
+  readonly cel: CelMutateBody;
 }
 
 export type RuleDefinition = ValidateRule | MutateRule;
@@ -138,6 +187,12 @@ export interface PolicyDefinition {
   readonly subject: string;
   /** What it does and why, in plain sentences. */
   readonly description: string;
+  /**
+   * Where the CEL rendering differs from the ClusterPolicy one, in plain sentences: appended to the
+   * description of the CEL kinds only.
+   * @default - it does not differ
+   */
+  readonly celNote?: string;
   /**
    * Oldest Kyverno version the rule logic needs. The renderer raises it to what its output form
    * needs (e.g. per-rule `validate.failureAction` needs 1.13.0).
@@ -190,4 +245,36 @@ export function jmesPathString(value: string): string {
 /** A JMESPath quoted identifier of `name` (`"..."`), for label keys with dots and slashes. */
 export function jmesPathField(name: string): string {
   return JSON.stringify(name);
+}
+
+/** The spec a Pod rule's CEL body reads: the Pod's, or the Pod template's of a controller (autogen). */
+export const POD_SPEC = 'variables.podSpec';
+
+/** A CEL string literal of `value`. */
+export function celString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * A CEL literal of a JSON value (strings, numbers, booleans, null, lists, maps with string keys).
+ * CEL lists and maps are typed by their elements: where those differ, each is marked `dyn()`.
+ */
+export function celValue(value: unknown): string {
+  if (typeof value === 'string') return celString(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null || value === undefined) return 'null';
+  const kind = (v: unknown) => (Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v);
+  const elements = (values: readonly unknown[]) => {
+    const mixed = new Set(values.map(kind)).size > 1;
+    return values.map((v) => (mixed ? `dyn(${celValue(v)})` : celValue(v)));
+  };
+  if (Array.isArray(value)) return `[${elements(value).join(', ')}]`;
+  const entries = Object.entries(value as Record<string, unknown>);
+  const rendered = elements(entries.map(([, v]) => v));
+  return `{${entries.map(([k], i) => `${celString(k)}: ${rendered[i]}`).join(', ')}}`;
+}
+
+/** A CEL `JSONPatch` operation. */
+export function celPatch(op: JsonPatchOperation['op'], path: string, value?: string): string {
+  return `JSONPatch{op: ${celString(op)}, path: ${path}${value === undefined ? '' : `, value: ${value}`}}`;
 }

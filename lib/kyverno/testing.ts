@@ -5,7 +5,7 @@ import type { RenderedFile } from '../core/output/platform-app';
 import { testCluster } from '../core/testing';
 import { KyvernoGlobalConfig, PublicNamespaces } from './global-config';
 import { Kyverno } from './kyverno';
-import { KyvernoPolicies, PolicySelection } from './policies/catalog';
+import { KyvernoPolicies, PolicyApi, PolicySelection } from './policies/catalog';
 import type { PolicyDefinition } from './policy';
 
 /**
@@ -75,6 +75,8 @@ export interface RenderedPolicies {
   readonly files: readonly RenderedFile[];
   /** The ClusterPolicies by name. */
   readonly policies: ReadonlyMap<string, RenderedPolicy>;
+  /** The CEL policies (api `cel`) by `<kind>/<name>`, e.g. `ValidatingPolicy/tenant-core`. */
+  readonly celPolicies: ReadonlyMap<string, RenderedPolicy>;
   /** The global configuration ConfigMap. */
   readonly globalConfig: Manifest & Record<string, any>;
   /** The definitions the policies were rendered from, by name. */
@@ -85,17 +87,20 @@ export interface RenderedPolicies {
  * Renders `selection` as the platform does (Kyverno in `infrastructure`, the global configuration
  * and the policies in `policies`), validating every object strictly against its CRD.
  */
-export function renderPolicies(selection: PolicySelection, publicNamespaces?: PublicNamespaces): RenderedPolicies {
+export function renderPolicies(selection: PolicySelection, publicNamespaces?: PublicNamespaces, api?: PolicyApi): RenderedPolicies {
   const { app, delivery, layer } = testCluster();
   const kyverno = new Kyverno(layer, 'kyverno');
   const policiesLayer = new Layer(app, 'policies', { delivery, folder: 'test/policies', dependsOn: [layer] });
   const globalConfig = new KyvernoGlobalConfig(policiesLayer, 'global-config', { kyverno, publicNamespaces });
-  const rendered = new KyvernoPolicies(policiesLayer, 'policies', { globalConfig, policies: selection });
+  const rendered = new KyvernoPolicies(policiesLayer, 'policies', { globalConfig, policies: selection, api });
   const files = app.render();
   const manifests = files.flatMap((f) => f.manifests);
   return {
     files,
     policies: new Map(manifests.filter((m) => m.kind === 'ClusterPolicy').map((m) => [m.metadata.name, m as unknown as RenderedPolicy])),
+    celPolicies: new Map(
+      manifests.filter((m) => m.kind === 'ValidatingPolicy' || m.kind === 'MutatingPolicy').map((m) => [`${m.kind}/${m.metadata.name}`, m as unknown as RenderedPolicy]),
+    ),
     globalConfig: manifests.find((m) => m.kind === 'ConfigMap')! as Manifest & Record<string, any>,
     definitions: new Map(rendered.policies.map((p) => [p.definition.name, p.definition])),
   };
@@ -106,6 +111,11 @@ export function renderPolicy(selection: PolicySelection, publicNamespaces?: Publ
   const { policies } = renderPolicies(selection, publicNamespaces);
   if (policies.size !== 1) throw new Error(`expected one policy, got ${[...policies.keys()].join(', ')}`);
   return [...policies.values()][0];
+}
+
+/** The CEL policies of `selection` (api `cel`), by `<kind>/<name>`. */
+export function renderCelPolicies(selection: PolicySelection, publicNamespaces?: PublicNamespaces): ReadonlyMap<string, RenderedPolicy> {
+  return renderPolicies(selection, publicNamespaces, 'cel').celPolicies;
 }
 
 /** The rule `name` of a rendered policy. */

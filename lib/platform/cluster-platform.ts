@@ -5,6 +5,7 @@ import { Capsule } from '../capsule/capsule';
 import { Tenant, TenantOwner } from '../capsule/tenant';
 import { TENANT_GITOPS_DEFAULTS, TenantGitOps } from '../capsule/tenant-gitops';
 import { CAPSULE_NAMESPACE_FIELDS, TenantNamespaceApplier } from '../capsule/tenant-namespace-applier';
+import { TenantResourcePool, TenantResourcePoolClaim } from '../capsule/resource-pool';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule-proxy';
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
 import { ArgoCdDelivery } from '../core/delivery/argocd/argocd-delivery';
@@ -14,7 +15,8 @@ import { DEFAULT_VERSION_PROFILE } from '../versions';
 import { FluxDelivery } from '../core/delivery/flux/flux-delivery';
 import { KyvernoGlobalConfig } from '../kyverno/global-config';
 import { Kyverno } from '../kyverno/kyverno';
-import { KyvernoPolicies, PolicySelection } from '../kyverno/policies/catalog';
+import { DEFAULT_POLICY_API, KyvernoPolicies, PolicySelection } from '../kyverno/policies/catalog';
+import { CEL_POLICY_READINESS } from '../kyverno/render/cel-policy';
 import { CLUSTER_POLICY_READINESS } from '../kyverno/render/cluster-policy';
 import type { KubernetesJoinTrust } from '../teleport/join-token';
 import { KubeClusterRegistration } from '../teleport/kube-cluster';
@@ -55,7 +57,7 @@ export interface TeleportRegistration {
 /**
  * Everything one cluster runs, laid out in layers that the delivery tool (Flux or Argo CD) applies in order:
  *
- * - `infrastructure`: namespaces, Capsule, capsule-proxy, the Teleport agent, Kyverno (HelmReleases);
+ * - `infrastructure`: namespaces, Capsule, capsule-proxy, Kyverno (HelmReleases);
  * - `policies` (with Kyverno): Kyverno's global configuration and the ClusterPolicies, applied once
  *   Kyverno and its CRDs are ready;
  * - `tenants`: the Tenants (and their GlobalProxySettings), once Capsule's CRDs and webhooks are
@@ -65,9 +67,11 @@ export interface TeleportRegistration {
  * - `teleport-operator`: the Teleport operator in its own namespace. Its own layer, so that an
  *   operator waiting for its tctl bootstrap holds up nothing but the Teleport resources;
  * - `teleport`: Teleport roles and join tokens as custom resources, applied once the operator and its
- *   CRDs are ready. It does not wait for `tenants` (roles only name users and groups, and revoking
- *   access must not wait for a broken tenant to heal) nor for `infrastructure`, unless the agent is
- *   installed here, after its join token.
+ *   CRDs are ready. It does not wait for `tenants` nor for `infrastructure` (roles only name users
+ *   and groups, and revoking access must not wait for a broken tenant to heal);
+ * - `teleport-agent`: the Teleport agent, after `infrastructure` (capsule-proxy, and the namespace of
+ *   its join Secret) and, when it joins with a token of this cluster's operator, after `teleport`.
+ *   Nothing depends on it, so an agent that cannot join holds up nothing else.
  *
  * `tctl/` holds Teleport resources that no layer applies (see `TctlFolder`). A layer is only
  * created when it has something in it: Flux fails on a Kustomization whose folder does not exist.
@@ -96,6 +100,8 @@ export class ClusterPlatform extends Construct {
   /** How Teleport verifies this cluster's ServiceAccount tokens (kubernetes join method). */
   public readonly kubernetesJoinTrust?: KubernetesJoinTrust;
   public readonly tenants: readonly Tenant[];
+  /** The layer of the Teleport agent, if this cluster runs it. */
+  public readonly teleportAgentLayer?: Layer;
   /** The layer of the Teleport operator, if this cluster runs it. */
   public readonly teleportOperatorLayer?: Layer;
   private teleportLayerCache?: Layer;
@@ -121,7 +127,7 @@ export class ClusterPlatform extends Construct {
         delivery: this.delivery,
         folder: this.layerFolder('policies'),
         dependsOn: [this.infrastructure],
-        readinessChecks: [CLUSTER_POLICY_READINESS],
+        readinessChecks: (settings.kyverno.api ?? DEFAULT_POLICY_API) === 'cel' ? CEL_POLICY_READINESS : [CLUSTER_POLICY_READINESS],
       });
     }
 
@@ -165,13 +171,19 @@ export class ClusterPlatform extends Construct {
     const agent = teleport?.agent;
     if (agent) {
       const kubernetesJoin = agent.join?.method === 'kubernetes';
-      // Its join token is a custom resource of this cluster's teleport layer when this cluster runs the
-      // operator: installed before, it would wait on a join that cannot succeed yet and hold up the
-      // infrastructure layer. (It still needs capsule-proxy: that layer then waits for infrastructure.)
-      const inTeleportLayer = kubernetesJoin && this.teleportOperator !== undefined;
-      if (inTeleportLayer) this.teleportLayerDependsOn.push(this.infrastructure);
-      const layer = inTeleportLayer ? this.teleportLayer : this.infrastructure;
-      this.teleportAgent = new TeleportKubeAgent(layer, 'teleport-agent', {
+      // The agent has its own layer, which nothing depends on: an agent that cannot join (a missing
+      // join Secret, Teleport unreachable) holds up nothing else. It follows infrastructure, where
+      // capsule-proxy and the agent's namespace (where the user creates the join Secret) are. With the
+      // kubernetes join method and this cluster's operator, it also follows the teleport layer, where
+      // its join token is: installed earlier, it would wait on a join that cannot succeed yet.
+      const afterToken = kubernetesJoin && this.teleportOperator !== undefined;
+      this.teleportAgentLayer = new Layer(this, 'teleport-agent', {
+        delivery: this.delivery,
+        folder: this.layerFolder('teleport-agent'),
+        dependsOn: afterToken ? [this.infrastructure, this.teleportLayer] : [this.infrastructure],
+        readsSecretsFromGit: !kubernetesJoin,
+      });
+      this.teleportAgent = new TeleportKubeAgent(this.teleportAgentLayer, 'teleport-agent', {
         namespace: CAPSULE_NAMESPACE,
         releaseName: agent.releaseName,
         proxyAddr: agent.proxyAddr,
@@ -211,7 +223,7 @@ export class ClusterPlatform extends Construct {
         if (!('flux-defaults' in configured)) Object.assign(policies, { 'flux-defaults': { serviceAccountName: TENANT_GITOPS_DEFAULTS.serviceAccountName } });
         if (!('tenant-compare' in configured)) Object.assign(policies, { 'tenant-compare': {} });
       }
-      new KyvernoPolicies(this.policiesLayer, 'policies', { globalConfig, policies });
+      new KyvernoPolicies(this.policiesLayer, 'policies', { globalConfig, policies, api: settings.kyverno.api });
     }
 
     const tenants = props.tenants;
@@ -219,8 +231,9 @@ export class ClusterPlatform extends Construct {
       // With Kyverno, Tenants wait for the policies: tenant-core and tenant-policy mutate and validate
       // Tenants when they are created (a Tenant applied earlier would miss its defaults until its next
       // update), and the workload policies must be in force before a tenant namespace can hold a Pod,
-      // which needs its Tenant first. The policies layer is ready once every ClusterPolicy reports
-      // Ready, i.e. is in Kyverno's webhook configuration (CLUSTER_POLICY_READINESS).
+      // which needs its Tenant first. The policies layer is ready once every policy is in Kyverno's
+      // webhook configuration: ClusterPolicies report Ready (CLUSTER_POLICY_READINESS), the CEL
+      // kinds status.conditionStatus.ready (CEL_POLICY_READINESS).
       this.tenantsLayer = new Layer(this, 'tenants', {
         delivery: this.delivery,
         folder: this.layerFolder('tenants'),
@@ -258,7 +271,8 @@ export class ClusterPlatform extends Construct {
         name: definition.name,
         capsule: this.capsule,
         capsuleProxy: this.capsuleProxy,
-        owners: owners as TenantOwner[],
+        // Optional since Capsule 0.12 (the CRD of each profile decides; the loader checked it).
+        owners: (owners ?? []) as TenantOwner[],
         userGroup: definition.platform.userGroup,
         spec,
         metadata: withAnnotations(definition.metadata, this.keepOnRemoval),
@@ -266,6 +280,9 @@ export class ClusterPlatform extends Construct {
         defaults,
         optOut: definition.platform.tenantDefaults,
       });
+      if (definition.platform.resourcePool) {
+        new TenantResourcePool(tenant.node.scope!, 'resource-pool', { tenant: definition.name, spec: definition.platform.resourcePool });
+      }
       const global = definition.platform.globalProxySettings;
       if (global) new TenantGlobalProxySettings(tenant.node.scope!, 'global-proxy-settings', { proxy: this.capsuleProxy, name: definition.name, rules: global.rules });
       this.addTenantNamespaces(tenant, definition);
@@ -293,6 +310,14 @@ export class ClusterPlatform extends Construct {
     const file = layer.addFile(layer, definition.name, definition.name);
     applier.adopt(tenant);
     for (const namespace of definition.namespaces) tenant.addNamespace(file, withAnnotations(namespace, this.keepOnRemoval)!);
+
+    const claims = definition.platform.resourcePoolClaims ?? [];
+    if (claims.length) applier.allow({ apiGroups: ['capsule.clastix.io'], resources: ['resourcepoolclaims'] });
+    for (const c of claims) {
+      const pool = c.pool ?? definition.name;
+      const name = c.name ?? pool;
+      new TenantResourcePoolClaim(file, `claim-${c.namespace}-${name}`, { name, namespace: c.namespace, pool, claim: c.claim });
+    }
 
     const proxySetting = definition.platform.proxySettings;
     if (proxySetting) {

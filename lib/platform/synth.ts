@@ -1,6 +1,8 @@
 import { PlatformApp, RenderedFile } from '../core/output/platform-app';
 import { publishDirectory, publishFiles, PublishOptions } from '../core/output/publish';
 import { ClusterPlatform } from './cluster-platform';
+import { PlatformError, Problem } from '../core/errors';
+import { STRICT_SUMMARY } from './config/deprecations';
 import { loadPlatform, PlatformDefinition } from './config/load';
 import { checkOutputPath } from './output-path';
 import { wireTeleportAccess } from './teleport-access';
@@ -40,6 +42,17 @@ export interface SynthOptions {
    * @default 'wait'
    */
   readonly removeOld?: PublishOptions['removeOld'];
+  /**
+   * Fail on deprecations (a version past upstream support, ClusterPolicy under a Kyverno that
+   * deprecates it, deprecated tenant fields) instead of reporting them.
+   * @default false
+   */
+  readonly strict?: boolean;
+  /**
+   * Called with each deprecation (when not strict), before anything is published.
+   * @default - deprecations are not reported
+   */
+  readonly warn?: (deprecation: Problem) => void;
 }
 
 /**
@@ -49,6 +62,8 @@ export interface SynthOptions {
 export function synthPlatform(options: SynthOptions): RenderedFile[] {
   const definition = loadPlatform(options.configDir);
   checkOutputPath(definition, options.configDir, options.outDir);
+  if (options.strict && definition.deprecations.length) throw new PlatformError(STRICT_SUMMARY, definition.deprecations);
+  for (const deprecation of definition.deprecations) options.warn?.(deprecation);
   const app = buildPlatform(definition, options.stagingDir);
   const files = app.render();
   // A synth must never delete its own configuration or the folder it runs in.

@@ -87,7 +87,7 @@ function parseServiceHost(host: string, podNamespace: string): { name: string; n
   return m ? { name: m[1], namespace: m[2] ?? podNamespace } : undefined;
 }
 
-function proxyService(agent: RenderedRelease, proxy: RenderedRelease): { service: Obj; host: string; port: number; problems: string[] } {
+function proxyService(agent: RenderedRelease, proxy: RenderedRelease): { service: Obj; host: string; port: number } {
   const { container, workload } = agentPod(agent);
   const host = env(container, 'KUBERNETES_SERVICE_HOST');
   const portText = env(container, 'KUBERNETES_SERVICE_PORT');
@@ -100,10 +100,10 @@ function proxyService(agent: RenderedRelease, proxy: RenderedRelease): { service
     const rendered = services.map((s) => `${s.metadata.name}.${namespaceOf(s, proxy)}`).join(', ') || 'none';
     throw new Error(`KUBERNETES_SERVICE_HOST=${host} names Service ${target.namespace}/${target.name}, but the capsule-proxy chart (${proxy.outputFile}) renders: ${rendered}`);
   }
-  return { service, host, port: Number(portText), problems: [] };
+  return { service, host, port: Number(portText) };
 }
 
-function agentToProxy(agent: RenderedRelease, proxy: RenderedRelease): string[] {
+export function agentToProxy(agent: RenderedRelease, proxy: RenderedRelease): string[] {
   const { service, host, port } = proxyService(agent, proxy);
   const servicePort = (service.spec?.ports ?? []).find((p: any) => p.port === port);
   if (!servicePort) return [`KUBERNETES_SERVICE_PORT=${port}, but Service ${service.metadata.name} exposes ${(service.spec?.ports ?? []).map((p: any) => p.port).join(', ')}`];
@@ -155,7 +155,7 @@ function certificateNames(proxy: RenderedRelease): string[] | undefined {
   return proxyTls(proxy)?.names;
 }
 
-function agentCa(agent: RenderedRelease, proxy: RenderedRelease): string[] {
+export function agentCa(agent: RenderedRelease, proxy: RenderedRelease): string[] {
   const { pod, container, workload } = agentPod(agent);
   const mount = (container.volumeMounts ?? []).find((m: any) => m.mountPath === SERVICE_ACCOUNT_DIR);
   if (!mount) return [`${workload.kind} ${workload.metadata.name}: nothing is mounted at ${SERVICE_ACCOUNT_DIR}, so the agent trusts the API server's CA, not capsule-proxy's`];
@@ -181,15 +181,21 @@ function capsuleConfiguration(capsule: RenderedRelease): Obj {
   return configuration;
 }
 
-function capsuleGroups(capsule: RenderedRelease, tenants: ReadonlyArray<{ tenant: string; group: string }>): string[] {
+export function capsuleGroups(capsule: RenderedRelease, tenants: ReadonlyArray<{ tenant: string; group: string }>): string[] {
   const configuration = capsuleConfiguration(capsule);
-  const groups: string[] = configuration.spec?.userGroups ?? [];
-  const problems = tenants.filter((t) => !groups.includes(t.group)).map((t) => `tenant ${t.tenant}'s user group ${t.group} is not in CapsuleConfiguration ${configuration.metadata.name} spec.userGroups (${groups.join(', ') || 'empty'})`);
-  if (!tenants.length && !groups.length) problems.push(`CapsuleConfiguration ${configuration.metadata.name} has no userGroups`);
+  // Capsule 0.10 lists groups in spec.userGroups; 0.14 in spec.users (kind Group), userGroups deprecated.
+  const groups: string[] = [
+    ...(configuration.spec?.userGroups ?? []),
+    ...((configuration.spec?.users ?? []) as Array<{ kind?: string; name?: string }>).filter((u) => u.kind === 'Group').map((u) => String(u.name)),
+  ];
+  const problems = tenants
+    .filter((t) => !groups.includes(t.group))
+    .map((t) => `tenant ${t.tenant}'s user group ${t.group} is not a Capsule user group of CapsuleConfiguration ${configuration.metadata.name} (spec.userGroups and spec.users groups: ${groups.join(', ') || 'none'})`);
+  if (!tenants.length && !groups.length) problems.push(`CapsuleConfiguration ${configuration.metadata.name} has no user groups`);
   return problems;
 }
 
-function proxyConfiguration(capsule: RenderedRelease, proxy: RenderedRelease): string[] {
+export function proxyConfiguration(capsule: RenderedRelease, proxy: RenderedRelease): string[] {
   const name = capsuleConfiguration(capsule).metadata.name;
   const args = workloads(proxy).flatMap((w) => (w.spec.template.spec.containers ?? []).flatMap((c: any) => c.args ?? []));
   const flag = args.find((a: string) => a.startsWith('--capsule-configuration-name='));

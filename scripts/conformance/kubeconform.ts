@@ -1,15 +1,16 @@
 /**
  * kubeconform stage: `kubeconform -strict` over every synthesized Kubernetes object and every object
  * the charts render (the helm stage's output), against schemas generated offline (schemas.ts) from
- * the pinned Kubernetes OpenAPI, ../shared/crds and the CRDs the charts render. Only that local
- * folder is a schema location, so kubeconform never downloads; an object without a schema fails.
+ * the pinned Kubernetes OpenAPI, the CRDs each cluster's charts render, ../shared/crds and
+ * cert-manager's. Only local folders are schema locations, so kubeconform never downloads; an object
+ * without a schema fails.
  */
 import * as path from 'path';
 import { ENGINES } from '../../lib/versions';
 import { certManagerCrds, engineVersion, kubernetesSource, runEngine, SHARED_DIR } from './engines';
 import { renderedReleases } from './helm';
 import { Check, EngineReport } from './report';
-import { CrdSource, generateSchemas, readCrdFiles, schemaLocation } from './schemas';
+import { CrdSource, generateBuiltinSchemas, generateCrdSchemas, readCrdFiles, schemaLocation } from './schemas';
 import { StageContext } from './stages';
 
 interface Target {
@@ -34,33 +35,63 @@ interface Result {
 export function kubeconformStage(context: StageContext): EngineReport[] {
   const swagger = path.join(kubernetesSource(), 'api', 'openapi-spec', 'swagger.json');
   const releases = renderedReleases(context.work);
-  const chartCrds: CrdSource[] = releases.flatMap((r) =>
-    r.objects.filter((o) => o.kind === 'CustomResourceDefinition').map((crd) => ({ crd, source: `chart ${r.chart} (${path.relative(context.work, r.outputFile)})`, preferred: true })),
-  );
+  const builtins = generateBuiltinSchemas(path.join(context.work, 'schemas', 'builtin'), swagger);
   const sharedCrds = readCrdFiles(path.join(SHARED_DIR, 'crds')).map((c) => ({ ...c, source: path.relative(path.join(SHARED_DIR, '..'), c.source) }));
   // cert-manager is not installed by the platform, but capsule-proxy's cert-manager mode renders its resources.
   const certManager = readCrdFiles(certManagerCrds()).map((c) => ({ ...c, source: `cert-manager ${ENGINES['cert-manager'].version} ${path.basename(c.source)}` }));
-  const schemas = generateSchemas(path.join(context.work, 'schemas'), swagger, [...sharedCrds, ...certManager, ...chartCrds]);
 
-  const targets: Target[] = [];
+  const checks: Check[] = [];
+  const notes = new Map<string, string[]>();
   const notKubernetes: string[] = [];
+  const allTargets: Target[] = [];
+  const crdKinds = new Set<string>();
   for (const platform of context.platforms) {
-    for (const file of platform.files) {
-      if (file.manifests.length) targets.push({ file: path.join(platform.outDir, file.path), label: `${platform.name}/${file.path}`, objects: file.manifests.length });
-      else notKubernetes.push(`${platform.name}/${file.path}`);
+    for (const file of platform.files.filter((f) => !f.manifests.length)) notKubernetes.push(`${platform.name}/${file.path}`);
+    const clusters = [...new Set(platform.files.filter((f) => f.manifests.length).map((f) => clusterOf(f.path)))];
+    for (const cluster of clusters) {
+      // Each cluster is judged against the CRDs its own charts install (clusters may pin different
+      // chart versions), then ../shared/crds and cert-manager's for kinds no chart of it installs.
+      const inCluster = releases.filter((r) => r.platform === platform && r.cluster === cluster);
+      const chartCrds: CrdSource[] = inCluster.flatMap((r) =>
+        r.objects.filter((o) => o.kind === 'CustomResourceDefinition').map((crd) => ({ crd, source: `chart ${r.chart} ${r.chartVersion}`, preferred: true })),
+      );
+      const where = `${platform.name}/${cluster}`;
+      const custom = generateCrdSchemas(path.join(context.work, 'schemas', folderName(where)), builtins, [...chartCrds, ...sharedCrds, ...certManager]);
+      for (const note of custom.notes) notes.set(note, [...(notes.get(note) ?? []), where]);
+      custom.kinds.forEach((k) => crdKinds.add(k));
+      const targets: Target[] = [
+        ...platform.files
+          .filter((f) => f.manifests.length && clusterOf(f.path) === cluster)
+          .map((f) => ({ file: path.join(platform.outDir, f.path), label: `${platform.name}/${f.path}`, objects: f.manifests.length })),
+        ...inCluster.map((r) => ({ file: r.outputFile, label: `${platform.name}/${r.file} (chart ${r.chart} rendered: ${path.basename(r.outputFile)})`, objects: r.objects.length })),
+      ];
+      allTargets.push(...targets);
+      checks.push(...validate(targets, [custom.dir, builtins.dir]));
     }
   }
-  for (const release of releases) {
-    targets.push({ file: release.outputFile, label: `${release.platform.name}/${release.file} (chart ${release.chart} rendered: ${path.basename(release.outputFile)})`, objects: release.objects.length });
-  }
+  const schemaNotes = [...notes].map(([note, where]) => `${note} (${where.join(', ')})`);
+  return [report(checks, allTargets, schemaNotes, notKubernetes, builtins.kinds.size + crdKinds.size)];
+}
 
-  const result = runEngine('kubeconform', ['-strict', '-output', 'json', '-verbose', '-n', '2', '-schema-location', schemaLocation(schemas.dir), ...targets.map((t) => t.file)]);
+function clusterOf(file: string): string {
+  return file.split('/')[0];
+}
+
+function folderName(name: string): string {
+  return name.replace(/^[/\\]+/, '').replace(/[/\\]/g, '_');
+}
+
+/** One kubeconform run over `targets`, the schema folders tried in order; a check per object. */
+function validate(targets: readonly Target[], schemaDirs: readonly string[]): Check[] {
+  const args = ['-strict', '-output', 'json', '-verbose', '-n', '2'];
+  for (const dir of schemaDirs) args.push('-schema-location', schemaLocation(dir));
+  const result = runEngine('kubeconform', [...args, ...targets.map((t) => t.file)]);
   const checks: Check[] = [];
   let results: Result[];
   try {
     results = (JSON.parse(result.stdout) as { resources?: Result[] }).resources ?? [];
   } catch {
-    return [report([{ subject: 'kubeconform', ok: false, message: `unreadable output (exit ${result.status}): ${result.stderr.trim() || result.stdout.slice(0, 500)}` }], targets, schemas.notes, notKubernetes)];
+    return [{ subject: `kubeconform ${targets.map((t) => t.label).join(', ')}`, ok: false, message: `unreadable output (exit ${result.status}): ${result.stderr.trim() || result.stdout.slice(0, 500)}` }];
   }
   const byFile = new Map<string, Result[]>();
   for (const r of results) byFile.set(r.filename, [...(byFile.get(r.filename) ?? []), r]);
@@ -69,16 +100,13 @@ export function kubeconformStage(context: StageContext): EngineReport[] {
     const found = (byFile.get(target.file) ?? []).filter((r) => r.status);
     for (const r of found) {
       const subject = `${target.label}: ${r.kind} ${r.name}`;
-      if (r.status === 'statusValid') checks.push({ subject, ok: true });
-      else {
-        checks.push({ subject, ok: false, message: explain(r) });
-      }
+      checks.push(r.status === 'statusValid' ? { subject, ok: true } : { subject, ok: false, message: explain(r) });
     }
     // Every object must have been judged: nothing may be dropped or skipped on the way.
     if (found.length !== target.objects) checks.push({ subject: target.label, ok: false, message: `${target.objects} objects in the file, kubeconform judged ${found.length}` });
   }
   if (result.status !== 0 && checks.every((c) => c.ok)) checks.push({ subject: 'kubeconform', ok: false, message: `exit ${result.status}: ${result.stderr.trim()}` });
-  return [report(checks, targets, schemas.notes, notKubernetes, schemas.kinds.size)];
+  return checks;
 }
 
 function report(checks: Check[], targets: readonly Target[], schemaNotes: readonly string[], notKubernetes: readonly string[], kinds = 0): EngineReport {
@@ -107,5 +135,12 @@ export function explain(result: { msg: string; status: string }): string {
     .slice(1)
     .map((c) => c.trim())
     .filter((c) => !/: (anyOf failed|got \w+, want null|validation failed)$/.test(c));
-  return causes.length ? causes.map((c) => c.replace(/^'([^']*)'/, (_, p: string) => p || '/')).join('; ') : result.msg.replace(/^problem validating schema\. Check JSON formatting: /, '') || result.status;
+  const located = causes.map((c) => c.replace(/^'([^']*)'/, (_, p: string) => p || '/'));
+  // A Quantity is a number or a string of its grammar: say so once, not as two alternatives.
+  const isQuantity = (c: string) => c.includes('does not match pattern') && c.includes('([KMGTPE]i)|[numkMGTPE]|');
+  const quantity = new Set(located.filter(isQuantity).map((c) => c.split(': ')[0]));
+  const readable = located
+    .filter((c) => !(quantity.has(c.split(': ')[0]) && / want number$/.test(c)))
+    .map((c) => (isQuantity(c) ? c.replace(/ does not match pattern .*$/, ' is not a quantity (e.g. 128Mi, 500m, 2)') : c));
+  return causes.length ? readable.join('; ') : result.msg.replace(/^problem validating schema\. Check JSON formatting: /, '') || result.status;
 }

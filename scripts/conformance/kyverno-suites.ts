@@ -133,7 +133,7 @@ function testFiles(dir: string, sub = ''): string[] {
     .flatMap((e) => (e.isDirectory() ? testFiles(dir, path.join(sub, e.name)) : e.name === TEST_FILE ? [path.join(sub, e.name)] : []));
 }
 
-interface ParsedTest {
+export interface ParsedTest {
   /** Relative to the suite folder. */
   readonly file: string;
   readonly doc: Record<string, any>;
@@ -251,6 +251,61 @@ function policyReference(testFile: string, fileName: string): string {
 }
 
 /** Runs every suite against every rendering and option set; one check per test result, plus the structural checks. */
+/** A suite copied into the work folder with its policy rendered beside it, ready for `kyverno test`. */
+export interface PreparedSuite {
+  /** The folder `kyverno test` runs in (holds the rendered files and the `.kyverno-test` copy). */
+  readonly copy: string;
+  readonly tests: readonly ParsedTest[];
+  /** Problems that keep the suite from running (unknown rules or resources, missing results). */
+  readonly problems: readonly string[];
+  readonly notes: readonly string[];
+  /** `policy/rule` of every rule the definitions have, over the option sets. */
+  readonly rules: readonly string[];
+}
+
+/** Copies `suite` to `work`, renders its policy for every option set beside it, and checks its structure. */
+export function prepareSuite(root: string, work: string, rendering: PolicyRendering, rendered: ReadonlyMap<OptionSet, RenderedSet>, suite: Suite): PreparedSuite {
+  const copy = path.join(work, 'kyverno-test', rendering.name, suite.policy);
+  const suiteCopy = path.join(copy, SUITE_DIR);
+  fs.mkdirSync(copy, { recursive: true });
+  fs.cpSync(path.join(root, suite.dir), suiteCopy, { recursive: true });
+  const tests: ParsedTest[] = [];
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const rules = new Set<string>();
+  for (const file of testFiles(suiteCopy)) {
+    const doc = YAML.parse(fs.readFileSync(path.join(suiteCopy, file), 'utf8'));
+    const sets = OPTION_SETS.filter((set) => (doc.policies ?? []).includes(policyReference(file, `${suite.policy}${set.suffix}.yaml`)));
+    if (sets.length !== 1 || doc.policies.length !== 1) {
+      problems.push(`${path.join(suite.dir, file)}: policies must be exactly one of ${OPTION_SETS.map((s) => policyReference(file, `${suite.policy}${s.suffix}.yaml`)).join(', ')}`);
+      continue;
+    }
+    tests.push({ file, doc, optionSet: sets[0] });
+    for (const rule of noPassRules(doc)) notes.push(`${suite.policy}/${rule} denies every resource it matches: it has fail and skip results, no pass`);
+  }
+  const defaults = rendered.get(OPTION_SETS[0])!.policies.get(suite.policy)!;
+  for (const set of OPTION_SETS) {
+    const { policies, definitions, platformObjects } = rendered.get(set)!;
+    const policy = policies.get(suite.policy)!;
+    const definition = definitions.get(suite.policy)!;
+    definition.rules.forEach((r) => rules.add(`${suite.policy}/${r.name}`));
+    fs.writeFileSync(path.join(copy, `${suite.policy}${set.suffix}.yaml`), policy);
+    const clusterResource = { apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'ClusterResource', metadata: { name: 'platform-resources' }, spec: { resources: platformObjects } };
+    fs.writeFileSync(path.join(copy, `platform-resources${set.suffix}.yaml`), YAML.stringify(clusterResource));
+    // Options that render the same policy as the defaults need no suite of their own.
+    if (set !== OPTION_SETS[0] && policy === defaults && !tests.some((t) => t.optionSet === set)) continue;
+    problems.push(...suiteProblems(suite, suiteCopy, tests, set, definition, policy));
+    if (rendering.adaptResults) {
+      for (const test of tests.filter((t) => t.optionSet === set)) {
+        test.doc.results = rendering.adaptResults(test.doc.results, definition);
+        fs.writeFileSync(path.join(suiteCopy, test.file), YAML.stringify(test.doc));
+      }
+    }
+  }
+  return { copy, tests, problems, notes, rules: [...rules] };
+}
+
+/** Runs every suite against every rendering and option set; one check per test result, plus the structural checks. */
 export function runSuites(root: string, work: string, renderings: readonly PolicyRendering[] = RENDERINGS): EngineReport {
   const { suites, problems } = findSuites(root);
   const checks: Check[] = [...problems];
@@ -260,49 +315,17 @@ export function runSuites(root: string, work: string, renderings: readonly Polic
   for (const rendering of renderings) {
     const rendered = new Map(OPTION_SETS.map((set) => [set, rendering.render(set.selection, set.publicNamespaces)]));
     for (const suite of suites) {
-      const copy = path.join(work, 'kyverno-test', rendering.name, suite.policy);
-      const suiteCopy = path.join(copy, SUITE_DIR);
-      fs.mkdirSync(copy, { recursive: true });
-      fs.cpSync(path.join(root, suite.dir), suiteCopy, { recursive: true });
-      const tests: ParsedTest[] = [];
-      const structural: string[] = [];
-      for (const file of testFiles(suiteCopy)) {
-        const doc = YAML.parse(fs.readFileSync(path.join(suiteCopy, file), 'utf8'));
-        const sets = OPTION_SETS.filter((set) => (doc.policies ?? []).includes(policyReference(file, `${suite.policy}${set.suffix}.yaml`)));
-        if (sets.length !== 1 || doc.policies.length !== 1) {
-          structural.push(`${path.join(suite.dir, file)}: policies must be exactly one of ${OPTION_SETS.map((s) => policyReference(file, `${suite.policy}${s.suffix}.yaml`)).join(', ')}`);
-          continue;
-        }
-        tests.push({ file, doc, optionSet: sets[0] });
-        for (const rule of noPassRules(doc)) notes.add(`${suite.policy}/${rule} denies every resource it matches: it has fail and skip results, no pass`);
-      }
-      const defaults = rendered.get(OPTION_SETS[0])!.policies.get(suite.policy)!;
-      for (const set of OPTION_SETS) {
-        const { policies, definitions, platformObjects } = rendered.get(set)!;
-        const policy = policies.get(suite.policy)!;
-        const definition = definitions.get(suite.policy)!;
-        definition.rules.forEach((r) => rules.add(`${suite.policy}/${r.name}`));
-        fs.writeFileSync(path.join(copy, `${suite.policy}${set.suffix}.yaml`), policy);
-        const clusterResource = { apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'ClusterResource', metadata: { name: 'platform-resources' }, spec: { resources: platformObjects } };
-        fs.writeFileSync(path.join(copy, `platform-resources${set.suffix}.yaml`), YAML.stringify(clusterResource));
-        // Options that render the same policy as the defaults need no suite of their own.
-        if (set !== OPTION_SETS[0] && policy === defaults && !tests.some((t) => t.optionSet === set)) continue;
-        structural.push(...suiteProblems(suite, suiteCopy, tests, set, definition, policy));
-        if (rendering.adaptResults) {
-          for (const test of tests.filter((t) => t.optionSet === set)) {
-            test.doc.results = rendering.adaptResults(test.doc.results, definition);
-            fs.writeFileSync(path.join(suiteCopy, test.file), YAML.stringify(test.doc));
-          }
-        }
-      }
+      const prepared = prepareSuite(root, work, rendering, rendered, suite);
+      prepared.rules.forEach((r) => rules.add(r));
+      prepared.notes.forEach((n) => notes.add(n));
       const subject = (file: string) => `${path.join(suite.dir, file)} [${rendering.name}]`;
-      if (structural.length) {
-        checks.push(...structural.map((message) => ({ subject: `${suite.dir} [${rendering.name}]`, ok: false, message: `${message} (policy: ${suite.definitionFile})` })));
+      if (prepared.problems.length) {
+        checks.push(...prepared.problems.map((message) => ({ subject: `${suite.dir} [${rendering.name}]`, ok: false, message: `${message} (policy: ${suite.definitionFile})` })));
         continue;
       }
-      const run = runEngine('kyverno', ['test', SUITE_DIR, '-o', 'json', '--detailed-results', '--remove-color'], { cwd: copy });
+      const run = runEngine('kyverno', ['test', SUITE_DIR, '-o', 'json', '--detailed-results', '--remove-color'], { cwd: prepared.copy });
       const rows = parseTestOutput(run.stdout);
-      for (const test of tests) {
+      for (const test of prepared.tests) {
         const got = rows.get(path.join(SUITE_DIR, test.file)) ?? [];
         results += got.length;
         for (const row of got) {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { generateSchemas, schemaFile } from './schemas';
+import { generateBuiltinSchemas, generateCrdSchemas, schemaFile } from './schemas';
 
 const SWAGGER = {
   definitions: {
@@ -49,13 +49,16 @@ const CRD = {
   },
 };
 
-describe('generateSchemas', () => {
+describe('generateBuiltinSchemas and generateCrdSchemas', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schemas-'));
   const swagger = path.join(dir, 'swagger.json');
   fs.writeFileSync(swagger, JSON.stringify(SWAGGER));
-  const out = path.join(dir, 'out');
-  const generated = generateSchemas(out, swagger, [{ crd: CRD, source: 'widgets.yaml' }]);
-  const read = (apiVersion: string, kind: string) => JSON.parse(fs.readFileSync(schemaFile(out, apiVersion, kind), 'utf8'));
+  const builtins = generateBuiltinSchemas(path.join(dir, 'builtin'), swagger);
+  const generated = generateCrdSchemas(path.join(dir, 'crds'), builtins, [{ crd: CRD, source: 'widgets.yaml' }]);
+  const read = (apiVersion: string, kind: string) => {
+    const file = [builtins.dir, generated.dir].map((d) => schemaFile(d, apiVersion, kind)).find((f) => fs.existsSync(f));
+    return JSON.parse(fs.readFileSync(file ?? 'missing', 'utf8'));
+  };
 
   test('a built-in kind: strict, standalone (only the definitions it reaches), null allowed where optional', () => {
     const schema = read('v1', 'ConfigMap');
@@ -68,6 +71,17 @@ describe('generateSchemas', () => {
     expect(schema.definitions['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']).toEqual({ properties: { name: { type: ['string', 'null'] } }, additionalProperties: false });
   });
 
+  test('a CRD preferred by its source wins over one that defines the kind differently, and the note says so', () => {
+    const other = JSON.parse(JSON.stringify(CRD));
+    other.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.extra = { type: 'string' };
+    const out = generateCrdSchemas(path.join(dir, 'preferred'), builtins, [
+      { crd: CRD, source: 'shared.yaml' },
+      { crd: other, source: 'chart', preferred: true },
+    ]);
+    expect(out.crdSources.get('example.com/v1 Widget')).toBe('chart');
+    expect(out.notes).toEqual(['example.com/v1 Widget: shared.yaml and chart define it differently; validated against chart']);
+  });
+
   test("a custom resource: ObjectMeta metadata, int-or-string, preserve-unknown-fields left open, enum takes null", () => {
     const schema = read('example.com/v1', 'Widget');
     expect(schema.properties.metadata).toEqual({ $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' });
@@ -78,5 +92,6 @@ describe('generateSchemas', () => {
     expect(spec.properties.free.additionalProperties).toBeUndefined();
     expect(spec.properties.mode.enum).toEqual(['a', 'b', null]);
     expect(generated.crdSources.get('example.com/v1 Widget')).toBe('widgets.yaml');
+    expect([...builtins.kinds]).toEqual(['v1 ConfigMap']);
   });
 });

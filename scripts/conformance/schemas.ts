@@ -61,26 +61,38 @@ export interface CrdSource {
   readonly preferred?: boolean;
 }
 
-export function generateSchemas(dir: string, swaggerFile: string, crds: readonly CrdSource[]): GeneratedSchemas {
+/** The built-in kinds' schemas, and the converted OpenAPI definitions CRD schemas reference (ObjectMeta). */
+export interface BuiltinSchemas {
+  readonly dir: string;
+  readonly definitions: ReadonlyMap<string, Schema>;
+  /** `apiVersion kind` of every schema written. */
+  readonly kinds: ReadonlySet<string>;
+}
+
+/** One schema file per built-in kind of the Kubernetes OpenAPI (v2) `swaggerFile`, into `dir`. */
+export function generateBuiltinSchemas(dir: string, swaggerFile: string): BuiltinSchemas {
   fs.rmSync(dir, { recursive: true, force: true });
   const swagger = JSON.parse(fs.readFileSync(swaggerFile, 'utf8')) as { definitions: Record<string, Schema> };
   const definitions = new Map<string, Schema>();
   for (const [name, definition] of Object.entries(swagger.definitions)) definitions.set(name, convertBuiltin(name, definition));
   const kinds = new Set<string>();
-  const write = (apiVersion: string, kind: string, schema: Schema) => {
-    const file = schemaFile(dir, apiVersion, kind);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(schema));
-    kinds.add(`${apiVersion} ${kind}`);
-  };
-
   for (const [name, definition] of Object.entries(swagger.definitions)) {
     for (const gvk of (definition['x-kubernetes-group-version-kind'] ?? []) as Array<{ group: string; version: string; kind: string }>) {
       const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
-      write(apiVersion, gvk.kind, standalone({ $ref: `#/definitions/${name}` }, definitions));
+      writeSchema(dir, apiVersion, gvk.kind, standalone({ $ref: `#/definitions/${name}` }, definitions));
+      kinds.add(`${apiVersion} ${gvk.kind}`);
     }
   }
+  return { dir, definitions, kinds };
+}
 
+/**
+ * One schema file per served version of every custom resource in `crds`, into `dir`. Where two
+ * sources define a kind differently, a preferred one (a chart's CRD: what its cluster runs) wins,
+ * else the first; the notes say which.
+ */
+export function generateCrdSchemas(dir: string, builtins: BuiltinSchemas, crds: readonly CrdSource[]): GeneratedSchemas {
+  fs.rmSync(dir, { recursive: true, force: true });
   const chosen = new Map<string, { schema: Schema; source: string; preferred: boolean; json: string }>();
   const notes: string[] = [];
   for (const { crd, source, preferred } of crds) {
@@ -101,13 +113,21 @@ export function generateSchemas(dir: string, swaggerFile: string, crds: readonly
       if (!previous || previous.json !== json) chosen.set(key, { schema, source, preferred: !!preferred, json });
     }
   }
+  const kinds = new Set<string>();
   const crdSources = new Map<string, string>();
   for (const [key, { schema, source }] of chosen) {
     const [apiVersion, kind] = key.split(' ');
-    write(apiVersion, kind, standalone(schema, definitions));
+    writeSchema(dir, apiVersion, kind, standalone(schema, builtins.definitions));
+    kinds.add(key);
     crdSources.set(key, source);
   }
   return { dir, kinds, crdSources, notes: [...new Set(notes)] };
+}
+
+function writeSchema(dir: string, apiVersion: string, kind: string, schema: Schema): void {
+  const file = schemaFile(dir, apiVersion, kind);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(schema));
 }
 
 /** `root` with every definition it reaches, under `definitions`. */

@@ -76,4 +76,10 @@ describe('explain', () => {
     expect(explain({ msg, status: 'statusInvalid' })).toBe("/metadata: additional properties 'labelz' not allowed");
     expect(explain({ msg: 'could not find schema for Foo', status: 'statusError' })).toBe('could not find schema for Foo');
   });
+
+  test('a bad quantity is said once, in words', () => {
+    const msg =
+      "problem validating schema. Check JSON formatting: jsonschema validation failed with 'file:///s.json#' - at '/spec/memory': anyOf failed   - at '/spec/memory': got string, want number   - at '/spec/memory': 'lots' does not match pattern '^(\\\\+|-)?(([0-9]+(\\\\.[0-9]*)?)|(\\\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\\\+|-)?(([0-9]+(\\\\.[0-9]*)?)|(\\\\.[0-9]+))))?$'";
+    expect(explain({ msg, status: 'statusInvalid' })).toBe("/spec/memory: 'lots' is not a quantity (e.g. 128Mi, 500m, 2)");
+  });
 });

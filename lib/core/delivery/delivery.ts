@@ -169,6 +169,12 @@ export interface LayerProps {
    * @default - none
    */
   readonly controllerOwnedFields?: readonly ControllerOwnedField[];
+  /**
+   * Whether objects of this layer read Secrets that the user keeps in Git, encrypted (e.g. the
+   * Teleport agent's join token): the delivery decrypts them when it is configured to.
+   * @default false
+   */
+  readonly readsSecretsFromGit?: boolean;
 }
 
 /**
@@ -190,6 +196,7 @@ export class Layer extends Construct {
   public readonly serviceAccountName?: string;
   public readonly readinessChecks: readonly ReadinessCheck[];
   public readonly controllerOwnedFields: readonly ControllerOwnedField[];
+  public readonly readsSecretsFromGit: boolean;
   private readonly shared = new Map<string, ManifestFile>();
   private readonly files: ManifestFile[] = [];
 
@@ -202,6 +209,7 @@ export class Layer extends Construct {
     this.serviceAccountName = props.serviceAccountName;
     this.readinessChecks = props.readinessChecks ?? [];
     this.controllerOwnedFields = props.controllerOwnedFields ?? [];
+    this.readsSecretsFromGit = props.readsSecretsFromGit ?? false;
     // Every layer folder is a kustomize root listing exactly the files added here.
     new KustomizeRoot(this, 'kustomization', { folder: this.folder, files: () => this.files });
     props.delivery.bindLayer(this);

@@ -43,12 +43,22 @@ const FORMAT_HINTS: Record<string, string> = {
  */
 export function explainErrors(errors: readonly ErrorObject[], schema: unknown, data: unknown): Explained[] {
   // A failed anyOf/oneOf reports each branch too, and a failed propertyNames the key's own error;
-  // those inner errors only add noise.
-  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'propertyNames');
+  // those inner errors only add noise. Except when the value is an object (or array) and only one
+  // branch takes one (an object or false): then that branch's errors say which field breaks which rule.
+  const chosen = new Map<ErrorObject, string>();
+  for (const e of errors) {
+    if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') continue;
+    const branch = onlyBranchOfType(schemaAt(schema, e.schemaPath), valueAt(data, pointerSegments(e.instancePath)));
+    if (branch !== undefined && errors.some((inner) => inner.schemaPath.startsWith(`${e.schemaPath}/${branch}/`))) chosen.set(e, `${e.schemaPath}/${branch}/`);
+  }
+  const unions = errors.filter((e) => (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'propertyNames') && !chosen.has(e));
+  const otherBranch = (e: ErrorObject) => [...chosen].some(([u, branch]) => e.schemaPath.startsWith(`${u.schemaPath}/`) && !e.schemaPath.startsWith(branch));
   // A value of the wrong type also fails its format (1.5 is neither an integer nor an int32): say it once.
   const mistyped = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   const relevant = errors.filter(
     (e) =>
+      !chosen.has(e) &&
+      !otherBranch(e) &&
       !unions.some((u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath)) &&
       !(e.keyword === 'format' && mistyped.has(e.instancePath)),
   );
@@ -125,6 +135,15 @@ function describeAlternatives(error: ErrorObject, schema: unknown): string {
   const branches = schemaAt(schema, error.schemaPath) as Array<{ type?: string }> | undefined;
   const types = Array.isArray(branches) ? branches.map((b) => b.type).filter(Boolean) : [];
   return types.length ? `must be ${types.map((t) => article(String(t))).join(' or ')}` : `does not match any of the allowed forms`;
+}
+
+/** The index of the only branch of a union that takes objects (or arrays) when `value` is one, if exactly one does. */
+function onlyBranchOfType(branches: unknown, value: unknown): number | undefined {
+  // Only for objects and arrays: for a scalar the list of allowed types is the clearer message.
+  const type = typeOf(value);
+  if (!Array.isArray(branches) || (type !== 'object' && type !== 'array')) return undefined;
+  const matching = branches.flatMap((b: { type?: string | string[] }, i) => ((Array.isArray(b?.type) ? b.type : [b?.type]).includes(type) ? [i] : []));
+  return matching.length === 1 ? matching[0] : undefined;
 }
 
 function article(type: string): string {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { IGlobalConfig } from '../global-config';
 import type { PolicyDefinition } from '../policy';
+import { KyvernoCelPolicy } from '../render/cel-policy';
 import { KyvernoClusterPolicy } from '../render/cluster-policy';
 import * as fluxDefaults from './flux/flux-defaults';
 import * as tenantCompare from './flux/tenant-compare';
@@ -58,15 +59,33 @@ export function definePolicy<N extends PolicyName>(name: N, options: PolicyOptio
   return define(options, facts);
 }
 
+/**
+ * The Kyverno API the policies are rendered as: `clusterpolicy` (kyverno.io/v1 ClusterPolicy) or
+ * `cel` (policies.kyverno.io/v1 ValidatingPolicy and MutatingPolicy).
+ */
+export type PolicyApi = 'clusterpolicy' | 'cel';
+export const POLICY_APIS: readonly PolicyApi[] = ['clusterpolicy', 'cel'];
+/**
+ * ClusterPolicy: Kyverno 1.19 (chart 3.9.0) enforces both, and it is what existing installations
+ * run; ClusterPolicy is deprecated and due for removal in Kyverno 1.20, so switch to `cel` before
+ * that upgrade.
+ */
+export const DEFAULT_POLICY_API: PolicyApi = 'clusterpolicy';
+
 export interface KyvernoPoliciesProps {
   /** The policies to render and their options. */
   readonly policies: PolicySelection;
   readonly globalConfig: IGlobalConfig;
+  /**
+   * The Kyverno API the policies are rendered as.
+   * @default DEFAULT_POLICY_API ('clusterpolicy')
+   */
+  readonly api?: PolicyApi;
 }
 
-/** The selected policies of the catalog, one ClusterPolicy file each (`<layer>/<policy>.yaml`). */
+/** The selected policies of the catalog, one file each (`<layer>/<policy>.yaml`), as ClusterPolicies or CEL policies. */
 export class KyvernoPolicies extends Construct {
-  public readonly policies: readonly KyvernoClusterPolicy[];
+  public readonly policies: ReadonlyArray<KyvernoClusterPolicy | KyvernoCelPolicy>;
 
   constructor(scope: Construct, id: string, props: KyvernoPoliciesProps) {
     super(scope, id);
@@ -74,7 +93,10 @@ export class KyvernoPolicies extends Construct {
     if (unknown.length) throw new Error(`unknown Kyverno policies: ${unknown.join(', ')}; known: ${POLICY_NAMES.join(', ')}`);
     const facts: PolicyFacts = { globalConfig: props.globalConfig };
     this.policies = POLICY_NAMES.filter((name) => props.policies[name] !== undefined).map(
-      (name) => new KyvernoClusterPolicy(this, name, { definition: definePolicy(name, props.policies[name]!, facts) }),
+      (name) => {
+        const definition = definePolicy(name, props.policies[name]!, facts);
+        return (props.api ?? DEFAULT_POLICY_API) === 'cel' ? new KyvernoCelPolicy(this, name, { definition }) : new KyvernoClusterPolicy(this, name, { definition });
+      },
     );
   }
 }

@@ -2,21 +2,28 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ClusterPolicy } from '../../../imports/kyverno-clusterpolicies-kyverno.io';
 import { definePolicy, POLICY_NAMES } from '../policies/catalog';
-import { DAEMONSET, POD, PolicyDefinition, RuleDefinition } from '../policy';
+import { DAEMONSET, MutateRule, POD, PolicyDefinition, ValidateRule } from '../policy';
 import { EVERY_POLICY } from '../testing';
 import { testCluster } from '../../core/testing';
 import { ANNOTATIONS, CLUSTER_POLICY_READINESS, KyvernoClusterPolicy, renderClusterPolicy, renderKind } from './cluster-policy';
 
 const globalConfig = { name: 'kyverno-global-config', namespace: 'kyverno', hasPublicNamespaces: true, keys: [] };
 
-const validateRule: RuleDefinition = {
+const validateRule: ValidateRule = {
   type: 'validate',
   name: 'check',
   match: { kinds: [POD] },
   message: 'no',
   pattern: { spec: { 'X(hostPID)': 'null' } },
+  cel: { validations: [{ expression: '!has(variables.podSpec.hostPID)' }] },
 };
-const mutateRule: RuleDefinition = { type: 'mutate', name: 'set', match: { kinds: [POD], operations: ['CREATE'] }, patchStrategicMerge: { spec: { hostUsers: false } } };
+const mutateRule: MutateRule = {
+  type: 'mutate',
+  name: 'set',
+  match: { kinds: [POD], operations: ['CREATE'] },
+  patchStrategicMerge: { spec: { hostUsers: false } },
+  cel: { jsonPatches: ["[JSONPatch{op: 'add', path: '/spec/hostUsers', value: false}]"] },
+};
 const definition = (overrides: Partial<PolicyDefinition>): PolicyDefinition => ({
   name: 'example',
   title: 'Example',
@@ -67,7 +74,7 @@ describe('the ClusterPolicy renderer', () => {
   });
 
   test('renders JSON patches as the YAML string Kyverno expects', () => {
-    const jsonPatch: RuleDefinition = { ...mutateRule, patchStrategicMerge: undefined, patchesJson6902: [{ op: 'add', path: '/spec/owners/-', value: { kind: 'Group', name: 'admins' } }] };
+    const jsonPatch: MutateRule = { ...mutateRule, patchStrategicMerge: undefined, patchesJson6902: [{ op: 'add', path: '/spec/owners/-', value: { kind: 'Group', name: 'admins' } }] };
     const rendered = renderClusterPolicy(definition({ autogen: false, rules: [jsonPatch] })).spec.rules![0].mutate!.patchesJson6902!;
     expect(YAML.parse(rendered)).toEqual([{ op: 'add', path: '/spec/owners/-', value: { kind: 'Group', name: 'admins' } }]);
   });

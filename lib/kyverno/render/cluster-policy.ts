@@ -174,7 +174,7 @@ function renderJsonPatch(operations: readonly JsonPatchOperation[]): string {
 }
 
 /** Mistakes in a definition that the CRD schema cannot catch. */
-function checkDefinition(definition: PolicyDefinition): void {
+export function checkDefinition(definition: PolicyDefinition): void {
   const problems: string[] = [];
   const names = definition.rules.map((r) => r.name);
   if (names.length === 0) problems.push('has no rules');
@@ -198,7 +198,7 @@ function matchesPods(definition: PolicyDefinition): boolean {
   return definition.rules.some((r) => r.match.kinds.some((k) => k.group === '' && k.kind === 'Pod'));
 }
 
-function maxVersion(versions: readonly string[]): string {
+export function maxVersion(versions: readonly string[]): string {
   const parse = (v: string) => v.split('.').map(Number);
   return versions.reduce((a, b) => {
     const [pa, pb] = [parse(a), parse(b)];

@@ -1,4 +1,5 @@
-import { CRD_VALIDATORS } from '../../../imports/validators';
+import { crdValidators } from '../../core/validation/crd-validators';
+import type { VersionProfileName } from '../../versions';
 import { GlobalProxySettings } from '../../../imports/capsule-globalproxysettings-capsule.clastix.io';
 import { ProxySetting } from '../../../imports/capsule-proxysettings-capsule.clastix.io';
 import { PlatformSettings } from './platform-schema';
@@ -19,8 +20,8 @@ function plain(schema: unknown): Schema {
   return JSON.parse(JSON.stringify(schema));
 }
 
-function described(key: string): Schema {
-  const load = CRD_VALIDATORS[key].described;
+function described(key: string, profile: VersionProfileName = 'seed'): Schema {
+  const load = crdValidators(profile)[key].described;
   if (!load) throw new Error(`no described schema for ${key}: add it to DESCRIBED_KINDS in scripts/import and run npm run import`);
   return load();
 }
@@ -30,7 +31,10 @@ export function platformEditorSchema(): Schema {
 }
 
 export function tenantEditorSchema(): Schema {
-  const tenant = described(TENANT_KEY);
+  // Capsule 0.14's Tenant: no field of 0.10.9's was removed, so it accepts what either profile does
+  // (the synth then checks each tenant against the profile of its clusters), and its descriptions
+  // say which fields are deprecated.
+  const tenant = described(TENANT_KEY, 'current');
   const spec = tenant.properties.spec;
   const platform = plain(TenantPlatformSettings);
   // Items the loader validates with the CRDs' own schemas.
@@ -53,7 +57,7 @@ export function tenantEditorSchema(): Schema {
     $schema: DRAFT_07,
     title: 'tenant file',
     description:
-      'One tenant: `name`, the fields of the Capsule Tenant spec (capsule.clastix.io/v1beta2) at top level, and platform settings under `platform`; or a Tenant manifest with `platform` beside it.',
+      'One tenant: `name`, the fields of the Capsule Tenant spec (capsule.clastix.io/v1beta2, Capsule 0.14; under versions seed only the fields of 0.10.9) at top level, and platform settings under `platform`; or a Tenant manifest with `platform` beside it.',
     if: { required: ['apiVersion'] },
     then: manifest,
     else: flat,

@@ -12,6 +12,7 @@ import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_VERSION_PROFILE } from '../../versions';
 import { credentialProblems, withoutShadowed } from './credentials';
 import { crossChecks, PLATFORM_FILE } from './cross-checks';
+import { deprecations } from './deprecations';
 import { platformNameProblems } from './name-checks';
 import { PlatformSettings } from './platform-schema';
 import { peopleProblems } from './people-checks';
@@ -27,6 +28,8 @@ export interface PlatformDefinition {
   readonly settings: PlatformSettings;
   /** Tenants, sorted by name. */
   readonly tenants: readonly TenantDefinition[];
+  /** What is deprecated upstream (one line each: file, field, what to do); strict mode fails on them. */
+  readonly deprecations: readonly Problem[];
 }
 
 export const TENANTS_DIR = 'tenants';
@@ -44,10 +47,12 @@ export function loadPlatform(dir: string): PlatformDefinition {
   // People name tenant roles: only checked once every tenant file could be read (a broken file's roles are unknown).
   if (platform && !problems.length) problems.push(...platform.yaml.problems(peopleProblems(platform.settings, tenants.map((t) => t.definition))));
   if (platform) problems.push(...crossChecks(platform.settings, platform.yaml, tenants));
+  // Without valid settings the clusters' versions are unknown: judge tenants by the default's CRDs.
+  else for (const { definition } of tenants) problems.push(...(definition.profileProblems?.[DEFAULT_VERSION_PROFILE] ?? []).map((p) => p()));
   if (problems.length || !platform) {
     throw new PlatformError(`invalid configuration in ${displayPath(dir)}:`, sortProblems(problems));
   }
-  return { settings: platform.settings, tenants: tenants.map((t) => t.definition) };
+  return { settings: platform.settings, tenants: tenants.map((t) => t.definition), deprecations: deprecations(platform.settings, platform.yaml, tenants) };
 }
 
 function loadSettings(file: string, root: string, problems: Problem[]): { settings: PlatformSettings; yaml: YamlFile } | undefined {

@@ -1,3 +1,4 @@
+import { nameProblem } from '../../core/config/text-rules';
 import { Explained } from '../../core/validation/explain';
 import { PRESET_ROLES } from '../../teleport/role';
 import type { PlatformSettings } from './platform-schema';
@@ -19,7 +20,9 @@ function teleportClusters(settings: PlatformSettings): string[] {
  * Problems of `people:` (at their path in platform.yaml): each entry names a Teleport cluster of the
  * platform, and each role it grants is a role of a tenant on that Teleport cluster or a Teleport
  * preset role, so that nobody is given a role that does not exist (the operator would report it
- * only after the sync); user names are unique per Teleport cluster.
+ * only after the sync); user names are unique per Teleport cluster; connector and group names follow
+ * the name rules of users and groups (name-checks.ts), since they are compared with what the
+ * identity provider sends and printed in ACCESS.md.
  */
 export function peopleProblems(settings: PlatformSettings, tenants: readonly TenantDefinition[]): Explained[] {
   const people = settings.people;
@@ -68,6 +71,12 @@ export function peopleProblems(settings: PlatformSettings, tenants: readonly Ten
   });
   (people.ssoConnectors ?? []).forEach((connector, i) => {
     const base = ['people', 'ssoConnectors', String(i)];
+    const name = (value: string, what: string, segments: string[]) => {
+      const problem = nameProblem(value, what);
+      if (problem) problems.push({ segments, message: problem });
+    };
+    name(connector.name, 'a connector name', [...base, 'name']);
+    connector.groupsToRoles.forEach((m, j) => name(m.group, 'a group name', [...base, 'groupsToRoles', String(j), 'group']));
     check(connector, base, connector.groupsToRoles.map((m, j) => [m.roles, [...base, 'groupsToRoles', String(j), 'roles']]));
   });
   return problems;

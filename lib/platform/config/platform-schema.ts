@@ -7,6 +7,7 @@ import { ARGOCD_DEFAULTS } from '../../core/delivery/argocd/argocd-delivery';
 import { FLUX_DEFAULTS } from '../../core/delivery/flux/flux-delivery';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
+import { DEFAULT_POLICY_API, POLICY_APIS } from '../../kyverno/policies/catalog';
 import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
 import { PeopleSettings } from './people-schema';
@@ -33,6 +34,17 @@ export const FluxSettings = StrictObject(
     sourceName: Type.Optional(DnsLabel({ description: `Name of the Flux source that carries the output. Default: ${FLUX_DEFAULTS.sourceName} (created by flux bootstrap)` })),
     pathPrefix: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\s]+$', description: `Path of the published output folder (PLATFORM_OUT) inside that source. Default: ${FLUX_DEFAULTS.pathPrefix}` })),
     interval: Type.Optional(Duration({ description: `Reconcile interval of layers and Helm releases. Default: ${FLUX_DEFAULTS.interval}` })),
+    decryption: Type.Optional(
+      StrictObject(
+        {
+          provider: StringEnum(['sops'] as const, { description: 'Decryption engine (Flux knows only sops).' }),
+          secretRef: Type.Optional(
+            StrictObject({ name: DnsLabel({ description: 'Name of the Secret in the Flux namespace.' }) }, { description: 'Secret in the Flux namespace with the SOPS private keys (age, OpenPGP) or KMS credentials. Default: none (keyless cloud KMS)' }),
+          ),
+        },
+        { description: 'Decrypt SOPS-encrypted Secrets on the layers that read Secrets from Git (the Teleport agent\'s layer). Default: no decryption' },
+      ),
+    ),
   },
   { description: 'Deliver with Flux (Kustomizations per layer, HelmReleases per chart).' },
 );
@@ -121,6 +133,12 @@ export const TeleportAgentSettings = StrictObject(
 
 export const KyvernoSettings = StrictObject(
   {
+    api: Type.Optional(
+      StringEnum(POLICY_APIS, {
+        description:
+          `The Kyverno API the policies are rendered as. clusterpolicy: kyverno.io/v1 ClusterPolicy (deprecated, to be removed in Kyverno 1.20); cel: policies.kyverno.io/v1 ValidatingPolicy and MutatingPolicy. Kyverno 1.19 enforces both. Default: ${DEFAULT_POLICY_API}`,
+      }),
+    ),
     globalConfig: Type.Optional(KyvernoGlobalConfigSettings),
     policies: Type.Optional(KyvernoPolicySettings),
     values: Type.Optional(HelmValues('kyverno')),

@@ -13,7 +13,7 @@ import * as capsulePodLabels from '../../kyverno/policies/monitoring/capsule-pod
 
 const Off = (what: string) => Type.Literal(false, { description: `false: no ${what} for any tenant of this cluster.` });
 
-// An IPv4 or IPv6 CIDR (the API server checks it fully; this catches typos early).
+// The shape of an IPv4 or IPv6 CIDR; cidrProblem() (tenant-defaults-checks.ts) checks the address and prefix length.
 const CIDR = '^(([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$';
 
 const Egress = StrictObject(

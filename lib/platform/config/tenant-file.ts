@@ -1,6 +1,4 @@
 import * as path from 'path';
-import type { ValidateFunction } from 'ajv';
-import { CRD_VALIDATORS } from '../../../imports/validators';
 import { GlobalProxySettings } from '../../../imports/capsule-globalproxysettings-capsule.clastix.io';
 import { ProxySetting } from '../../../imports/capsule-proxysettings-capsule.clastix.io';
 import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
@@ -9,11 +7,14 @@ import { checkClusterResources } from '../../capsule-proxy/proxy-rules';
 import { SchemaValidator } from '../../core/config/schema';
 import { displayPath, YamlFile } from '../../core/config/yaml-file';
 import { Problem } from '../../core/errors';
+import { loadCrdValidator } from '../../core/validation/crd-validators';
 import { Explained, explainErrors, unknownFieldMessage } from '../../core/validation/explain';
+import { VERSION_PROFILE_NAMES, VersionProfileName } from '../../versions';
+import { ProfiledComponent, profiledUnknownFieldMessage, ProfileProblem, splitByProfile } from './profile-problems';
 import { credentialProblems, withoutShadowed } from './credentials';
 import { tenantNameProblems } from './name-checks';
 import { tenantTeleportProblems } from './teleport-config';
-import { PLATFORM_KEY, TENANT_KEY, TenantHeader, TenantPlatformSettings, tenantSpecSchema } from './tenant-schema';
+import { PLATFORM_KEY, TENANT_KEY, TenantHeader, TenantPlatformSettings, tenantSpecFields } from './tenant-schema';
 
 /**
  * Reading one tenant file, and the checks that need only that file. (Checks across tenants and
@@ -34,6 +35,11 @@ export interface TenantDefinition {
   readonly namespaces: readonly TenantNamespace[];
   /** Locates a problem at `segments` of the tenant (with its line), for checks made after loading. */
   readonly problem?: (segments: readonly string[], message: string) => Problem;
+  /**
+   * What the CRDs of only some version profiles reject (a field only Capsule 0.14 has, under seed):
+   * reported for each cluster the tenant is on that runs such a profile, naming the cluster.
+   */
+  readonly profileProblems?: Partial<Record<VersionProfileName, Array<(cluster?: string) => Problem>>>;
 }
 
 const tenantHeaderValidator = new SchemaValidator(TenantHeader);
@@ -66,10 +72,12 @@ function tenantParts(yaml: YamlFile): TenantParts {
   if (!('apiVersion' in data) && !('kind' in data)) {
     const { name, [PLATFORM_KEY]: platform, ...spec } = data;
     const problems: Problem[] = [];
-    const allowed = ['name', PLATFORM_KEY, ...Object.keys(tenantSpecSchema().properties)];
+    // The spec fields of any version profile; the CRD checks below say which profile has which.
+    const fields = tenantSpecFields();
+    const allowed = ['name', PLATFORM_KEY, ...Object.values(fields).flat()];
     for (const key of Object.keys(spec)) {
       if (!allowed.includes(key)) {
-        problems.push(yaml.problem([key], unknownFieldMessage(allowed)));
+        problems.push(yaml.problem([key], profiledUnknownFieldMessage(fields, 'capsule', ['name', PLATFORM_KEY])));
         delete spec[key];
       }
     }
@@ -93,9 +101,6 @@ function tenantParts(yaml: YamlFile): TenantParts {
   };
 }
 
-let tenantValidator: ValidateFunction | undefined;
-let proxySettingValidator: ValidateFunction | undefined;
-let globalProxySettingsValidator: ValidateFunction | undefined;
 
 /**
  * Reads the tenant file `file`; its problems are added to `problems`. `root` is the configuration
@@ -118,17 +123,34 @@ export function loadTenant(file: string, problems: Problem[], root?: string): Lo
   const name = typeof parts.name === 'string' ? parts.name : undefined;
   const platform = (isObject(parts.platform) ? parts.platform : {}) as TenantPlatformSettings;
 
-  // The spec (and a manifest's metadata) is checked by the Tenant CRD's own strict validator.
-  tenantValidator ??= CRD_VALIDATORS[TENANT_KEY].load();
+  // The spec (and a manifest's metadata) is checked by the Tenant CRD's own strict validator, of
+  // every version profile: what only some reject is reported for the clusters that run those.
   const metadata = { ...parts.metadata, name: name ?? 'x' };
   const tenant = { ...TenantV1Beta2.GVK, metadata, spec };
-  if (!tenantValidator(tenant)) {
-    for (const e of explainErrors(tenantValidator.errors ?? [], CRD_VALIDATORS[TENANT_KEY].schema(), tenant)) {
-      if (e.segments[0] === 'spec') report([{ segments: e.segments.slice(1), message: e.message }]);
-      // metadata.name is checked by the header schema; other metadata fields only exist in manifests.
-      else if (e.segments[0] === 'metadata' && e.segments[1] !== 'name' && parts.metadata) found.push(yaml.problem(e.segments, e.message));
+  // Spec problems are placed relative to the tenant (at() maps them), metadata ones as they are.
+  const METADATA = '\u0000metadata';
+  const tenantProblems = (profile: VersionProfileName): Explained[] => {
+    const crd = loadCrdValidator(TENANT_KEY, profile)!;
+    if (crd.validate(tenant)) return [];
+    return explainErrors(crd.validate.errors ?? [], crd.entry.schema(), tenant).flatMap((e) =>
+      e.segments[0] === 'spec'
+        ? [{ segments: e.segments.slice(1), message: e.message }]
+        : // metadata.name is checked by the header schema; other metadata fields only exist in manifests.
+          e.segments[0] === 'metadata' && e.segments[1] !== 'name' && parts.metadata
+          ? [{ segments: [METADATA, ...e.segments], message: e.message }]
+          : [],
+    );
+  };
+  const profileProblems: Partial<Record<VersionProfileName, ProfileProblem[]>> = {};
+  const place = (segments: readonly string[]) => (segments[0] === METADATA ? segments.slice(1) : at(segments));
+  const byProfile = (component: ProfiledComponent, check: (profile: VersionProfileName) => Explained[]) => {
+    const split = splitByProfile(Object.fromEntries(VERSION_PROFILE_NAMES.map((p) => [p, check(p)])) as Record<VersionProfileName, Explained[]>, component);
+    found.push(...split.common.map((e) => yaml.problem(place(e.segments), e.message)));
+    for (const [profile, list] of Object.entries(split.byProfile) as Array<[VersionProfileName, ProfileProblem[]]>) {
+      profileProblems[profile] = [...(profileProblems[profile] ?? []), ...list];
     }
-  }
+  };
+  byProfile('capsule', tenantProblems);
   report([...(Array.isArray(spec.owners) ? checkOwners(spec.owners) : []), ...checkMetadataTemplates(spec), ...checkRoleBindings(spec), ...checkTenantFields(spec), ...checkQuotasAndLimits(spec)]);
   // Labels and selectors under platform (namespaces, proxy settings) follow the same rules; a
   // manifest's metadata.labels are checked by the CRD validator, its annotation keys here.
@@ -139,19 +161,36 @@ export function loadTenant(file: string, problems: Problem[], root?: string): Lo
   }
 
   if (platform.proxySettings) {
-    proxySettingValidator ??= CRD_VALIDATORS[`${ProxySetting.GVK.apiVersion}/${ProxySetting.GVK.kind}`].load();
-    report(crdProblems(proxySettingValidator, ProxySetting.GVK, { subjects: platform.proxySettings.subjects }, [PLATFORM_KEY, 'proxySettings']));
+    const subjects = platform.proxySettings.subjects;
+    byProfile('capsuleProxy', (profile) => crdProblems(profile, ProxySetting.GVK, { subjects }, [PLATFORM_KEY, 'proxySettings']));
     platform.proxySettings.subjects.forEach((subject, i) =>
       report(checkClusterResources((subject as { clusterResources?: unknown })?.clusterResources, [PLATFORM_KEY, 'proxySettings', 'subjects', String(i), 'clusterResources'])),
     );
   }
   if (platform.globalProxySettings) {
-    globalProxySettingsValidator ??= CRD_VALIDATORS[`${GlobalProxySettings.GVK.apiVersion}/${GlobalProxySettings.GVK.kind}`].load();
-    report(crdProblems(globalProxySettingsValidator, GlobalProxySettings.GVK, { rules: platform.globalProxySettings.rules }, [PLATFORM_KEY, 'globalProxySettings']));
+    const rules = platform.globalProxySettings.rules;
+    byProfile('capsuleProxy', (profile) => crdProblems(profile, GlobalProxySettings.GVK, { rules }, [PLATFORM_KEY, 'globalProxySettings']));
     platform.globalProxySettings.rules.forEach((rule, i) =>
       report(checkClusterResources((rule as { clusterResources?: unknown })?.clusterResources, [PLATFORM_KEY, 'globalProxySettings', 'rules', String(i), 'clusterResources'])),
     );
   }
+
+  // ResourcePools: judged by the CRDs of the profiles that import them (the cross-checks refuse
+  // them on clusters of the others).
+  const poolProfiles = VERSION_PROFILE_NAMES.filter((p) => loadCrdValidator('capsule.clastix.io/v1beta2/ResourcePool', p));
+  if (platform.resourcePool) {
+    const poolSpec = platform.resourcePool;
+    for (const profile of poolProfiles) report(crdProblems(profile, { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'ResourcePool' }, poolSpec, [PLATFORM_KEY, 'resourcePool']));
+  }
+  (platform.resourcePoolClaims ?? []).forEach((c, i) => {
+    const names = (platform.namespaces ?? []).map((ns) => (typeof ns === 'string' ? ns : ns.name));
+    if (!names.includes(c.namespace)) report([{ segments: [PLATFORM_KEY, 'resourcePoolClaims', String(i), 'namespace'], message: `must be one of the tenant's namespaces: ${names.join(', ') || 'none listed under platform.namespaces'}` }]);
+    if (!c.pool && !platform.resourcePool) report([{ segments: [PLATFORM_KEY, 'resourcePoolClaims', String(i), 'pool'], message: 'name the pool, or give the tenant a resourcePool' }]);
+    const claim = { pool: c.pool ?? 'x', claim: c.claim };
+    for (const profile of poolProfiles) {
+      report(crdProblems(profile, { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'ResourcePoolClaim' }, claim, [PLATFORM_KEY, 'resourcePoolClaims', String(i)]));
+    }
+  });
 
   const expected = path.basename(file).replace(/\.ya?ml$/i, '');
   if (name !== undefined && name !== expected) {
@@ -171,16 +210,19 @@ export function loadTenant(file: string, problems: Problem[], root?: string): Lo
     platform,
     namespaces: (platform.namespaces ?? []).map((ns) => (typeof ns === 'string' ? { name: ns } : ns)),
     problem: (segments, message) => yaml.problem(at(segments), message),
+    profileProblems: Object.fromEntries(
+      Object.entries(profileProblems).map(([profile, list]) => [profile, list.map((p) => (cluster?: string) => yaml.problem(place(p.segments), p.message(cluster)))]),
+    ),
   };
   return { definition, yaml, at };
 }
 
-/** Validates `spec` as the spec of a `gvk` object; problems are placed under `base` in the tenant. */
-function crdProblems(validate: ValidateFunction, gvk: { apiVersion: string; kind: string }, spec: Record<string, unknown>, base: string[]): Explained[] {
-  const key = `${gvk.apiVersion}/${gvk.kind}`;
-  const object = { ...gvk, metadata: CRD_VALIDATORS[key].scope === 'Namespaced' ? { name: 'x', namespace: 'x' } : { name: 'x' }, spec };
+/** Validates `spec` as the spec of a `gvk` object under `profile`; problems are placed under `base` in the tenant. */
+function crdProblems(profile: VersionProfileName, gvk: { apiVersion: string; kind: string }, spec: Record<string, unknown>, base: string[]): Explained[] {
+  const { validate, entry } = loadCrdValidator(`${gvk.apiVersion}/${gvk.kind}`, profile)!;
+  const object = { ...gvk, metadata: entry.scope === 'Namespaced' ? { name: 'x', namespace: 'x' } : { name: 'x' }, spec };
   if (validate(object)) return [];
-  return explainErrors(validate.errors ?? [], CRD_VALIDATORS[key].schema(), object)
+  return explainErrors(validate.errors ?? [], entry.schema(), object)
     .filter((e) => e.segments[0] === 'spec')
     .map((e) => ({ segments: [...base, ...e.segments.slice(1)], message: e.message }));
 }

@@ -1,5 +1,6 @@
 import { Static, Type } from '@sinclair/typebox';
-import { CRD_VALIDATORS } from '../../../imports/validators';
+import { crdValidators } from '../../core/validation/crd-validators';
+import { VERSION_PROFILE_NAMES, VersionProfileName } from '../../versions';
 import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
 import { DnsLabel, DnsSubdomain, StrictObject, StringEnum } from '../../core/config/schema';
 import { TENANT_GITOPS_DEFAULTS } from '../../capsule/tenant-gitops';
@@ -9,7 +10,8 @@ import { KUBERNETES_VERBS } from '../../teleport/role-rules';
 import { TenantDefaultsOptOutSettings } from './tenant-defaults-schema';
 
 /**
- * A tenant file (`config/tenants/<name>.yaml`) is the Tenant spec of Capsule 0.10.9 at top level,
+ * A tenant file (`config/tenants/<name>.yaml`) is the Tenant spec of its clusters' Capsule (0.10.9
+ * under versions seed, 0.14.0 under current; one format, checked against each) at top level,
  * under the CRD's own names (so Capsule documentation examples can be pasted in), plus `name` and
  * the platform-only settings under `platform`.
  */
@@ -133,6 +135,23 @@ export const TenantPlatformSettings = StrictObject(
         { description: 'A GlobalProxySettings named after the tenant (capsule-proxy).' },
       ),
     ),
+    resourcePool: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description:
+          'spec of a capsule.clastix.io/v1beta2 ResourcePool named after the tenant (quota required; defaults, config; selectors default to the tenant\'s namespaces). Versions current (Capsule 0.14) only.',
+      }),
+    ),
+    resourcePoolClaims: Type.Optional(
+      Type.Array(
+        StrictObject({
+          namespace: Type.String({ minLength: 1, description: 'The tenant namespace that claims (one of namespaces).' }),
+          name: Type.Optional(DnsSubdomain({ description: 'Claim name. Default: the pool name' })),
+          pool: Type.Optional(DnsSubdomain({ description: "ResourcePool claimed from. Default: the tenant's resourcePool" })),
+          claim: Type.Record(Type.String(), Type.Unknown(), { description: 'What is claimed: a resource list, e.g. requests.cpu: "2".' }),
+        }),
+        { minItems: 1, description: 'ResourcePoolClaims in the tenant namespaces (capsule.clastix.io/v1beta2). Versions current (Capsule 0.14) only.' },
+      ),
+    ),
     tenantDefaults: Type.Optional(TenantDefaultsOptOutSettings),
     teleport: Type.Optional(TenantTeleportSettings),
     gitops: Type.Optional(TenantGitOpsSettings),
@@ -156,8 +175,12 @@ export const TenantHeader = Type.Object({
 /** apiVersion/kind key of the Tenant version tenant files are written in. */
 export const TENANT_KEY = `${TenantV1Beta2.GVK.apiVersion}/${TenantV1Beta2.GVK.kind}`;
 
-/** The strict schema of `Tenant.spec` (from the CRD), whose fields a tenant file holds at top level. */
-export function tenantSpecSchema(): { properties: Record<string, unknown>; required?: string[] } {
-  const schema = CRD_VALIDATORS[TENANT_KEY].schema() as { properties: { spec: { properties: Record<string, unknown>; required?: string[] } } };
-  return schema.properties.spec;
+/** The fields of `Tenant.spec` in each version profile's Tenant CRD; a tenant file holds those of any at top level. */
+export function tenantSpecFields(): Record<VersionProfileName, string[]> {
+  return Object.fromEntries(
+    VERSION_PROFILE_NAMES.map((profile) => {
+      const schema = crdValidators(profile)[TENANT_KEY].schema() as { properties: { spec: { properties: Record<string, unknown> } } };
+      return [profile, Object.keys(schema.properties.spec.properties)];
+    }),
+  ) as Record<VersionProfileName, string[]>;
 }

@@ -7,7 +7,7 @@ import {
 } from '../../../../imports/flux-helmreleases-helm.toolkit.fluxcd.io';
 import { GitRepository } from '../../../../imports/flux-gitrepositories-source.toolkit.fluxcd.io';
 import { HelmRepository } from '../../../../imports/flux-helmrepositories-source.toolkit.fluxcd.io';
-import { Kustomization, KustomizationSpecSourceRefKind } from '../../../../imports/flux-kustomizations-kustomize.toolkit.fluxcd.io';
+import { Kustomization, KustomizationSpecDecryptionProvider, KustomizationSpecSourceRefKind } from '../../../../imports/flux-kustomizations-kustomize.toolkit.fluxcd.io';
 import type { HelmChart } from '../../../versions';
 import { KustomizeRoot } from '../../output/kustomize-root';
 import { ManifestFile } from '../../output/manifest-file';
@@ -27,6 +27,17 @@ export const FLUX_DEFAULTS = {
  * Kustomization's source, instead of pruning it.
  */
 export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
+
+/** How Flux decrypts Secrets committed encrypted in Git (Kustomization `spec.decryption`). */
+export interface FluxDecryption {
+  /** The decryption engine; Flux knows only SOPS. */
+  readonly provider: 'sops';
+  /**
+   * Secret in Flux's namespace with the private keys (age, OpenPGP) or cloud KMS credentials.
+   * @default - none: keyless authentication with the kustomize-controller's identity (cloud KMS)
+   */
+  readonly secretRef?: { readonly name: string };
+}
 
 export type FluxSourceKind = 'GitRepository' | 'OCIRepository' | 'Bucket';
 
@@ -59,6 +70,12 @@ export interface FluxDeliveryProps {
    * @default '10m'
    */
   readonly interval?: string;
+  /**
+   * Decryption of Secrets kept encrypted in Git, on the Kustomizations of the layers that read such
+   * Secrets (`Layer.readsSecretsFromGit`).
+   * @default - no decryption
+   */
+  readonly decryption?: FluxDecryption;
 }
 
 /**
@@ -80,6 +97,7 @@ export class FluxDelivery extends Construct implements IDelivery {
   public readonly keepOnRemovalAnnotations = { [FLUX_PRUNE_ANNOTATION]: 'disabled' } as const;
   private readonly sourceKind: FluxSourceKind;
   private readonly sourceName: string;
+  private readonly decryption?: FluxDecryption;
   private readonly layersFile: ManifestFile;
   private readonly repositoriesFile: ManifestFile;
   private readonly repositories = new Map<string, HelmChart>();
@@ -92,6 +110,7 @@ export class FluxDelivery extends Construct implements IDelivery {
     this.sourceName = props.sourceName ?? FLUX_DEFAULTS.sourceName;
     this.pathPrefix = normalizePathPrefix(props.pathPrefix ?? FLUX_DEFAULTS.pathPrefix);
     this.interval = props.interval ?? FLUX_DEFAULTS.interval;
+    this.decryption = props.decryption;
     this.layersFile = new ManifestFile(this, 'layers', { path: `${props.clusterFolder}/flux/layers.yaml` });
     this.repositoriesFile = new ManifestFile(this, 'helm-repositories', { path: `${props.clusterFolder}/flux/helm-repositories.yaml` });
     new KustomizeRoot(this, 'kustomization', { folder: `${props.clusterFolder}/flux`, files: () => [this.layersFile, this.repositoriesFile] });
@@ -125,6 +144,9 @@ export class FluxDelivery extends Construct implements IDelivery {
         // condition yet) as ready the moment it exists; these expressions make wait: true wait.
         healthCheckExprs: layer.readinessChecks.length
           ? layer.readinessChecks.map((c) => ({ apiVersion: c.apiVersion, kind: c.kind, current: c.ready }))
+          : undefined,
+        decryption: layer.readsSecretsFromGit && this.decryption
+          ? { provider: KustomizationSpecDecryptionProvider.SOPS, secretRef: this.decryption.secretRef && { name: this.decryption.secretRef.name } }
           : undefined,
       },
     });

@@ -1,6 +1,6 @@
 import { HelmRelease } from '../../../../imports/flux-helmreleases-helm.toolkit.fluxcd.io';
 import { Kustomization } from '../../../../imports/flux-kustomizations-kustomize.toolkit.fluxcd.io';
-import { PolicyDefinition, ResourceKind, resourceKind, tenantNamespaces } from '../../policy';
+import { celPatch, celString, PolicyDefinition, ResourceKind, resourceKind, tenantNamespaces } from '../../policy';
 
 export const NAME = 'flux-defaults';
 
@@ -51,13 +51,20 @@ export function define(options: Options = {}): PolicyDefinition {
         name: 'kustomization-defaults',
         match: match(FLUX_KUSTOMIZATION),
         patchStrategicMerge: { spec: { '+(targetNamespace)': '{{ request.object.metadata.namespace }}', '+(serviceAccountName)': serviceAccountName } },
+        cel: { jsonPatches: [addIfAbsent('targetNamespace', 'object.metadata.namespace'), addIfAbsent('serviceAccountName', celString(serviceAccountName))] },
       },
       {
         type: 'mutate',
         name: 'helmrelease-defaults',
         match: match(FLUX_HELMRELEASE),
         patchStrategicMerge: { spec: { '+(serviceAccountName)': serviceAccountName } },
+        cel: { jsonPatches: [addIfAbsent('serviceAccountName', celString(serviceAccountName))] },
       },
     ],
   };
+}
+
+/** CEL JSON patch: `spec.<field>` set to `value` (a CEL expression) when the object has none (the `+()` anchor). */
+function addIfAbsent(field: string, value: string): string {
+  return `has(object.spec.${field}) ? [] : [${celPatch('add', celString(`/spec/${field}`), value)}]`;
 }

@@ -1,5 +1,5 @@
 import { GLOBAL_CONFIG_KEYS, GlobalConfigKey, IGlobalConfig } from '../../global-config';
-import { Condition, FailureAction, PolicyDefinition, tenantNamespaces } from '../../policy';
+import { celString, Condition, FailureAction, PolicyDefinition, tenantNamespaces } from '../../policy';
 import { FLUX_HELMRELEASE, FLUX_KUSTOMIZATION } from './flux-defaults';
 
 export const NAME = 'tenant-compare';
@@ -17,6 +17,9 @@ const TARGET = 'target_namespace';
 const SOURCE_TENANT = 'source_tenant';
 const TARGET_LABELS = 'target_labels';
 
+/** The namespace a Flux object applies into, in CEL (no targetNamespace: its own). */
+const CEL_TARGET = "object.spec.?targetNamespace.orValue('') != '' ? object.spec.targetNamespace : object.metadata.namespace";
+
 /**
  * A Flux Kustomization or HelmRelease in a tenant namespace may only target namespaces of the same
  * tenant, or public namespaces (seed 001, "Compare Source and Destination Tenant" and "Using Global
@@ -27,6 +30,12 @@ export function define(options: Options, globalConfig: IGlobalConfig): PolicyDef
   const targetLabel = (key: GlobalConfigKey) => `{{ ${TARGET_LABELS}."{{ ${config(key)} }}" || '' }}`;
   const notSameTenant: Condition = { key: targetLabel('tenantLabel'), operator: 'NotEquals', value: `{{ ${SOURCE_TENANT} }}` };
   const notPublic: Condition = { key: targetLabel('publicLabel'), operator: 'NotEquals', value: `{{ ${config('publicValue')} }}` };
+  // The same in CEL. A target that does not exist has no labels: listed and filtered, not read
+  // with resource.Get, which fails on a missing namespace where the apiCall has its default.
+  const celConfig = (key: GlobalConfigKey) => `variables.${GLOBAL}.data[${celString(GLOBAL_CONFIG_KEYS[key])}]`;
+  const celTargetLabel = (key: GlobalConfigKey) => `variables.targetLabels[?${celConfig(key)}].orValue('')`;
+  const sameTenant = `${celTargetLabel('tenantLabel')} == variables.sourceTenant`;
+  const isPublic = `${celTargetLabel('publicLabel')} == ${celConfig('publicValue')}`;
   return {
     name: NAME,
     title: 'Tenant Target Namespaces',
@@ -71,6 +80,26 @@ export function define(options: Options, globalConfig: IGlobalConfig): PolicyDef
         // `deny: {}` denied whatever matched. Its first version failed on a target that does not
         // exist (apiCall error). Deny when the target is neither the same tenant's nor public:
         deny: { conditions: { all: globalConfig.hasPublicNamespaces ? [notSameTenant, notPublic] : [notSameTenant] } },
+        cel: {
+          variables: [
+            { name: GLOBAL, expression: `resource.Get('v1', 'configmaps', ${celString(globalConfig.namespace)}, ${celString(globalConfig.name)})` },
+            { name: 'targetNamespace', expression: CEL_TARGET },
+            { name: 'sourceTenantLabel', expression: `namespaceObject.metadata.?labels[?${celConfig('tenantLabel')}].orValue('')` },
+            { name: 'sourceTenant', expression: "variables.sourceTenantLabel != '' ? variables.sourceTenantLabel : '?'" },
+            { name: 'targetMatches', expression: "dyn(resource.List('v1', 'namespaces', '').items).filter(n, n.metadata.name == variables.targetNamespace)" },
+            { name: 'targetLabels', expression: 'variables.targetMatches.size() > 0 ? variables.targetMatches[0].metadata.?labels.orValue({}) : {}' },
+          ],
+          // Conditions are evaluated before variables exist: the target spelled out.
+          conditions: [`(${CEL_TARGET}) != object.metadata.namespace`],
+          validations: [
+            {
+              expression: globalConfig.hasPublicNamespaces ? `${sameTenant} || ${isPublic}` : sameTenant,
+              messageExpression:
+                "'spec.targetNamespace ' + variables.targetNamespace + ' must be a namespace of tenant ' + variables.sourceTenant" +
+                (globalConfig.hasPublicNamespaces ? ` + ' or a public namespace (' + ${celConfig('publicLabel')} + '=' + ${celConfig('publicValue')} + ').'` : " + '.'"),
+            },
+          ],
+        },
       },
     ],
   };

@@ -1,5 +1,5 @@
 import { TENANT_LABEL } from '../../../capsule/labels';
-import { jmesPathField, jmesPathString, PolicyDefinition, POD } from '../../policy';
+import { celPatch, celString, jmesPathField, jmesPathString, PolicyDefinition, POD } from '../../policy';
 
 export const NAME = 'capsule-pod-labels';
 
@@ -58,6 +58,15 @@ export function define(options: Options = {}): PolicyDefinition {
           },
         ],
         patchStrategicMerge: { metadata: { labels: { [keepExisting ? `+(${TENANT_LABEL})` : TENANT_LABEL]: `{{ ${variable} }}` } } },
+        cel: {
+          // The request's namespace object instead of an API call; the same labels.
+          variables: [{ name: 'tenantName', expression: `namespaceObject.metadata.?labels[?${celString(TENANT_LABEL)}].orValue(${celString(defaultTenant)})` }],
+          jsonPatches: [
+            `!has(object.metadata.labels) ? [${celPatch('add', celString('/metadata/labels'), `{${celString(TENANT_LABEL)}: variables.tenantName}`)}]` +
+              ` : ${keepExisting ? `${celString(TENANT_LABEL)} in object.metadata.labels` : `object.metadata.labels[?${celString(TENANT_LABEL)}].orValue('') == variables.tenantName`} ? []` +
+              ` : [${celPatch('add', celString(`/metadata/labels/${TENANT_LABEL.replace(/~/g, '~0').replace(/\//g, '~1')}`), 'variables.tenantName')}]`,
+          ],
+        },
       },
     ],
   };

@@ -1,4 +1,4 @@
-import { FailureAction, PolicyDefinition, RuleDefinition } from '../../policy';
+import { celPatch, celString, celValue, FailureAction, PolicyDefinition, RuleDefinition } from '../../policy';
 import { TENANT } from './tenant';
 
 export const NAME = 'tenant-core';
@@ -99,6 +99,34 @@ export function tenantDefaultsPatch(defaults: TenantDefaults): Record<string, un
   return spec;
 }
 
+/**
+ * The same defaults as CEL JSON patches, one expression per default: the object is added at the
+ * first level of its path that the Tenant lacks, with the rest of the path around it (what the
+ * strategic merge patch does by creating the parents).
+ */
+export function celTenantDefaults(defaults: TenantDefaults): string[] {
+  const patches: string[] = [];
+  const firstKeys = new Set<string>();
+  for (const name of Object.keys(DEFAULT_PLACES) as Array<keyof TenantDefaults>) {
+    const option = defaults[name];
+    if (option === undefined) continue;
+    const { path, value } = DEFAULT_PLACES[name] as { path: readonly string[]; value: (o: unknown) => unknown };
+    // Two defaults under one new parent would each add the parent, the second replacing the first.
+    if (firstKeys.has(path[0])) throw new Error(`${NAME}: two defaults share spec.${path[0]}; their CEL patches would overwrite each other`);
+    firstKeys.add(path[0]);
+    // From the object itself outwards: the outermost missing level is tested first.
+    let patch = '[]';
+    for (let depth = path.length; depth >= 1; depth--) {
+      let nested: unknown = value(option);
+      for (const key of path.slice(depth).reverse()) nested = { [key]: nested };
+      const at = path.slice(0, depth);
+      patch = `!has(object.spec.${at.join('.')}) ? [${celPatch('add', celString(`/spec/${at.join('/')}`), celValue(nested))}] : ${patch === '[]' ? '[]' : `(${patch})`}`;
+    }
+    patches.push(patch);
+  }
+  return patches;
+}
+
 /** Reserved tenant names and tenant property defaults (seed 001, "Extended Validation and Defaulting"). */
 export function define(options: Options = {}): PolicyDefinition {
   const reservedNames = [...(options.reservedNames ?? DEFAULTS.reservedNames)];
@@ -114,6 +142,7 @@ export function define(options: Options = {}): PolicyDefinition {
       message: `Using this tenant name is not allowed (reserved: ${reservedNames.join(', ')}).`,
       // AnyIn replaces the seed's deprecated `In`.
       deny: { conditions: { any: [{ key: '{{ request.object.metadata.name }}', operator: 'AnyIn', value: reservedNames }] } },
+      cel: { validations: [{ expression: `!(object.metadata.name in ${celValue(reservedNames)})` }] },
     },
   ];
   if (Object.keys(defaults).length) {
@@ -125,6 +154,7 @@ export function define(options: Options = {}): PolicyDefinition {
       // a tenant's own choice; UPDATE gives Tenants that predate the policy their defaults.
       match: { kinds: [TENANT], operations: ['CREATE', 'UPDATE'] },
       patchStrategicMerge: { spec: defaults },
+      cel: { jsonPatches: celTenantDefaults(options.defaults ?? {}) },
     });
   }
   return {

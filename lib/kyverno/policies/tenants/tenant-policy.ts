@@ -1,4 +1,4 @@
-import { jmesPathString, PolicyDefinition, RuleDefinition } from '../../policy';
+import { celPatch, celString, celValue, jmesPathString, PolicyDefinition, RuleDefinition } from '../../policy';
 import { TENANT } from './tenant';
 
 export const NAME = 'tenant-policy';
@@ -60,6 +60,10 @@ export function define(options: Options): PolicyDefinition {
         all: [{ key: owner.name, operator: 'AnyNotIn', value: `{{ request.object.spec.owners[?kind == ${jmesPathString(owner.kind)}].name }}` }],
       },
       patchesJson6902: [{ op: 'add', path: '/spec/owners/-', value: { name: owner.name, kind: owner.kind } }],
+      cel: {
+        conditions: [`!object.spec.?owners.orValue([]).exists(o, o.kind == ${celString(owner.kind)} && o.name == ${celString(owner.name)})`],
+        jsonPatches: [`[${celPatch('add', celString('/spec/owners/-'), celValue({ name: owner.name, kind: owner.kind }))}]`],
+      },
     },
   ];
   if (proxySettings.length) {
@@ -77,6 +81,14 @@ export function define(options: Options): PolicyDefinition {
           patchesJson6902: [{ op: 'add', path: '/spec/owners/{{elementIndex}}/proxySettings', value: proxySettings.map((p) => ({ kind: p.kind, operations: [...p.operations] })) }],
         },
       ],
+      cel: {
+        // Runs on the Tenant as tenant-owner left it (mutations apply in order). JMESPath's `|| ''`
+        // takes a missing, null and empty list alike.
+        jsonPatches: [
+          "object.spec.?owners.orValue([]).filter(o, o.?proxySettings.orValue([]) == null || size(o.?proxySettings.orValue([])) == 0)" +
+            `.map(o, ${celPatch('add', "'/spec/owners/' + string(object.spec.owners.indexOf(o)) + '/proxySettings'", celValue(proxySettings.map((p) => ({ kind: p.kind, operations: [...p.operations] }))))})`,
+        ],
+      },
     });
   }
   return {

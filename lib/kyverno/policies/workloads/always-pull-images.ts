@@ -1,4 +1,4 @@
-import { PolicyDefinition, POD, ResourceKind, tenantNamespaces } from '../../policy';
+import { celPatch, PolicyDefinition, POD, ResourceKind, tenantNamespaces } from '../../policy';
 
 export const NAME = 'always-pull-images';
 
@@ -40,6 +40,7 @@ export function define(_options: Options = {}): PolicyDefinition {
         name: 'always-pull-images',
         match: { kinds: [POD], operations: ['CREATE'], namespaceSelector: tenantNamespaces() },
         patchStrategicMerge: { spec: { initContainers: alwaysPull, containers: alwaysPull } },
+        cel: { jsonPatches: ['initContainers', 'containers'].map((list) => celAlwaysPull(list, `object.spec.?${list}.orValue([])`)) },
       },
       {
         type: 'mutate',
@@ -55,7 +56,20 @@ export function define(_options: Options = {}): PolicyDefinition {
             patchStrategicMerge: { spec: { ephemeralContainers: [{ name: '{{ element.name }}', imagePullPolicy: 'Always' }] } },
           },
         ],
+        cel: {
+          jsonPatches: [
+            celAlwaysPull(
+              'ephemeralContainers',
+              "object.spec.?ephemeralContainers.orValue([]).filter(c, !(c.name in (oldObject == null ? [] : oldObject.spec.?ephemeralContainers.orValue([]).map(o, o.name))))",
+            ),
+          ],
+        },
       },
     ],
   };
+}
+
+/** JSON patches (CEL) that set imagePullPolicy Always on the containers `containers` of list `list` that have another (or none). */
+function celAlwaysPull(list: string, containers: string): string {
+  return `${containers}.filter(c, c.?imagePullPolicy.orValue('') != 'Always').map(c, ${celPatch('add', `'/spec/${list}/' + string(object.spec.${list}.indexOf(c)) + '/imagePullPolicy'`, "'Always'")})`;
 }

@@ -35,6 +35,7 @@ export function define(options: Options = {}): PolicyDefinition {
         match: { kinds: [DAEMONSET], operations: ['CREATE'], namespaceSelector: tenantNamespaces() },
         message: 'Creating DaemonSets is not allowed in tenant namespaces.',
         deny: { conditions: { any: [{ key: 'true', operator: 'Equals', value: 'true' }] } },
+        cel: { validations: [{ expression: 'false' }] },
       },
     ],
   };

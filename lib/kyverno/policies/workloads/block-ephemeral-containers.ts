@@ -1,4 +1,4 @@
-import { FailureAction, PolicyDefinition, POD, PolicyScope, scopeSelector } from '../../policy';
+import { FailureAction, PolicyDefinition, POD, POD_SPEC, PolicyScope, scopeSelector } from '../../policy';
 
 export const NAME = 'block-ephemeral-containers';
 
@@ -41,6 +41,7 @@ export function define(options: Options = {}): PolicyDefinition {
         match: { kinds: [POD], namespaceSelector: scopeSelector(options.scope ?? DEFAULTS.scope) },
         message: 'Ephemeral (debug) containers are not permitted.',
         pattern: { spec: { 'X(ephemeralContainers)': 'null' } },
+        cel: { validations: [{ expression: `!has(${POD_SPEC}.ephemeralContainers)` }] },
       },
     ],
   };

@@ -1,4 +1,4 @@
-import { PolicyDefinition, POD, tenantNamespaces } from '../../policy';
+import { celPatch, celString, PolicyDefinition, POD, tenantNamespaces } from '../../policy';
 
 export const NAME = 'default-emptydir-sizelimit';
 
@@ -52,6 +52,12 @@ export function define(options: Options = {}): PolicyDefinition {
             patchesJson6902: [{ op: 'add', path: '/spec/volumes/{{elementIndex}}/emptyDir/sizeLimit', value: sizeLimit }],
           },
         ],
+        cel: {
+          jsonPatches: [
+            "object.spec.?volumes.orValue([]).filter(v, has(v.emptyDir) && v.emptyDir.?sizeLimit.orValue('') == '')" +
+              `.map(v, ${celPatch('add', "'/spec/volumes/' + string(object.spec.volumes.indexOf(v)) + '/emptyDir/sizeLimit'", celString(sizeLimit))})`,
+          ],
+        },
       },
     ],
   };

@@ -1,4 +1,4 @@
-import { PolicyDefinition, POD, tenantNamespaces } from '../../policy';
+import { celPatch, celString, PolicyDefinition, POD, tenantNamespaces } from '../../policy';
 
 export const NAME = 'enforce-no-host-users';
 
@@ -55,6 +55,10 @@ export function define(options: Options = {}): PolicyDefinition {
         },
         // skipBackgroundRequests stays at its CRD default (true), which the seed spelled out.
         patchStrategicMerge: { spec: { hostUsers: false } },
+        cel: {
+          conditions: ['hostNetwork', 'hostPID', 'hostIPC'].map((field) => `!object.spec.?${field}.orValue(false)`),
+          jsonPatches: [`[${celPatch('add', celString('/spec/hostUsers'), 'false')}]`],
+        },
       },
     ],
   };

@@ -1,4 +1,4 @@
-import { FailureAction, PolicyDefinition, POD, tenantNamespaces } from '../../policy';
+import { celString, FailureAction, PolicyDefinition, POD, POD_SPEC, tenantNamespaces } from '../../policy';
 
 export const NAME = 'restrict-controlplane-scheduling';
 
@@ -21,6 +21,7 @@ export function define(options: Options = {}): PolicyDefinition {
     message: 'Pods may not use tolerations which schedule on control plane nodes.',
     // A toleration without a key (operator: Exists) tolerates every taint; it fails the pattern too.
     pattern: { spec: { '=(tolerations)': [{ key: `!${taint}` }] } },
+    cel: { validations: [{ expression: `${POD_SPEC}.?tolerations.orValue([]).all(t, has(t.key) && t.key != ${celString(taint)})` }] },
   });
   return {
     name: NAME,

@@ -1,5 +1,5 @@
 import { Kyverno } from '../../kyverno';
-import { FailureAction, PolicyDefinition, POD, PolicyScope, scopeSelector } from '../../policy';
+import { celString, FailureAction, PolicyDefinition, POD, POD_SPEC, PolicyScope, scopeSelector } from '../../policy';
 
 export const NAME = 'restrict-image-registries';
 
@@ -60,9 +60,23 @@ export function define(options: Options): PolicyDefinition {
           list: `request.object.spec.${list}`,
           deny: { conditions: { any: [{ key: `{{ images.${list}."{{element.name}}".registry }}`, operator: 'AnyNotIn' as const, value: registries }] } },
         })),
+        cel: {
+          variables: [{ name: 'imageRegistries', expression: `(${CONTAINER_LISTS.map((l) => `${POD_SPEC}.?${l}.orValue([])`).join(' + ')}).map(c, ${celRegistry('c.image')})` }],
+          validations: [{ expression: `variables.imageRegistries.all(r, ${registries.map((r) => (r.startsWith('*.') ? `r.endsWith(${celString(r.slice(1))})` : `r == ${celString(r)}`)).join(' || ')})` }],
+        },
       },
     ],
   };
+}
+
+/**
+ * The registry of `image` (a CEL string) as the container runtime reads it, which is also what
+ * Kyverno's `images` variable says: the first path component when it names a host (has a `.` or a
+ * `:`, or is `localhost`), else the default registry.
+ */
+export function celRegistry(image: string): string {
+  const first = `${image}.split('/')[0]`;
+  return `(${image}.contains('/') && (${first}.contains('.') || ${first}.contains(':') || ${first} == 'localhost') ? ${first} : ${celString(Kyverno.DEFAULT_REGISTRY)})`;
 }
 
 /**

@@ -1,0 +1,65 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ResourcePool } from '../../imports/current/capsule-resourcepools-capsule.clastix.io';
+import { ResourcePoolClaim } from '../../imports/current/capsule-resourcepoolclaims-capsule.clastix.io';
+import { versionProfile } from '../core/version-profile';
+import { TENANT_LABEL } from './labels';
+
+/*
+ * Capsule ResourcePools (`capsule.clastix.io/v1beta2`): a quota shared by the namespaces a pool
+ * selects, which namespaces claim from with ResourcePoolClaims. Rendered as given (Capsule's own
+ * format, validated by the strict CRD schema of the cluster's version), like the Tenant spec.
+ * The platform renders them under versions `current` (Capsule 0.14) only.
+ */
+
+/** Whether the platform renders ResourcePools on clusters of `scope`'s version profile. */
+export function supportsResourcePools(scope: Construct): boolean {
+  return versionProfile(scope).name !== 'seed';
+}
+
+export interface TenantResourcePoolProps {
+  /** Tenant name: the pool is named after it and, by default, selects its namespaces. */
+  readonly tenant: string;
+  /**
+   * `spec` of the ResourcePool (`quota` required; `defaults`, `config`, `selectors`).
+   * @default selectors - the tenant's namespaces (label `capsule.clastix.io/tenant: <tenant>`)
+   */
+  readonly spec: Readonly<Record<string, unknown>>;
+}
+
+/** A ResourcePool named after a tenant, over the tenant's namespaces unless it selects others. */
+export class TenantResourcePool extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: TenantResourcePoolProps) {
+    super(scope, id);
+    if (!supportsResourcePools(this)) throw new Error(`tenant ${props.tenant}: ResourcePools are rendered under versions current only`);
+    this.name = props.tenant;
+    const selectors = props.spec.selectors ?? [{ matchLabels: { [TENANT_LABEL]: props.tenant } }];
+    new ApiObject(this, 'Resource', { ...ResourcePool.GVK, metadata: { name: this.name }, spec: { ...props.spec, selectors } });
+  }
+}
+
+export interface TenantResourcePoolClaimProps {
+  /** Claim name. */
+  readonly name: string;
+  /** The tenant namespace that claims. */
+  readonly namespace: string;
+  /** The pool claimed from (`spec.pool`). */
+  readonly pool: string;
+  /** What is claimed (`spec.claim`, a resource list such as `requests.cpu: "2"`). */
+  readonly claim: Readonly<Record<string, unknown>>;
+}
+
+/** A ResourcePoolClaim of a tenant namespace. */
+export class TenantResourcePoolClaim extends Construct {
+  constructor(scope: Construct, id: string, props: TenantResourcePoolClaimProps) {
+    super(scope, id);
+    if (!supportsResourcePools(this)) throw new Error(`ResourcePoolClaim ${props.namespace}/${props.name}: ResourcePools are rendered under versions current only`);
+    new ApiObject(this, 'Resource', {
+      ...ResourcePoolClaim.GVK,
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: { pool: props.pool, claim: props.claim },
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import type { RenderedRelease } from './helm';
+import { agentCa, agentToProxy, capsuleGroups, proxyConfiguration } from './integration';
+
+// Rendered objects shaped as the capsule-proxy 0.9.12 and teleport-kube-agent 18.2.1 charts render them.
+function proxy(tls: 'certgen' | 'cert-manager' = 'certgen'): RenderedRelease {
+  const objects: any[] = [
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'capsule-proxy', namespace: 'capsule-system' }, spec: { selector: { app: 'proxy' }, ports: [{ port: 9001, targetPort: 9001 }] } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'capsule-proxy', namespace: 'capsule-system' },
+      spec: {
+        template: {
+          metadata: { labels: { app: 'proxy' } },
+          spec: {
+            containers: [{ name: 'capsule-proxy', args: ['--capsule-configuration-name=default'], ports: [{ name: 'proxy', containerPort: 9001 }] }],
+            volumes: [{ name: 'certs', secret: { secretName: 'capsule-proxy' } }],
+          },
+        },
+      },
+    },
+  ];
+  if (tls === 'certgen') {
+    objects.push({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'capsule-proxy-certgen' },
+      spec: { template: { spec: { containers: [{ name: 'post-install-job', args: ['create', '--host=capsule-proxy,capsule-proxy.capsule-system.svc', '--secret-name=capsule-proxy'] }] } } },
+    });
+  } else {
+    objects.push({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'capsule-proxy-serving-cert' }, spec: { secretName: 'capsule-proxy', dnsNames: ['capsule-proxy.capsule-system.svc'] } });
+  }
+  return { chart: 'capsule-proxy', namespace: 'capsule-system', objects, outputFile: 'proxy.yaml' } as unknown as RenderedRelease;
+}
+
+function agent(options: { host?: string; port?: string; key?: string; secret?: string } = {}): RenderedRelease {
+  const statefulSet = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'teleport-agent', namespace: 'capsule-system' },
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            {
+              name: 'teleport',
+              env: [
+                { name: 'KUBERNETES_SERVICE_HOST', value: options.host ?? 'capsule-proxy.capsule-system.svc' },
+                { name: 'KUBERNETES_SERVICE_PORT', value: options.port ?? '9001' },
+              ],
+              volumeMounts: [{ name: 'kube-api-access-capsule', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }],
+            },
+          ],
+          volumes: [
+            {
+              name: 'kube-api-access-capsule',
+              projected: { sources: [{ serviceAccountToken: { path: 'token' } }, { secret: { name: options.secret ?? 'capsule-proxy', items: [{ key: options.key ?? 'ca', path: 'ca.crt' }] } }] },
+            },
+          ],
+        },
+      },
+    },
+  };
+  return { chart: 'teleport-kube-agent', namespace: 'capsule-system', objects: [statefulSet], outputFile: 'agent.yaml' } as unknown as RenderedRelease;
+}
+
+const capsule = (userGroups: string[]) =>
+  ({ chart: 'capsule', namespace: 'capsule-system', outputFile: 'capsule.yaml', objects: [{ apiVersion: 'capsule.clastix.io/v1beta2', kind: 'CapsuleConfiguration', metadata: { name: 'default' }, spec: { userGroups } }] }) as unknown as RenderedRelease;
+
+describe('integration facts on rendered charts', () => {
+  test('the agent reaches the Service the proxy chart renders, on a port a proxy container serves, by a name its certificate carries', () => {
+    expect(agentToProxy(agent(), proxy())).toEqual([]);
+    expect(() => agentToProxy(agent({ host: 'capsule-proxy.other.svc' }), proxy())).toThrow('names Service other/capsule-proxy, but the capsule-proxy chart (proxy.yaml) renders: capsule-proxy.capsule-system');
+    expect(agentToProxy(agent({ port: '443' }), proxy())).toEqual(['KUBERNETES_SERVICE_PORT=443, but Service capsule-proxy exposes 9001']);
+    expect(agentToProxy(agent({ host: 'capsule-proxy.capsule-system.svc.cluster.local' }), proxy())[0]).toContain("which capsule-proxy's certificate does not name");
+  });
+
+  test("the agent reads the CA key the proxy's TLS mode writes: ca (certgen), ca.crt (cert-manager)", () => {
+    expect(agentCa(agent({ key: 'ca' }), proxy('certgen'))).toEqual([]);
+    expect(agentCa(agent({ key: 'ca.crt' }), proxy('cert-manager'))).toEqual([]);
+    expect(agentCa(agent({ key: 'ca' }), proxy('cert-manager'))).toEqual([
+      'the agent reads key ca of Secret capsule-proxy, but cert-manager Certificate capsule-proxy-serving-cert writes the CA to key ca.crt',
+    ]);
+    expect(agentCa(agent({ key: 'ca.crt' }), proxy('certgen'))).toEqual(['the agent reads key ca.crt of Secret capsule-proxy, but certgen Job capsule-proxy-certgen writes the CA to key ca']);
+    expect(agentCa(agent({ secret: 'other' }), proxy())).toEqual(['the agent projects Secret other, the proxy serves with Secret capsule-proxy']);
+  });
+
+  test("the CapsuleConfiguration lists every tenant's user group; capsule-proxy reads it", () => {
+    expect(capsuleGroups(capsule(['tenant-oil']), [{ tenant: 'oil', group: 'tenant-oil' }])).toEqual([]);
+    expect(capsuleGroups(capsule(['tenant-oil']), [{ tenant: 'gas', group: 'tenant-gas' }])).toEqual([
+      "tenant gas's user group tenant-gas is not a Capsule user group of CapsuleConfiguration default (spec.userGroups and spec.users groups: tenant-oil)",
+    ]);
+    // Capsule 0.14: groups are spec.users entries of kind Group.
+    const v014 = capsule([]);
+    (v014.objects[0] as any).spec = { users: [{ kind: 'Group', name: 'tenant-gas' }, { kind: 'User', name: 'tenant-oil' }] };
+    expect(capsuleGroups(v014, [{ tenant: 'gas', group: 'tenant-gas' }])).toEqual([]);
+    expect(capsuleGroups(v014, [{ tenant: 'oil', group: 'tenant-oil' }])).toHaveLength(1);
+    expect(proxyConfiguration(capsule([]), proxy())).toEqual([]);
+  });
+});
