@@ -134,7 +134,7 @@ export const DEFAULT_VERSION_PROFILE: VersionProfileName = 'seed';
 export const CHARTS = SEED_CHARTS;
 
 /**
- * The upstream engines that judge the output (`npm run conformance`, `npm run e2e`), built from the
+ * The upstream engines that judge the output (`npm run conformance`), built from the
  * Go module proxy by scripts/engines.sh. They live in lib/engines.json so that script reads the same
  * pins; the Kyverno CLI is the release of the Kyverno chart's appVersion (a test checks).
  */
