@@ -258,3 +258,20 @@ export function yamlRule(yaml: string, name: string): Record<string, any> {
   if (!rule) throw new Error(`no rule ${name} in the given YAML`);
   return rule;
 }
+
+/**
+ * A made-up policy definition for renderer tests, to reach what the catalog does not: the
+ * metadata is fixed, `overrides` set the rest (rules, background, autogen, ...).
+ */
+export function examplePolicy(overrides: Partial<PolicyDefinition> & Pick<PolicyDefinition, 'rules' | 'background' | 'autogen'>): PolicyDefinition {
+  return {
+    name: 'example',
+    title: 'Example',
+    category: 'Other',
+    severity: 'low',
+    subject: 'Pod',
+    description: 'An example.',
+    minVersion: '1.6.0',
+    ...overrides,
+  };
+}

@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { definePolicy, POLICY_NAMES, PolicyName } from '../policies/catalog';
 import { celValue, DAEMONSET, MutateRule, POD, PolicyDefinition, ValidateRule } from '../policy';
-import { EVERY_POLICY, renderPolicies, RenderedPolicy } from '../testing';
+import { EVERY_POLICY, examplePolicy, renderPolicies, RenderedPolicy } from '../testing';
 import { CEL_MIN_VERSION, CEL_POLICY_READINESS, celPolicyName, DEFAULT_CEL_OPERATIONS, existingViolation, inlineVariables, matchGuard, POD_CONTROLLERS, renderCelPolicies } from './cel-policy';
 import { ANNOTATIONS } from './cluster-policy';
 
@@ -200,19 +200,7 @@ describe('the CEL rendering (api: cel)', () => {
 // Definitions made up to reach what the catalog does not.
 const validate: ValidateRule = { type: 'validate', name: 'check', match: { kinds: [POD] }, message: 'no', pattern: {}, cel: { validations: [{ expression: 'true' }] } };
 const mutate: MutateRule = { type: 'mutate', name: 'set', match: { kinds: [POD], operations: ['CREATE'] }, patchStrategicMerge: {}, cel: { jsonPatches: ['[]'] } };
-const definition = (overrides: Partial<PolicyDefinition>): PolicyDefinition => ({
-  name: 'example',
-  title: 'Example',
-  category: 'Other',
-  severity: 'low',
-  subject: 'Pod',
-  description: 'An example.',
-  minVersion: '1.6.0',
-  background: false,
-  autogen: false,
-  rules: [mutate],
-  ...overrides,
-});
+const definition = (overrides: Partial<PolicyDefinition>): PolicyDefinition => examplePolicy({ background: false, autogen: false, rules: [mutate], ...overrides });
 
 describe('renderCelPolicies', () => {
   test.each<[string, Partial<PolicyDefinition>, RegExp]>([

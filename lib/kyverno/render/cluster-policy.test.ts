@@ -3,7 +3,7 @@ import * as YAML from 'yaml';
 import { ClusterPolicy } from '../../../imports/kyverno-clusterpolicies-kyverno.io';
 import { definePolicy, POLICY_NAMES } from '../policies/catalog';
 import { DAEMONSET, MutateRule, POD, PolicyDefinition, ValidateRule } from '../policy';
-import { EVERY_POLICY } from '../testing';
+import { EVERY_POLICY, examplePolicy } from '../testing';
 import { testCluster } from '../../core/testing';
 import { ANNOTATIONS, CLUSTER_POLICY_READINESS, KyvernoClusterPolicy, renderClusterPolicy, renderKind } from './cluster-policy';
 
@@ -24,19 +24,7 @@ const mutateRule: MutateRule = {
   patchStrategicMerge: { spec: { hostUsers: false } },
   cel: { jsonPatches: ["[JSONPatch{op: 'add', path: '/spec/hostUsers', value: false}]"] },
 };
-const definition = (overrides: Partial<PolicyDefinition>): PolicyDefinition => ({
-  name: 'example',
-  title: 'Example',
-  category: 'Other',
-  severity: 'low',
-  subject: 'Pod',
-  description: 'An example.',
-  minVersion: '1.6.0',
-  background: true,
-  autogen: true,
-  rules: [mutateRule],
-  ...overrides,
-});
+const definition = (overrides: Partial<PolicyDefinition>): PolicyDefinition => examplePolicy({ background: true, autogen: true, rules: [mutateRule], ...overrides });
 
 describe('the ClusterPolicy renderer', () => {
   test('renders core kinds bare and other kinds with group and version', () => {
