@@ -7,6 +7,7 @@ import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { deepMerge, helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
 import { versionProfile } from '../core/version-profile';
 import type { VersionProfileName } from '../versions';
+import { CapsuleProxyExposure, EXPOSURE_OWNED_VALUES, ProxyExposure } from './exposure';
 import { CapsuleProxyFeatureGate, LEGACY_DISABLED_MESSAGE, PROXY_CLUSTER_SCOPED } from './proxy-rules';
 
 /** How capsule-proxy's serving certificate is issued (and so where its CA ends up). */
@@ -64,6 +65,12 @@ export interface CapsuleProxyProps {
    */
   readonly extraArgs?: readonly string[];
   /**
+   * Expose the proxy outside the cluster (a LoadBalancer Service or an Ingress passing TLS through),
+   * with the host in its certificate.
+   * @default - not exposed: a ClusterIP Service only
+   */
+  readonly exposure?: CapsuleProxyExposure;
+  /**
    * Extra chart values, merged over the generated ones. Values in `CapsuleProxy.OWNED_VALUES`
    * cannot be overridden.
    * @default - none
@@ -94,6 +101,7 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     'options.extraArgs': 'set it with capsuleProxy.featureGates and capsuleProxy.extraArgs (proxy settings add the gates they need)',
     fullnameOverride: "clients' KUBERNETES_SERVICE_HOST and CA Secret are derived from the release name",
     nameOverride: "clients' KUBERNETES_SERVICE_HOST and CA Secret are derived from the release name",
+    ...EXPOSURE_OWNED_VALUES,
   };
 
   /** The images the chart runs (charts 0.9.12 and 0.14.0 alike: values.yaml, templates/_helpers.tpl and _jobs.tpl). */
@@ -152,6 +160,8 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
   public readonly tlsSecretName: string;
   /** The key of the CA certificate in `tlsSecretName`, which depends on who issued it. */
   public readonly caKey: string;
+  /** How the proxy is reached from outside the cluster, if it is exposed. */
+  public readonly exposure?: ProxyExposure;
   private readonly gates = new Map<CapsuleProxyFeatureGate, boolean>();
   private readonly requiredGates = new Map<CapsuleProxyFeatureGate, string>();
   private readonly legacyUsers: string[] = [];
@@ -182,11 +192,16 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
       },
       certManager: certificateValues.certManager,
     };
+    const exposed = { serviceName: this.serviceName, namespace: this.namespace, port: this.port, certManager: this.certificates === CapsuleProxyCertificates.CERT_MANAGER };
+    this.exposure = props.exposure && new ProxyExposure(props.exposure, exposed);
+    const releaseValues = mergeValues(this.exposure ? deepMerge(values, this.exposure.values) : values, props.values, CapsuleProxy.OWNED_VALUES);
+    const certificateProblems = this.exposure?.certificateProblems(releaseValues) ?? [];
+    if (certificateProblems.length) throw new Error(`capsule-proxy exposure: ${certificateProblems.join('; ')}`);
     this.release = Layer.of(this).delivery.addHelmRelease(this, {
       chart: profile.charts.capsuleProxy,
       releaseName,
       namespace: this.namespace,
-      values: mergeValues(values, props.values, CapsuleProxy.OWNED_VALUES),
+      values: releaseValues,
       dependsOn: [props.capsule.release],
     });
     this.node.addValidation({ validate: () => this.validateGates() });

@@ -7,6 +7,8 @@ import { TENANT_GITOPS_DEFAULTS, TenantGitOps } from '../capsule/tenant-gitops';
 import { CAPSULE_NAMESPACE_FIELDS, TenantNamespaceApplier } from '../capsule/tenant-namespace-applier';
 import { TenantResourcePool, TenantResourcePoolClaim } from '../capsule/resource-pool';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule-proxy';
+import type { CapsuleProxyExposure } from '../capsule-proxy/exposure';
+import { KUBECONFIG_FOLDER, TenantKubeconfigs } from '../capsule-proxy/kubeconfig';
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
 import { ArgoCdDelivery } from '../core/delivery/argocd/argocd-delivery';
 import { IDelivery, Layer } from '../core/delivery/delivery';
@@ -73,7 +75,8 @@ export interface TeleportRegistration {
  *   its join Secret) and, when it joins with a token of this cluster's operator, after `teleport`.
  *   Nothing depends on it, so an agent that cannot join holds up nothing else.
  *
- * `tctl/` holds Teleport resources that no layer applies (see `TctlFolder`). A layer is only
+ * `tctl/` holds Teleport resources that no layer applies (see `TctlFolder`), `kubeconfigs/` the
+ * tenants' kubeconfig templates when capsule-proxy is exposed (see `TenantKubeconfigs`). A layer is only
  * created when it has something in it: Flux fails on a Kustomization whose folder does not exist.
  */
 export class ClusterPlatform extends Construct {
@@ -88,6 +91,8 @@ export class ClusterPlatform extends Construct {
   public readonly tenantGitOpsLayer?: Layer;
   public readonly capsule: Capsule;
   public readonly capsuleProxy: CapsuleProxy;
+  /** `<cluster>/kubeconfigs/`: a kubeconfig template per tenant, when capsule-proxy is exposed. Never applied. */
+  public readonly kubeconfigs?: TenantKubeconfigs;
   public readonly teleportAgent?: TeleportKubeAgent;
   public readonly kyverno?: Kyverno;
   public readonly namespaceApplier?: TenantNamespaceApplier;
@@ -145,8 +150,19 @@ export class ClusterPlatform extends Construct {
       certificates: settings.capsuleProxy?.certificates as CapsuleProxyCertificates | undefined,
       featureGates: settings.capsuleProxy?.featureGates,
       extraArgs: settings.capsuleProxy?.extraArgs,
+      exposure: settings.capsuleProxy?.exposure as CapsuleProxyExposure | undefined,
       values: settings.capsuleProxy?.values,
     });
+    const exposure = settings.capsuleProxy?.exposure;
+    if (exposure && exposure.kubeconfigs !== false) {
+      this.kubeconfigs = new TenantKubeconfigs(this, 'kubeconfigs', {
+        folder: this.layerFolder(KUBECONFIG_FOLDER),
+        clusterName: this.name,
+        proxy: this.capsuleProxy,
+        oidc: exposure.oidc,
+        deliveryTool: this.delivery.toolName,
+      });
+    }
 
     const teleport = settings.teleport;
     this.teleportClusterName = teleportClusterName(settings);
@@ -286,6 +302,7 @@ export class ClusterPlatform extends Construct {
       const global = definition.platform.globalProxySettings;
       if (global) new TenantGlobalProxySettings(tenant.node.scope!, 'global-proxy-settings', { proxy: this.capsuleProxy, name: definition.name, rules: global.rules });
       this.addTenantNamespaces(tenant, definition);
+      this.kubeconfigs?.addTenant(definition.name, definition.namespaces.map((ns) => ns.name));
       const gitops = definition.platform.gitops;
       if (gitops) {
         new TenantGitOps(this.tenantGitOpsLayer!, definition.name, {

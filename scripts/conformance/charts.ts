@@ -107,6 +107,8 @@ export function prepareChart(work: string, name: string, version: string, cache:
 
   const defaults = readValuesTree(path.join(copy, 'values.yaml'));
   for (const dep of present) mergeSubchartDefaults(defaults, dep.key, readValuesTree(path.join(dep.dir, 'values.yaml')));
+  const templateOnly = addTemplateReads(defaults, path.join(copy, 'templates'));
+  if (templateOnly.length) notes.push(`${name} ${sourceVersion}: values its templates read that its values.yaml does not define are accepted (${templateOnly.length}): ${templateOnly.slice(0, 8).join(', ')}${templateOnly.length > 8 ? ', ...' : ''}`);
   const prepared: PreparedChart = { id, archive, sourceDir, version: sourceVersion, defaults, notes, missing };
   cache.set(id, prepared);
   return prepared;
@@ -127,6 +129,39 @@ function packageChart(dir: string, version: string, outDir: string): string {
   const archive = path.join(outDir, `${chart.name}-${version}.tgz`);
   if (!fs.existsSync(archive)) throw new Error(`helm package ${dir} did not write ${archive}`);
   return archive;
+}
+
+/**
+ * Adds to `defaults` the value paths the chart's own templates read (`.Values.a.b`) under a map that
+ * values.yaml defines but without that key (capsule-proxy's Service template reads
+ * `service.loadBalancerSourceRanges`, which its values.yaml leaves out): Helm does read them.
+ * Returns the paths added, sorted.
+ */
+export function addTemplateReads(defaults: ValuesTree, templatesDir: string): string[] {
+  if (!fs.existsSync(templatesDir)) return [];
+  const added = new Set<string>();
+  const files = fs.readdirSync(templatesDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  for (const entry of files) {
+    const text = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
+    for (const match of text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
+      const keys = match[1].slice(1).split('.');
+      let tree = defaults;
+      for (let i = 0; i < keys.length; i++) {
+        const child = tree.children.get(keys[i]);
+        if (child) {
+          tree = child;
+          continue;
+        }
+        // Only a leaf missing under a map values.yaml defines; nothing below a scalar or a list.
+        if (i === keys.length - 1 && isMap(tree.value)) {
+          (tree.children as Map<string, ValuesTree>).set(keys[i], { value: undefined, comment: `read by templates/${entry.name}, not in values.yaml`, children: new Map() });
+          added.add(keys.join('.'));
+        }
+        break;
+      }
+    }
+  }
+  return [...added].sort();
 }
 
 /** values.yaml as a tree of keys, each with the comment written above it. */

@@ -6,11 +6,14 @@
  * - the agent's projected CA volume reads the Secret and key the proxy's TLS mode writes (certgen
  *   Job: key `ca`; cert-manager Certificate: key `ca.crt`), in the agent's own namespace;
  * - Capsule's CapsuleConfiguration lists every tenant's user group, and capsule-proxy reads that
- *   CapsuleConfiguration.
+ *   CapsuleConfiguration;
+ * - an exposed capsule-proxy (LoadBalancer or Ingress) is reachable at its host with a certificate
+ *   for it, and the tenant kubeconfigs point there (exposure.ts).
  */
 import { Manifest } from '../../lib/core/output/manifest-file';
 import { loadPlatform } from '../../lib/platform/config/load';
 import { Tenant } from '../../lib/capsule/tenant';
+import { exposureProblems } from './exposure';
 import type { RenderedRelease } from './helm';
 import { SynthesizedPlatform } from './platforms';
 import { Check } from './report';
@@ -34,6 +37,12 @@ export function checkIntegration(platforms: readonly SynthesizedPlatform[], rele
       if (agent && proxy) {
         checks.push(fact(`${where}: teleport-kube-agent reaches the capsule-proxy Service`, () => agentToProxy(agent, proxy)));
         checks.push(fact(`${where}: teleport-kube-agent trusts the CA capsule-proxy's TLS mode writes`, () => agentCa(agent, proxy)));
+      }
+      const exposure = definition.settings.clusters.find((c) => c.name === cluster)?.capsuleProxy?.exposure;
+      if (proxy && exposure) {
+        const tenants = definition.tenants.filter((t) => !t.platform.clusters || t.platform.clusters.includes(cluster)).map((t) => t.name);
+        const subject = `${where}: capsule-proxy is exposed by ${exposure.type} at ${exposure.host}, its certificate names it, the tenant kubeconfigs point at it`;
+        checks.push(fact(subject, () => exposureProblems(exposure, proxy, proxyTls(proxy), { platform, cluster, tenants })));
       }
       if (capsule) {
         const tenants = definition.tenants.filter((t) => !t.platform.clusters || t.platform.clusters.includes(cluster));
@@ -130,13 +139,13 @@ interface ProxyTls {
   readonly names?: string[];
 }
 
-function proxyTls(proxy: RenderedRelease): ProxyTls | undefined {
+export function proxyTls(proxy: RenderedRelease): ProxyTls | undefined {
   const objects = proxy.objects as Obj[];
   // The Secret the proxy serves with: the secret volume of its Pods.
   const secrets = workloads(proxy).flatMap((w) => (w.spec.template.spec.volumes ?? []).filter((v: any) => v.secret).map((v: any) => v.secret.secretName as string));
   for (const secret of secrets) {
     const certificate = objects.find((o) => o.kind === 'Certificate' && o.apiVersion.startsWith('cert-manager.io/') && o.spec?.secretName === secret);
-    if (certificate) return { secret, caKey: 'ca.crt', writer: `cert-manager Certificate ${certificate.metadata.name}`, names: certificate.spec.dnsNames };
+    if (certificate) return { secret, caKey: 'ca.crt', writer: `cert-manager Certificate ${certificate.metadata.name}`, names: [...(certificate.spec.dnsNames ?? []), ...(certificate.spec.ipAddresses ?? [])] };
     const job = objects.find((o) => o.kind === 'Job' && jobArgs(o).includes(`--secret-name=${secret}`));
     if (job) {
       const hosts = jobArgs(job).find((a) => a.startsWith('--host='));

@@ -13,6 +13,7 @@ import { DEFAULT_VERSION_PROFILE } from '../../versions';
 import { credentialProblems, withoutShadowed } from './credentials';
 import { crossChecks, PLATFORM_FILE } from './cross-checks';
 import { deprecations } from './deprecations';
+import { exposureSettingsProblems } from './exposure-checks';
 import { platformNameProblems } from './name-checks';
 import { PlatformSettings } from './platform-schema';
 import { peopleProblems } from './people-checks';
@@ -83,6 +84,7 @@ function loadSettings(file: string, root: string, problems: Problem[]): { settin
   problems.push(...yaml.problems(teleportSettingsProblems(settings)));
   problems.push(...yaml.problems(platformNameProblems(settings)));
   problems.push(...yaml.problems(settings.clusters.flatMap((cluster, i) => tenantDefaultsProblems(cluster, i))));
+  problems.push(...yaml.problems(settings.clusters.flatMap((cluster, i) => exposureSettingsProblems(cluster, i))));
   const seen = new Set<string>();
   settings.clusters.forEach((cluster, i) => {
     if (seen.has(cluster.name)) problems.push(yaml.problem(['clusters', String(i), 'name'], `duplicate cluster name '${cluster.name}'; cluster names must be unique`));

@@ -10,6 +10,7 @@ import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_POLICY_API, POLICY_APIS } from '../../kyverno/policies/catalog';
 import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
+import { CapsuleProxyExposureSettings } from './exposure-schema';
 import { PeopleSettings } from './people-schema';
 import { TenantDefaultsSettings } from './tenant-defaults-schema';
 
@@ -100,6 +101,7 @@ export const CapsuleProxySettings = StrictObject(
       ),
     ),
     extraArgs: Type.Optional(Type.Array(Type.String({ pattern: '^--', [PATTERN_HINT]: 'a command-line flag starting with --' }), { description: 'Extra command-line flags for capsule-proxy. Default: none' })),
+    exposure: Type.Optional(CapsuleProxyExposureSettings),
     values: Type.Optional(HelmValues('capsule-proxy')),
   },
   { description: 'capsule-proxy (tenant-filtered Kubernetes API proxy).' },

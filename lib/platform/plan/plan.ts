@@ -1,5 +1,6 @@
 import * as YAML from 'yaml';
 import type { OutputTree } from '../../core/output/output-tree';
+import { KUBECONFIG_FOLDER } from '../../capsule-proxy/kubeconfig';
 import { KUSTOMIZATION_FILE } from '../../core/output/kustomize-root';
 import { AccessGrant, parseAccessReport } from '../../teleport/access-report';
 import { unifiedDiff } from './line-diff';
@@ -74,10 +75,13 @@ interface Located {
   readonly text: string;
 }
 
-/** Whether a file of the output holds objects Flux applies (not tctl/, not kustomize's own file). */
+/** Folders of a cluster that no delivery tool applies: tctl resources, kubeconfig templates. */
+const UNAPPLIED_FOLDERS: ReadonlySet<string> = new Set(['tctl', KUBECONFIG_FOLDER]);
+
+/** Whether a file of the output holds objects Flux applies (not tctl/ nor kubeconfigs/, not kustomize's own file). */
 function isAppliedFile(file: string): boolean {
   const parts = file.split('/');
-  return parts.length >= 3 && file.endsWith('.yaml') && parts[1] !== 'tctl' && parts[parts.length - 1] !== KUSTOMIZATION_FILE;
+  return parts.length >= 3 && file.endsWith('.yaml') && !UNAPPLIED_FOLDERS.has(parts[1]) && parts[parts.length - 1] !== KUSTOMIZATION_FILE;
 }
 
 function key(ref: { apiVersion: string; kind: string; namespace?: string; name: string }, cluster: string): string {
