@@ -51,8 +51,8 @@ describe('capsule-proxy exposure', () => {
   });
 
   test('annotations replace the ingress-nginx default', () => {
-    expect(setup({ exposure: { ...INGRESS, annotations: { 'traefik.ingress.kubernetes.io/router.tls.passthrough': 'true' } } }).values().ingress.annotations).toEqual({
-      'traefik.ingress.kubernetes.io/router.tls.passthrough': 'true',
+    expect(setup({ exposure: { ...INGRESS, annotations: { 'haproxy.org/ssl-passthrough': 'true' } } }).values().ingress.annotations).toEqual({
+      'haproxy.org/ssl-passthrough': 'true',
     });
   });
 
