@@ -67,6 +67,7 @@ export function exposureProblems(
     const ingresses = objects.filter((o) => o.kind === 'Ingress' && (o.spec?.rules ?? []).some((r: any) => r.host === exposure.host));
     if (ingresses.length !== 1) return [`the capsule-proxy chart renders ${ingresses.length} Ingresses with a rule for host ${exposure.host}, expected one`];
     const [ingress] = ingresses;
+    if (ingress.apiVersion !== 'networking.k8s.io/v1') problems.push(`Ingress ${ingress.metadata.name} is ${ingress.apiVersion}, not networking.k8s.io/v1`);
     const paths: any[] = ingress.spec.rules.find((r: any) => r.host === exposure.host).http?.paths ?? [];
     const backends = paths.map((p) => p.backend?.service);
     if (!backends.length || backends.some((b) => b?.name !== service.metadata.name || b?.port?.number !== servicePort.port)) {

@@ -154,7 +154,7 @@ export function helmStage(context: StageContext): EngineReport[] {
   RENDERED.set(context.work, rendered);
   const integration = checkIntegration(context.platforms, rendered);
   const notes = [...new Set([...charts.values()].flatMap((c) => c.notes))];
-  notes.push(`rendered with --kube-version ${ENGINES.kubernetes.version} and --include-crds (install.crds: CreateReplace), Helm's built-in API versions only`);
+  notes.push(`rendered with --kube-version ${ENGINES.kubernetes.version}, --include-crds (install.crds: CreateReplace) and Helm's built-in API versions plus ${API_VERSIONS.join(', ')} (which a cluster's discovery adds)`);
   return [
     {
       engine: 'helm template',
@@ -204,6 +204,12 @@ function renderProblem(release: Release): string | undefined {
   return undefined;
 }
 
+/**
+ * What a cluster of the pinned Kubernetes version advertises beyond Helm's built-in list, for the
+ * templates that test for it: `networking.k8s.io/v1/Ingress` (served since Kubernetes 1.19).
+ */
+export const API_VERSIONS: readonly string[] = ['networking.k8s.io/v1/Ingress'];
+
 function template(work: string, release: Release, chart: PreparedChart): { objects: Manifest[]; outputFile: string } | { error: string } {
   const outputFile = chartOutputPath(work, release.platform, { cluster: release.cluster, namespace: release.namespace, name: release.releaseName });
   // Beside, not inside, the rendered-chart folder (the stages after this one read all of that).
@@ -219,6 +225,9 @@ function template(work: string, release: Release, chart: PreparedChart): { objec
     release.namespace,
     '--kube-version',
     ENGINES.kubernetes.version,
+    // Kind-qualified API versions come from a cluster's discovery only (helm-controller has them);
+    // offline, templates that ask for one (capsule-proxy's Ingress) fall back to a removed API.
+    ...API_VERSIONS.flatMap((v) => ['--api-versions', v]),
     '--include-crds',
     '--values',
     valuesFile,
