@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CapsuleProxyExposureType } from '../../lib/capsule-proxy/exposure';
 import { addTemplateReads, readValuesTree } from './charts';
 import { exposureProblems } from './exposure';
 import type { RenderedRelease } from './helm';
@@ -25,8 +26,8 @@ function proxy(edit: { service?: any; ingress?: any; sans?: string[] } = {}): Re
 }
 
 const TLS = { secret: 'capsule-proxy', caKey: 'ca.crt', names: ['proxy.example.com', 'capsule-proxy', 'capsule-proxy.capsule-system.svc'] };
-const INGRESS = { type: 'Ingress', host: 'proxy.example.com', className: 'nginx' } as const;
-const LB = { type: 'LoadBalancer', host: 'proxy.example.com', loadBalancerSourceRanges: ['10.0.0.0/8'] } as const;
+const INGRESS = { type: CapsuleProxyExposureType.INGRESS, host: 'proxy.example.com', className: 'nginx' };
+const LB = { type: CapsuleProxyExposureType.LOAD_BALANCER, host: 'proxy.example.com', loadBalancerSourceRanges: ['10.0.0.0/8'] };
 
 function kubeconfigs(server: string, files: string[] = ['oil.yaml', '.sourceignore']) {
   const content = `# kubectl -n capsule-system get secret capsule-proxy -o jsonpath='{.data.ca\\.crt}' | base64 -d > x\nclusters:\n  - name: demo\n    cluster:\n      server: ${server}\n`;

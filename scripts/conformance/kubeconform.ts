@@ -119,7 +119,7 @@ function report(checks: Check[], targets: readonly Target[], schemaNotes: readon
     notes: [
       `schemas: Kubernetes ${ENGINES.kubernetes.version} OpenAPI (k8s.io/kubernetes api/openapi-spec/swagger.json), ../shared/crds, the charts' CRDs and cert-manager ${ENGINES['cert-manager'].version}'s CRDs (the platform does not install cert-manager); CEL rules and webhooks are not evaluated`,
       ...schemaNotes,
-      ...(notKubernetes.length ? [`not Kubernetes objects, not validated: ${notKubernetes.length} files (tctl resources, Markdown, .sourceignore), e.g. ${notKubernetes.slice(0, 3).join(', ')}`] : []),
+      ...(notKubernetes.length ? [`not Kubernetes objects, not validated: ${notKubernetes.length} files (tctl resources, kubeconfig templates, Markdown, .sourceignore), e.g. ${notKubernetes.slice(0, 3).join(', ')}`] : []),
     ],
   };
 }
