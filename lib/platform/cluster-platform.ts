@@ -23,6 +23,7 @@ import { KubeClusterRegistration } from '../teleport/kube-cluster';
 import { TeleportKubeAgent } from '../teleport/kube-agent';
 import { TeleportOperator } from '../teleport/operator';
 import { TctlFolder } from '../teleport/tctl';
+import { chartSourceSettings } from './config/charts-schema';
 import type { KyvernoPolicySettings } from './config/kyverno-schema';
 import type { TenantDefinition } from './config/load';
 import { effectivePolicySettings, tenantDefaults } from './config/tenant-defaults-checks';
@@ -118,9 +119,10 @@ export class ClusterPlatform extends Construct {
     setVersionProfile(this, settings.versions ?? DEFAULT_VERSION_PROFILE);
 
     const argocd = props.delivery?.argocd;
+    const chartSources = chartSourceSettings(settings.charts);
     this.delivery = argocd
-      ? new ArgoCdDelivery(this, 'delivery', { clusterFolder: settings.name, ...argocd })
-      : new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.delivery?.flux });
+      ? new ArgoCdDelivery(this, 'delivery', { clusterFolder: settings.name, ...argocd, chartSources })
+      : new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.delivery?.flux, chartSources });
     this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: this.layerFolder('infrastructure') });
     if (settings.kyverno) {
       this.policiesLayer = new Layer(this, 'policies', {

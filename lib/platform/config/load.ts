@@ -10,6 +10,7 @@ import { Kyverno } from '../../kyverno/kyverno';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_VERSION_PROFILE } from '../../versions';
+import { chartsProblems } from './charts-schema';
 import { credentialProblems, withoutShadowed } from './credentials';
 import { crossChecks, PLATFORM_FILE } from './cross-checks';
 import { deprecations } from './deprecations';
@@ -81,6 +82,7 @@ function loadSettings(file: string, root: string, problems: Problem[]): { settin
     }
   });
   problems.push(...yaml.problems(teleportSettingsProblems(settings)));
+  problems.push(...yaml.problems(chartsProblems(settings.clusters)));
   problems.push(...yaml.problems(platformNameProblems(settings)));
   problems.push(...yaml.problems(settings.clusters.flatMap((cluster, i) => tenantDefaultsProblems(cluster, i))));
   const seen = new Set<string>();
