@@ -88,11 +88,17 @@ describe.each([
     expect(releases.length).toBeGreaterThan(0);
     for (const release of releases) {
       const application = find(argoFiles, 'Application', release.metadata.name);
-      const repository = find(fluxFiles, 'HelmRepository', release.spec.chart.spec.sourceRef.name);
+      // The chart Flux fetches: from a HelmRepository by name and version, or from the OCIRepository
+      // of chartRef (<registry path>/<chart>, tag = version), which Argo CD names without the scheme.
+      const chart = release.spec.chartRef
+        ? (() => {
+            const oci = find(fluxFiles, 'OCIRepository', release.spec.chartRef.name).spec;
+            const url = oci.url.replace(/^oci:\/\//, '');
+            return { repoURL: url.slice(0, url.lastIndexOf('/')), chart: url.slice(url.lastIndexOf('/') + 1), targetRevision: oci.ref.tag };
+          })()
+        : { repoURL: find(fluxFiles, 'HelmRepository', release.spec.chart.spec.sourceRef.name).spec.url, chart: release.spec.chart.spec.chart, targetRevision: release.spec.chart.spec.version };
       expect(application.spec.source).toEqual({
-        repoURL: repository.spec.url,
-        chart: release.spec.chart.spec.chart,
-        targetRevision: release.spec.chart.spec.version,
+        ...chart,
         helm: { releaseName: release.spec.releaseName, valuesObject: normalize(release.spec.values) },
       });
       expect(application.spec.destination.namespace).toBe(release.spec.targetNamespace);
