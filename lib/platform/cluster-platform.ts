@@ -10,6 +10,7 @@ import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
 import { ArgoCdDelivery } from '../core/delivery/argocd/argocd-delivery';
 import { IDelivery, Layer } from '../core/delivery/delivery';
+import { EncryptedSecretFile, EncryptedSecrets } from '../core/delivery/encrypted-secrets';
 import { setVersionProfile } from '../core/version-profile';
 import { DEFAULT_VERSION_PROFILE } from '../versions';
 import { FluxDelivery } from '../core/delivery/flux/flux-delivery';
@@ -43,6 +44,11 @@ export interface ClusterPlatformProps {
   readonly delivery?: DeliverySettings;
   /** Tenants of this cluster. */
   readonly tenants: readonly TenantDefinition[];
+  /**
+   * SOPS-encrypted Secrets of the configuration (`secrets/<cluster>/`), copied into the layer that reads them.
+   * @default - none
+   */
+  readonly encryptedSecrets?: readonly EncryptedSecretFile[];
 }
 
 /** How a cluster is registered with Teleport. */
@@ -301,6 +307,14 @@ export class ClusterPlatform extends Construct {
         });
       }
       return tenant;
+    });
+
+    new EncryptedSecrets(this, 'encrypted-secrets', {
+      layers: this.node.children.filter((c): c is Layer => c instanceof Layer),
+      files: props.encryptedSecrets ?? [],
+      expected: this.teleportAgent?.join.method === 'token'
+        ? [{ namespace: this.teleportAgent.namespace, name: this.teleportAgent.joinSecretName, key: TeleportKubeAgent.JOIN_SECRET_KEY, reader: 'the Teleport agent (teleport.agent.join.secretName)' }]
+        : [],
     });
   }
 

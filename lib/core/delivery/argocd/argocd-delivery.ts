@@ -152,6 +152,10 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
     return syncWaves(this.layers, (l) => `layer ${l.name}`);
   }
 
+  public secretDecryptionProblem(): string {
+    return 'Argo CD does not decrypt SOPS-encrypted files (only with a plugin the platform does not configure): create the Secret in the cluster out of band (docs/teleport.md), or deliver with Flux and delivery.flux.decryption';
+  }
+
   public retryCommand(release: IHelmRelease): string {
     // The release's Application is named after it.
     return `argocd app sync ${this.namespace}/${release.releaseName}`;

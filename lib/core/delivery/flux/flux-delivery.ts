@@ -136,6 +136,10 @@ export class FluxDelivery extends Construct implements IDelivery {
     return `${FLUX_DEFAULTS.layerNamePrefix}${layer.name}`;
   }
 
+  public secretDecryptionProblem(): string | undefined {
+    return this.decryption ? undefined : 'Flux decrypts them only with delivery.flux.decryption (provider: sops, secretRef: the Secret in Flux\'s namespace with the age or OpenPGP key); set it, see docs/flux.md';
+  }
+
   public retryCommand(release: IHelmRelease): string {
     const namespace = this.namespace === FLUX_DEFAULTS.namespace ? '' : ` -n ${this.namespace}`;
     return `flux reconcile helmrelease ${release.releaseName}${namespace} --force`;
