@@ -73,7 +73,7 @@ describe('files of secrets/ that are not SOPS-encrypted Secrets are refused, nam
     const mixed = ENCRYPTED.replace('stringData:\n', 'stringData:\n    ca_unencrypted: plain\n');
     expect(configProblems({ [SECRET_FILE]: mixed })).toEqual([expect.stringMatching(/^secrets\/demo\/join-token.yaml:10: stringData.ca_unencrypted: is not encrypted \(a plaintext value/)]);
     const whole = ENCRYPTED.replace('kind: Secret', 'kind: ENC[AES256_GCM,data:U2VjcmV0,iv:aXY=,tag:dGFn,type:str]');
-    expect(configProblems({ [SECRET_FILE]: whole })).toEqual([expect.stringMatching(/^secrets\/demo\/join-token.yaml:5: kind: is encrypted: encrypt only data and stringData/)]);
+    expect(configProblems({ [SECRET_FILE]: whole })).toEqual([expect.stringMatching(/^secrets\/demo\/join-token.yaml:4: kind: is encrypted: encrypt only data and stringData/)]);
     const noMac = ENCRYPTED.replace(/    mac: .*\n/, '');
     expect(configProblems({ [SECRET_FILE]: noMac })).toEqual([expect.stringMatching(/^secrets\/demo\/join-token.yaml:\d+: sops.mac: missing or not a SOPS MAC/)]);
   });
