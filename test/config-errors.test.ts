@@ -28,6 +28,11 @@ describe('configuration errors name the file, the line, the field and what is al
         'platform.yaml:15: clusters[0].charts.cert-manager: unknown field; allowed fields here: mirror, capsule, capsule-proxy, teleport-kube-agent, teleport-operator, kyverno',
       ]);
     });
+    test('two charts of one Helm repository at two locations', () => {
+      expect(problems(charts('      capsule: { source: https, secretRef: { name: projectcapsule-pull } }\n'))).toEqual([
+        'platform.yaml:14: clusters[0].charts.capsule: chart capsule and chart capsule-proxy come from one Helm repository (projectcapsule), so they need the same location and Secrets; set the same url, source and secretRef for both',
+      ]);
+    });
     test('source and url together', () => {
       expect(problems(charts('      capsule: { source: oci, url: oci://harbor.example.com/charts }\n'))).toEqual([
         'platform.yaml:14: clusters[0].charts.capsule.url: set either source (an upstream location) or url (another location), not both',

@@ -1,8 +1,8 @@
 import { Static, TSchema, Type } from '@sinclair/typebox';
-import { ChartSourceSettings, MIRROR_REPOSITORY_NAME } from '../../core/delivery/chart-source';
+import { ChartSource, ChartSourceSettings, MIRROR_REPOSITORY_NAME, resolveChartSource, sameSource } from '../../core/delivery/chart-source';
 import { DnsSubdomain, StrictObject, StringEnum } from '../../core/config/schema';
 import { Explained, PATTERN_HINT } from '../../core/validation/explain';
-import { HelmChart, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
+import { DEFAULT_VERSION_PROFILE, HelmChart, PROFILES, VERSION_PROFILE_NAMES, VersionProfileName } from '../../versions';
 
 /**
  * Schema of a cluster's `charts` setting: where its charts are fetched from. The charts themselves
@@ -84,15 +84,33 @@ export function chartSourceSettings(charts: ChartsSettings | undefined): ChartSo
  * What the schema cannot say about `charts` settings: `source` and `url` exclude each other, and
  * charts of one Helm repository share its location (they are served by one Flux HelmRepository).
  */
-export function chartsProblems(clusters: readonly { readonly charts?: ChartsSettings }[]): Explained[] {
+export function chartsProblems(clusters: readonly { readonly charts?: ChartsSettings; readonly versions?: VersionProfileName }[]): Explained[] {
   const problems: Explained[] = [];
   clusters.forEach((cluster, i) => {
+    const at = (segments: string[], message: string) => problems.push({ segments: ['clusters', String(i), 'charts', ...segments], message });
+    let exclusive = false;
     for (const [chart, entry] of Object.entries(cluster.charts ?? {})) {
       if (chart === 'mirror' || !entry) continue;
       const own = entry as { source?: string; url?: string };
       if (own.source !== undefined && own.url !== undefined) {
-        problems.push({ segments: ['clusters', String(i), 'charts', chart, 'url'], message: 'set either source (an upstream location) or url (another location), not both' });
+        at([chart, 'url'], 'set either source (an upstream location) or url (another location), not both');
+        exclusive = true;
       }
+    }
+    if (exclusive) return;
+    // The charts this cluster installs under its profile, each where it will be fetched from.
+    const settings = chartSourceSettings(cluster.charts);
+    const byName = new Map<string, { chart: string; source: ChartSource }>();
+    for (const chart of Object.values(PROFILES[cluster.versions ?? DEFAULT_VERSION_PROFILE].charts) as HelmChart[]) {
+      const source = resolveChartSource(chart, settings);
+      const key = `${source.type}/${source.name}`;
+      const other = byName.get(key);
+      if (other && !sameSource(other.source, source)) {
+        // Located at the chart that has settings of its own (the other follows the default or the mirror).
+        const [set, unset] = (cluster.charts as Record<string, unknown> | undefined)?.[chart.chart] ? [chart.chart, other.chart] : [other.chart, chart.chart];
+        at([set], `chart ${set} and chart ${unset} come from one Helm repository (${source.name}), so they need the same location and Secrets; set the same url, source and secretRef for both`);
+      }
+      if (!other) byName.set(key, { chart: chart.chart, source });
     }
   });
   return problems;
