@@ -90,7 +90,7 @@ test.each([
   for (const { path: file, content, manifests } of [...synth(configWith(edit)).files, ...synth(path.join(ROOT, 'examples/platform')).files]) {
     if (ENCRYPTED_FILE.test(file)) {
       // A Secret from secrets/<cluster>/ (examples/platform has one): every value SOPS-encrypted.
-      for (const secret of manifests as Record<string, any>[]) {
+      for (const secret of manifests as readonly Record<string, any>[]) {
         expect(secret.sops?.mac).toMatch(SOPS_VALUE);
         const values = Object.values({ ...secret.data, ...secret.stringData });
         expect(values.length).toBeGreaterThan(0);

@@ -32,8 +32,8 @@ export interface PlatformDefinition {
   readonly tenants: readonly TenantDefinition[];
   /** What is deprecated upstream (one line each: file, field, what to do); strict mode fails on them. */
   readonly deprecations: readonly Problem[];
-  /** SOPS-encrypted Secrets of `secrets/<cluster>/`, by cluster. */
-  readonly encryptedSecrets: EncryptedSecrets;
+  /** SOPS-encrypted Secrets of `secrets/<cluster>/`, by cluster. @default - none */
+  readonly encryptedSecrets?: EncryptedSecrets;
 }
 
 export const TENANTS_DIR = 'tenants';
