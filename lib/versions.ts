@@ -13,6 +13,12 @@ export interface HelmChart {
   readonly repositoryName: string;
   /** URL of the Helm repository. */
   readonly repositoryUrl: string;
+  /**
+   * OCI registry path upstream publishes the chart under as well (the chart is `<url>/<chart>:<version>`),
+   * which a cluster can choose instead of the Helm repository (`charts.<chart>.source: oci`).
+   * @default - upstream publishes no OCI chart
+   */
+  readonly ociRepositoryUrl?: string;
   /** Chart name inside the repository. */
   readonly chart: string;
   /** Exact chart version. */
@@ -25,9 +31,12 @@ export interface HelmChart {
   readonly appVersion?: string;
 }
 
-const PROJECTCAPSULE = { repositoryName: 'projectcapsule', repositoryUrl: 'https://projectcapsule.github.io/charts' };
+// projectcapsule's release workflow publishes every chart to both (../shared/notes/capsule.md §1.1);
+// Kyverno's chart is published to ghcr.io/kyverno/charts too; Teleport publishes its charts only to
+// its Helm repository.
+const PROJECTCAPSULE = { repositoryName: 'projectcapsule', repositoryUrl: 'https://projectcapsule.github.io/charts', ociRepositoryUrl: 'oci://ghcr.io/projectcapsule/charts' };
 const TELEPORT = { repositoryName: 'teleport', repositoryUrl: 'https://charts.releases.teleport.dev' };
-const KYVERNO = { repositoryName: 'kyverno', repositoryUrl: 'https://kyverno.github.io/kyverno/' };
+const KYVERNO = { repositoryName: 'kyverno', repositoryUrl: 'https://kyverno.github.io/kyverno/', ociRepositoryUrl: 'oci://ghcr.io/kyverno/charts' };
 
 /** The Helm charts a cluster installs, one pinned version each. */
 export interface ProfileCharts {

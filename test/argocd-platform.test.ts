@@ -18,6 +18,8 @@ const ARGOCD = { repoURL: 'https://git.example.com/platform/gitops.git', targetR
 function withArgoCd(dir: string): string {
   const copy = path.join(tempDir('config-argocd-'), 'config');
   fs.cpSync(dir, copy, { recursive: true });
+  // Argo CD does not decrypt SOPS: its users create those Secrets out of band (docs/flux.md).
+  fs.rmSync(path.join(copy, 'secrets'), { recursive: true, force: true });
   const file = path.join(copy, 'platform.yaml');
   const doc = YAML.parseDocument(fs.readFileSync(file, 'utf8'));
   doc.set('delivery', doc.createNode({ argocd: ARGOCD }));
@@ -75,7 +77,9 @@ describe.each([
       files
         .filter((f) => !isDelivery(f) && f.path.endsWith('.yaml'))
         .map((f) => ({ path: f.path, manifests: f.manifests.filter((m) => !deliveryKinds.includes(m.kind)).map(normalize) }));
-    expect(platformObjects(argo.files, ['Application', 'AppProject'])).toEqual(platformObjects(flux.files, ['HelmRelease', 'GitRepository', 'Kustomization']));
+    // ... and the SOPS-encrypted Secrets, which only Flux decrypts.
+    const encrypted = (files: readonly RenderedFile[]) => files.filter((f) => !f.path.includes('/secrets/'));
+    expect(platformObjects(argo.files, ['Application', 'AppProject'])).toEqual(platformObjects(encrypted(flux.files), ['HelmRelease', 'GitRepository', 'Kustomization']));
     for (const [fluxCluster, argoCluster] of flux.clusters.map((c, i) => [c, argo.clusters[i]])) {
       expect(layersOf(argoCluster).map((l) => [l.name, l.folder])).toEqual(layersOf(fluxCluster).map((l) => [l.name, l.folder]));
     }
@@ -88,11 +92,17 @@ describe.each([
     expect(releases.length).toBeGreaterThan(0);
     for (const release of releases) {
       const application = find(argoFiles, 'Application', release.metadata.name);
-      const repository = find(fluxFiles, 'HelmRepository', release.spec.chart.spec.sourceRef.name);
+      // The chart Flux fetches: from a HelmRepository by name and version, or from the OCIRepository
+      // of chartRef (<registry path>/<chart>, tag = version), which Argo CD names without the scheme.
+      const chart = release.spec.chartRef
+        ? (() => {
+            const oci = find(fluxFiles, 'OCIRepository', release.spec.chartRef.name).spec;
+            const url = oci.url.replace(/^oci:\/\//, '');
+            return { repoURL: url.slice(0, url.lastIndexOf('/')), chart: url.slice(url.lastIndexOf('/') + 1), targetRevision: oci.ref.tag };
+          })()
+        : { repoURL: find(fluxFiles, 'HelmRepository', release.spec.chart.spec.sourceRef.name).spec.url, chart: release.spec.chart.spec.chart, targetRevision: release.spec.chart.spec.version };
       expect(application.spec.source).toEqual({
-        repoURL: repository.spec.url,
-        chart: release.spec.chart.spec.chart,
-        targetRevision: release.spec.chart.spec.version,
+        ...chart,
         helm: { releaseName: release.spec.releaseName, valuesObject: normalize(release.spec.values) },
       });
       expect(application.spec.destination.namespace).toBe(release.spec.targetNamespace);

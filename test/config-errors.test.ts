@@ -15,6 +15,31 @@ describe('configuration errors name the file, the line, the field and what is al
     expect(problems(oil(''))).toEqual(['tenants/oil.yaml:1: owners: required field is missing under Capsule 0.10.9 (versions: seed), which cluster demo runs; Capsule 0.14.0 (versions: current) accepts it']);
   });
 
+  describe('chart sources (charts)', () => {
+    const charts = (body: string) => ({ 'platform.yaml': (old: string) => old.replace('  - name: demo\n', `  - name: demo\n    charts:\n${body}`) });
+    test('an OCI source for a chart that upstream publishes only in its Helm repository', () => {
+      expect(problems(charts('      teleport-kube-agent: { source: oci }\n'))).toEqual([
+        'platform.yaml:14: clusters[0].charts.teleport-kube-agent.source: must be one of "https" (got "oci")',
+      ]);
+    });
+    test('a URL that is neither OCI nor HTTP(S), an unknown chart', () => {
+      expect(problems(charts('      mirror: { url: harbor.example.com/charts }\n      cert-manager: { source: oci }\n'))).toEqual([
+        'platform.yaml:14: clusters[0].charts.mirror.url: must be oci://<host>/<path> (an OCI registry, charts at <url>/<chart>) or https://<host>/<path> (a Helm repository) (got "harbor.example.com/charts")',
+        'platform.yaml:15: clusters[0].charts.cert-manager: unknown field; allowed fields here: mirror, capsule, capsule-proxy, teleport-kube-agent, teleport-operator, kyverno',
+      ]);
+    });
+    test('two charts of one Helm repository at two locations', () => {
+      expect(problems(charts('      capsule: { source: https, secretRef: { name: projectcapsule-pull } }\n'))).toEqual([
+        'platform.yaml:14: clusters[0].charts.capsule: chart capsule and chart capsule-proxy come from one Helm repository (projectcapsule), so they need the same location and Secrets; set the same url, source and secretRef for both',
+      ]);
+    });
+    test('source and url together', () => {
+      expect(problems(charts('      capsule: { source: oci, url: oci://harbor.example.com/charts }\n'))).toEqual([
+        'platform.yaml:14: clusters[0].charts.capsule.url: set either source (an upstream location) or url (another location), not both',
+      ]);
+    });
+  });
+
   test('a null name says null once', () => {
     expect(problems({ 'tenants/oil.yaml': 'name: ~\nowners:\n  - kind: User\n    name: alice\n' })).toEqual(['tenants/oil.yaml:1: name: must be a string (got null)']);
   });

@@ -26,6 +26,26 @@ describe('npm run plan: what a configuration change does to the clusters', () =>
     expect(renderPlanMarkdown(plan)).toContain('No changes.');
   });
 
+  test('a SOPS-encrypted Secret added to secrets/<cluster>/ and a chart moved to an OCI registry, object by object', () => {
+    const encrypted = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'sops', 'join-token.yaml'), 'utf8');
+    const edit = (old: string) =>
+      old
+        .replace('    pathPrefix: ./dist\n', '    pathPrefix: ./dist\n    decryption:\n      provider: sops\n')
+        .replace('  - name: demo\n', '  - name: demo\n    charts:\n      capsule: { source: oci }\n');
+    const plan = computePlan(committed, synthesizeTree(configWith({ 'platform.yaml': edit, 'secrets/demo/join-token.yaml': encrypted })), labels);
+    const demo = plan.clusters.find((c) => c.cluster === 'demo')!;
+    const layer = (name: string) => demo.layers.find((l) => l.layer === name)!;
+    expect(layer('teleport-agent').added.map((o) => `${o.kind} ${o.namespace}/${o.name} ${o.file}`)).toEqual([
+      'Secret capsule-system/teleport-kube-agent-join-token demo/teleport-agent/secrets/join-token.yaml',
+    ]);
+    expect(layer('flux').added.map((o) => `${o.kind} ${o.name}`)).toEqual(['OCIRepository capsule']);
+    expect(layer('flux').changed.map((o) => `${o.kind} ${o.name}`)).toEqual(['Kustomization platform-teleport-agent']);
+    expect(layer('infrastructure').changed.map((o) => `${o.kind} ${o.name}`)).toEqual(['HelmRelease capsule']);
+    // capsule-proxy still comes from the projectcapsule HelmRepository, which stays.
+    expect(layer('flux').removed).toEqual([]);
+    expect(plan.destructive).toEqual([]);
+  });
+
   describe('onboarding a tenant', () => {
     const plan = computePlan(committed, synthesizeTree(configWith({ 'tenants/gas.yaml': GAS })), labels);
     const demo = plan.clusters.find((c) => c.cluster === 'demo')!;

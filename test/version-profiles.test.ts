@@ -58,8 +58,17 @@ describe('strict validation against the profile of the cluster', () => {
 describe('the example platform: prod on seed, staging on current', () => {
   const { files } = synth(path.join(ROOT, 'examples', 'platform'));
   const on = (cluster: string) => files.filter((f) => f.path.startsWith(`${cluster}/`));
-  const chartVersions = (cluster: string) =>
-    Object.fromEntries(on(cluster).flatMap((f) => f.manifests).filter((m) => m.kind === 'HelmRelease').map((m: any) => [m.spec.chart.spec.chart, m.spec.chart.spec.version]));
+  // A chart from an OCI registry (examples/platform: Capsule on prod, every chart on staging) has its
+  // name and version in the OCIRepository that the HelmRelease's chartRef names.
+  const chartVersions = (cluster: string) => {
+    const objects = on(cluster).flatMap((f) => f.manifests) as any[];
+    const oci = (name: string) => objects.find((o) => o.kind === 'OCIRepository' && o.metadata.name === name).spec;
+    return Object.fromEntries(
+      objects
+        .filter((m) => m.kind === 'HelmRelease')
+        .map((m) => (m.spec.chartRef ? [oci(m.spec.chartRef.name).url.split('/').pop(), oci(m.spec.chartRef.name).ref.tag] : [m.spec.chart.spec.chart, m.spec.chart.spec.version])),
+    );
+  };
 
   test("each cluster installs its profile's chart versions", () => {
     expect(chartVersions('prod')).toEqual({ capsule: '0.10.9', 'capsule-proxy': '0.9.12', 'teleport-kube-agent': '18.2.0' });

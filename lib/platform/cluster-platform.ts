@@ -12,6 +12,7 @@ import { KUBECONFIG_FOLDER, TenantKubeconfigs } from '../capsule-proxy/kubeconfi
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
 import { ArgoCdDelivery } from '../core/delivery/argocd/argocd-delivery';
 import { IDelivery, Layer } from '../core/delivery/delivery';
+import { EncryptedSecretFile, EncryptedSecrets } from '../core/delivery/encrypted-secrets';
 import { setVersionProfile } from '../core/version-profile';
 import { DEFAULT_VERSION_PROFILE } from '../versions';
 import { FluxDelivery } from '../core/delivery/flux/flux-delivery';
@@ -25,6 +26,7 @@ import { KubeClusterRegistration } from '../teleport/kube-cluster';
 import { TeleportKubeAgent } from '../teleport/kube-agent';
 import { TeleportOperator } from '../teleport/operator';
 import { TctlFolder } from '../teleport/tctl';
+import { chartSourceSettings } from './config/charts-schema';
 import type { KyvernoPolicySettings } from './config/kyverno-schema';
 import type { TenantDefinition } from './config/load';
 import { effectivePolicySettings, tenantDefaults } from './config/tenant-defaults-checks';
@@ -44,6 +46,11 @@ export interface ClusterPlatformProps {
   readonly delivery?: DeliverySettings;
   /** Tenants of this cluster. */
   readonly tenants: readonly TenantDefinition[];
+  /**
+   * SOPS-encrypted Secrets of the configuration (`secrets/<cluster>/`), copied into the layer that reads them.
+   * @default - none
+   */
+  readonly encryptedSecrets?: readonly EncryptedSecretFile[];
 }
 
 /** How a cluster is registered with Teleport. */
@@ -123,9 +130,10 @@ export class ClusterPlatform extends Construct {
     setVersionProfile(this, settings.versions ?? DEFAULT_VERSION_PROFILE);
 
     const argocd = props.delivery?.argocd;
+    const chartSources = chartSourceSettings(settings.charts);
     this.delivery = argocd
-      ? new ArgoCdDelivery(this, 'delivery', { clusterFolder: settings.name, ...argocd })
-      : new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.delivery?.flux });
+      ? new ArgoCdDelivery(this, 'delivery', { clusterFolder: settings.name, ...argocd, chartSources })
+      : new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.delivery?.flux, chartSources });
     this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: this.layerFolder('infrastructure') });
     if (settings.kyverno) {
       this.policiesLayer = new Layer(this, 'policies', {
@@ -316,6 +324,14 @@ export class ClusterPlatform extends Construct {
         });
       }
       return tenant;
+    });
+
+    new EncryptedSecrets(this, 'encrypted-secrets', {
+      layers: this.node.children.filter((c): c is Layer => c instanceof Layer),
+      files: props.encryptedSecrets ?? [],
+      expected: this.teleportAgent?.join.method === 'token'
+        ? [{ namespace: this.teleportAgent.namespace, name: this.teleportAgent.joinSecretName, key: TeleportKubeAgent.JOIN_SECRET_KEY, reader: 'the Teleport agent (teleport.agent.join.secretName)' }]
+        : [],
     });
   }
 

@@ -20,6 +20,7 @@ export function buildPlatform(definition: PlatformDefinition, outdir?: string): 
         settings,
         delivery: definition.settings.delivery,
         tenants: definition.tenants.filter((t) => !t.platform.clusters || t.platform.clusters.includes(settings.name)),
+        encryptedSecrets: definition.encryptedSecrets?.[settings.name],
       }),
   );
   wireTeleportAccess(clusters, definition.tenants, definition.settings);

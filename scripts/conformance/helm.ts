@@ -35,6 +35,8 @@ export interface Release {
   /** Namespace the chart is installed into. */
   readonly namespace: string;
   readonly values: Record<string, unknown>;
+  /** Why the chart source (an OCIRepository named by `spec.chartRef`) does not say which chart and version, if it does not. */
+  readonly sourceProblem?: string;
 }
 
 /** A release rendered by `helm template`. */
@@ -92,13 +94,13 @@ export function findReleases(platforms: readonly SynthesizedPlatform[]): Release
       for (const manifest of file.manifests) {
         if (manifest.kind !== 'HelmRelease' || !manifest.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) continue;
         const spec = manifest.spec as { chart?: { spec?: { chart?: string; version?: string } }; values?: Record<string, unknown> };
+        const cluster = file.path.split('/')[0];
         releases.push({
           platform,
           file: file.path,
-          cluster: file.path.split('/')[0],
+          cluster,
           manifest,
-          chart: spec.chart?.spec?.chart ?? '',
-          version: spec.chart?.spec?.version ?? '',
+          ...(spec.chart ? { chart: spec.chart.spec?.chart ?? '', version: spec.chart.spec?.version ?? '' } : ociChart(platform, cluster, manifest)),
           values: spec.values ?? {},
           ...fluxRelease(manifest),
         });
@@ -106,6 +108,33 @@ export function findReleases(platforms: readonly SynthesizedPlatform[]): Release
     }
   }
   return releases;
+}
+
+/** The Helm chart layer of an OCI artifact, as an OCIRepository must select it for helm-controller. */
+const HELM_CHART_LAYER = { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' };
+
+/**
+ * The chart a HelmRelease's `chartRef` names: the OCIRepository of that name in the release's
+ * cluster, whose URL ends in the chart name and whose `ref.tag` is the exact chart version (what
+ * source-controller pulls). Empty chart and version (a render problem) when the reference does not resolve.
+ */
+function ociChart(platform: SynthesizedPlatform, cluster: string, release: Manifest): { chart: string; version: string; sourceProblem?: string } {
+  const ref = (release.spec as { chartRef?: { kind?: string; name?: string; namespace?: string } }).chartRef;
+  if (ref?.kind !== 'OCIRepository') return { chart: '', version: '', sourceProblem: `spec.chartRef.kind ${ref?.kind ?? '(none)'}: only OCIRepository is rendered` };
+  const namespace = ref.namespace ?? release.metadata.namespace;
+  const repository = platform.files
+    .filter((f) => f.path.split('/')[0] === cluster)
+    .flatMap((f) => f.manifests)
+    .find((m) => m.kind === 'OCIRepository' && m.metadata.name === ref.name && m.metadata.namespace === namespace);
+  if (!repository) return { chart: '', version: '', sourceProblem: `spec.chartRef names OCIRepository ${namespace}/${ref.name}, which cluster ${cluster} does not render` };
+  const spec = repository.spec as { url?: string; ref?: { tag?: string; semver?: string; digest?: string }; layerSelector?: Record<string, unknown> };
+  const chart = (spec.url ?? '').split('/').pop() ?? '';
+  const layer = spec.layerSelector ?? {};
+  if (layer.mediaType !== HELM_CHART_LAYER.mediaType || layer.operation !== HELM_CHART_LAYER.operation) {
+    return { chart, version: '', sourceProblem: `OCIRepository ${ref.name}: spec.layerSelector must select the Helm chart layer (${JSON.stringify(HELM_CHART_LAYER)})` };
+  }
+  if (!spec.ref?.tag || spec.ref.semver || spec.ref.digest) return { chart, version: '', sourceProblem: `OCIRepository ${ref.name}: spec.ref must be an exact tag (the chart version)` };
+  return { chart, version: spec.ref.tag };
 }
 
 export function subjectOf(release: Release): string {
@@ -197,7 +226,8 @@ function conditionOn(values: Record<string, unknown>, chart: PreparedChart, cond
 /** Why a release cannot be rendered faithfully, if it cannot. */
 function renderProblem(release: Release): string | undefined {
   const spec = release.manifest.spec as Record<string, unknown>;
-  if (!release.chart || !release.version) return 'spec.chart.spec.chart and .version must name the chart and an exact version';
+  if (release.sourceProblem) return release.sourceProblem;
+  if (!release.chart || !release.version) return 'spec.chart.spec.chart and .version (or the OCIRepository of spec.chartRef) must name the chart and an exact version';
   if (spec.valuesFrom) return 'spec.valuesFrom: values from ConfigMaps/Secrets are not rendered by the conformance run (the platform renders values inline)';
   if (spec.postRenderers) return 'spec.postRenderers are not applied by the conformance run';
   if (release.releaseName.length > MAX_RELEASE_NAME) return `release name ${release.releaseName} is longer than ${MAX_RELEASE_NAME} characters: Flux would shorten it`;

@@ -5,12 +5,16 @@
  * cert-manager's. Only local folders are schema locations, so kubeconform never downloads; an object
  * without a schema fails.
  */
+import * as fs from 'fs';
 import * as path from 'path';
+import * as YAML from 'yaml';
+import type { RenderedFile } from '../../lib/core/output/platform-app';
 import { ENGINES } from '../../lib/versions';
 import { certManagerCrds, engineVersion, kubernetesSource, runEngine, SHARED_DIR } from './engines';
 import { renderedReleases } from './helm';
 import { Check, EngineReport } from './report';
 import { CrdSource, generateBuiltinSchemas, generateCrdSchemas, readCrdFiles, schemaLocation } from './schemas';
+import type { SynthesizedPlatform } from './platforms';
 import { StageContext } from './stages';
 
 interface Target {
@@ -62,7 +66,7 @@ export function kubeconformStage(context: StageContext): EngineReport[] {
       const targets: Target[] = [
         ...platform.files
           .filter((f) => f.manifests.length && clusterOf(f.path) === cluster)
-          .map((f) => ({ file: path.join(platform.outDir, f.path), label: `${platform.name}/${f.path}`, objects: f.manifests.length })),
+          .map((f) => asApplied(context.work, platform, f)),
         ...inCluster.map((r) => ({ file: r.outputFile, label: `${platform.name}/${r.file} (chart ${r.chart} rendered: ${path.basename(r.outputFile)})`, objects: r.objects.length })),
       ];
       allTargets.push(...targets);
@@ -71,6 +75,20 @@ export function kubeconformStage(context: StageContext): EngineReport[] {
   }
   const schemaNotes = [...notes].map(([note, where]) => `${note} (${where.join(', ')})`);
   return [report(checks, allTargets, schemaNotes, notKubernetes, builtins.kinds.size + crdKinds.size)];
+}
+
+/**
+ * The file as the cluster gets it. A SOPS-encrypted Secret (copied verbatim from the configuration)
+ * carries its `sops:` metadata, which kustomize-controller removes when it decrypts: kubeconform
+ * judges the object without it (the values stay ciphertext, which is still a string of the right type).
+ */
+function asApplied(work: string, platform: SynthesizedPlatform, file: RenderedFile): Target {
+  const label = `${platform.name}/${file.path}`;
+  if (!file.manifests.some((m) => 'sops' in m)) return { file: path.join(platform.outDir, file.path), label, objects: file.manifests.length };
+  const decrypted = path.join(work, 'sops-applied', platform.name.replace(/[^A-Za-z0-9._-]+/g, '_'), file.path);
+  fs.mkdirSync(path.dirname(decrypted), { recursive: true });
+  fs.writeFileSync(decrypted, file.manifests.map((m) => YAML.stringify(Object.fromEntries(Object.entries(m).filter(([k]) => k !== 'sops')))).join('---\n'));
+  return { file: decrypted, label: `${label} (as Flux applies it: sops metadata removed)`, objects: file.manifests.length };
 }
 
 function clusterOf(file: string): string {

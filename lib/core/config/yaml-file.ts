@@ -113,7 +113,8 @@ export class YamlFile {
 
   private constructor(
     public readonly file: string,
-    private readonly text: string,
+    /** The file as read (what a verbatim copy writes). */
+    public readonly text: string,
     public readonly data: Record<string, unknown>,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import type { HelmChart } from '../../versions';
 import { KustomizeRoot } from '../output/kustomize-root';
-import { ManifestFile } from '../output/manifest-file';
+import { Manifest, ManifestFile, VerbatimManifestFile } from '../output/manifest-file';
 
 /**
  * How the rendered output reaches a cluster. The platform is written against this interface; the
@@ -17,6 +17,12 @@ export interface IDelivery extends IConstruct {
    * an earlier sync wave, related or not (`waves`).
    */
   readonly layerOrder: 'dependencies' | 'waves';
+
+  /**
+   * Why the tool cannot decrypt SOPS-encrypted Secrets kept in Git for the layers that read them
+   * (`LayerProps.readsSecretsFromGit`), with what to do; undefined when it can.
+   */
+  secretDecryptionProblem(): string | undefined;
 
   /** The command that makes the tool install `release` again after it gave up. */
   retryCommand(release: IHelmRelease): string;
@@ -198,7 +204,7 @@ export class Layer extends Construct {
   public readonly controllerOwnedFields: readonly ControllerOwnedField[];
   public readonly readsSecretsFromGit: boolean;
   private readonly shared = new Map<string, ManifestFile>();
-  private readonly files: ManifestFile[] = [];
+  private readonly files: (ManifestFile | VerbatimManifestFile)[] = [];
 
   constructor(scope: Construct, name: string, props: LayerProps) {
     super(scope, name);
@@ -223,6 +229,16 @@ export class Layer extends Construct {
   /** A new file `<folder>/<fileName>.yaml` owned by `scope`. */
   public addFile(scope: Construct, id: string, fileName: string): ManifestFile {
     const file = new ManifestFile(scope, id, { path: `${this.folder}/${fileName}.yaml` });
+    this.files.push(file);
+    return file;
+  }
+
+  /**
+   * `<folder>/<path>`, copied byte for byte (e.g. a SOPS-encrypted Secret), listed in the layer's
+   * kustomization.yaml like the rendered files.
+   */
+  public addVerbatimFile(scope: Construct, id: string, path: string, content: string, manifests: readonly Manifest[]): VerbatimManifestFile {
+    const file = new VerbatimManifestFile(scope, id, { path: `${this.folder}/${path}`, content, manifests });
     this.files.push(file);
     return file;
   }

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ManifestFile, TextFile } from './manifest-file';
+import { ManifestFile, TextFile, VerbatimManifestFile } from './manifest-file';
 
 /** The file name that makes a folder a kustomize root. */
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
@@ -9,7 +9,7 @@ export interface KustomizeRootProps {
   /** The folder, relative to the output root, e.g. `demo/tenants`. */
   readonly folder: string;
   /** The files of the folder (and its subfolders); read at render time, after every construct was added. */
-  readonly files: () => readonly ManifestFile[];
+  readonly files: () => readonly (ManifestFile | VerbatimManifestFile)[];
 }
 
 /**
@@ -56,7 +56,8 @@ function yamlScalar(value: string): string {
   return /^[A-Za-z0-9_][A-Za-z0-9._/-]*\.yaml$/.test(value) ? value : JSON.stringify(value);
 }
 
-function hasObjects(file: ManifestFile): boolean {
+function hasObjects(file: ManifestFile | VerbatimManifestFile): boolean {
+  if (file instanceof VerbatimManifestFile) return file.manifests.length > 0;
   return file.node.findAll().some((c) => c instanceof ApiObject && Chart.of(c) === file);
 }
 

@@ -83,6 +83,29 @@ export class TextFile extends Construct implements IOutputFile {
   }
 }
 
+export interface VerbatimManifestFileProps {
+  /** Path relative to the output folder. */
+  readonly path: string;
+  /** The file's content, written byte for byte. */
+  readonly content: string;
+  /** The objects the content holds, for the tools that compare the output (kustomize, plan). */
+  readonly manifests: readonly Manifest[];
+}
+
+/**
+ * A manifest file copied into the output byte for byte (a SOPS-encrypted Secret, whose MAC a
+ * re-rendering could break). Its objects are not validated against a schema: whoever builds one
+ * checks its content.
+ */
+export class VerbatimManifestFile extends TextFile {
+  public readonly manifests: readonly Manifest[];
+
+  constructor(scope: Construct, id: string, props: VerbatimManifestFileProps) {
+    super(scope, id, { path: props.path, content: () => props.content });
+    this.manifests = props.manifests;
+  }
+}
+
 export function isOutputFile(x: unknown): x is IOutputFile {
   return x instanceof ManifestFile || x instanceof TextFile;
 }

@@ -3,7 +3,7 @@ import { App, AppProps } from 'cdk8s';
 import { PlatformError, Problem } from '../errors';
 import { findDuplicates, validateManifest } from '../validation/manifests';
 import { versionProfile } from '../version-profile';
-import { isOutputFile, Manifest, ManifestFile } from './manifest-file';
+import { isOutputFile, Manifest, ManifestFile, VerbatimManifestFile } from './manifest-file';
 import { writeTree } from './publish';
 import { stringifyDocuments } from './yaml';
 
@@ -58,7 +58,7 @@ export class PlatformApp extends App {
         for (const manifest of manifests) problems.push(...validateManifest(file.path, manifest, profile));
         files.push({ path: file.path, content: stringifyDocuments(manifests), manifests });
       } else {
-        files.push({ path: file.path, content: file.render(), manifests: [] });
+        files.push({ path: file.path, content: file.render(), manifests: file instanceof VerbatimManifestFile ? file.manifests : [] });
       }
     }
     // Each top-level folder is one cluster: a name may repeat across clusters, not within one.

@@ -10,9 +10,11 @@ import { Kyverno } from '../../kyverno/kyverno';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_VERSION_PROFILE } from '../../versions';
+import { chartsProblems } from './charts-schema';
 import { credentialProblems, withoutShadowed } from './credentials';
 import { crossChecks, PLATFORM_FILE } from './cross-checks';
 import { deprecations } from './deprecations';
+import { EncryptedSecrets, loadEncryptedSecrets } from './encrypted-secrets';
 import { exposureSettingsProblems } from './exposure-checks';
 import { platformNameProblems } from './name-checks';
 import { PlatformSettings } from './platform-schema';
@@ -31,6 +33,8 @@ export interface PlatformDefinition {
   readonly tenants: readonly TenantDefinition[];
   /** What is deprecated upstream (one line each: file, field, what to do); strict mode fails on them. */
   readonly deprecations: readonly Problem[];
+  /** SOPS-encrypted Secrets of `secrets/<cluster>/`, by cluster. @default - none */
+  readonly encryptedSecrets?: EncryptedSecrets;
 }
 
 export const TENANTS_DIR = 'tenants';
@@ -45,6 +49,7 @@ export function loadPlatform(dir: string): PlatformDefinition {
   const problems: Problem[] = [];
   const platform = loadSettings(path.join(dir, PLATFORM_FILE), dir, problems);
   const tenants = loadTenants(dir, problems);
+  const encryptedSecrets = platform ? loadEncryptedSecrets(dir, platform.settings.clusters.map((c) => c.name), problems) : {};
   // People name tenant roles: only checked once every tenant file could be read (a broken file's roles are unknown).
   if (platform && !problems.length) problems.push(...platform.yaml.problems(peopleProblems(platform.settings, tenants.map((t) => t.definition))));
   if (platform) problems.push(...crossChecks(platform.settings, platform.yaml, tenants));
@@ -53,7 +58,7 @@ export function loadPlatform(dir: string): PlatformDefinition {
   if (problems.length || !platform) {
     throw new PlatformError(`invalid configuration in ${displayPath(dir)}:`, sortProblems(problems));
   }
-  return { settings: platform.settings, tenants: tenants.map((t) => t.definition), deprecations: deprecations(platform.settings, platform.yaml, tenants) };
+  return { settings: platform.settings, tenants: tenants.map((t) => t.definition), deprecations: deprecations(platform.settings, platform.yaml, tenants), encryptedSecrets };
 }
 
 function loadSettings(file: string, root: string, problems: Problem[]): { settings: PlatformSettings; yaml: YamlFile } | undefined {
@@ -82,6 +87,7 @@ function loadSettings(file: string, root: string, problems: Problem[]): { settin
     }
   });
   problems.push(...yaml.problems(teleportSettingsProblems(settings)));
+  problems.push(...yaml.problems(chartsProblems(settings.clusters)));
   problems.push(...yaml.problems(platformNameProblems(settings)));
   problems.push(...yaml.problems(settings.clusters.flatMap((cluster, i) => tenantDefaultsProblems(cluster, i))));
   problems.push(...yaml.problems(settings.clusters.flatMap((cluster, i) => exposureSettingsProblems(cluster, i))));

@@ -9,6 +9,7 @@ import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_POLICY_API, POLICY_APIS } from '../../kyverno/policies/catalog';
 import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
+import { ChartsSettings } from './charts-schema';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
 import { CapsuleProxyExposureSettings } from './exposure-schema';
 import { PeopleSettings } from './people-schema';
@@ -205,6 +206,7 @@ export const ClusterSettings = StrictObject({
   teleport: Type.Optional(TeleportSettings),
   kyverno: Type.Optional(KyvernoSettings),
   tenantDefaults: Type.Optional(TenantDefaultsSettings),
+  charts: Type.Optional(ChartsSettings),
 });
 
 export const PlatformSettings = StrictObject(

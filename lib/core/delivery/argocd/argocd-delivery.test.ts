@@ -61,6 +61,28 @@ describe('ArgoCdDelivery', () => {
     expect(findManifest(files, 'AppProject', 'platform').spec.sourceRepos).toEqual(['https://charts.example.com', repoURL]);
   });
 
+  test('a chart from an OCI registry: repoURL without the oci:// scheme (Argo CD takes that for OCI); credentials are a documented step, not a Secret', () => {
+    const app = new PlatformApp({ outdir: path.join(os.tmpdir(), 'platform-test-unused') });
+    const delivery = new ArgoCdDelivery(app, 'delivery', {
+      clusterFolder: 'test',
+      repoURL,
+      chartSources: { mirror: { url: 'oci://harbor.example.com/platform', secretRef: { name: 'harbor' } }, charts: { gadget: { url: 'https://charts.example.com' } } },
+    });
+    const layer = new Layer(app, 'infrastructure', { delivery, folder: 'test/infrastructure' });
+    delivery.addHelmRelease(new Construct(layer, 'widget'), { chart, releaseName: 'widget', namespace: 'widgets', values: {} });
+    delivery.addHelmRelease(new Construct(layer, 'gadget'), { chart: { ...chart, chart: 'gadget' }, releaseName: 'gadget', namespace: 'widgets', values: {} });
+    const files = app.render();
+
+    expect(findManifest(files, 'Application', 'widget').spec.source).toMatchObject({ repoURL: 'harbor.example.com/platform', chart: 'widget', targetRevision: '1.2.3' });
+    expect(findManifest(files, 'Application', 'gadget').spec.source).toMatchObject({ repoURL: 'https://charts.example.com', chart: 'gadget' });
+    expect(findManifest(files, 'AppProject', 'platform').spec.sourceRepos).toEqual(['harbor.example.com/platform', 'https://charts.example.com', repoURL]);
+    expect(files.flatMap((f) => f.manifests).filter((m) => m.kind === 'Secret')).toEqual([]);
+    const readme = files.find((f) => f.path === 'test/argocd/README.md')!.content;
+    expect(readme).toContain('--enable-oci');
+    expect(readme).toContain('- for `harbor.example.com/platform` (OCI registry): repository Secret `harbor` in `argocd` (charts.mirror)');
+    expect(readme).not.toContain('charts.example.com` (');
+  });
+
   test('carries exactly the values the Flux HelmRelease carries, from the same construct props', () => {
     const values = { a: { b: [1, 2] }, c: 'd' };
     const render = (make: (app: PlatformApp) => IDelivery, kind: string) => {

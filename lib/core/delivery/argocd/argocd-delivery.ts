@@ -5,6 +5,7 @@ import { Application, ApplicationSpecIgnoreDifferences } from '../../../../impor
 import { AppProject } from '../../../../imports/argocd-appprojects-argoproj.io';
 import { ManifestFile, TextFile } from '../../output/manifest-file';
 import * as md from '../../output/markdown';
+import { ChartSource, ChartSourceSettings, resolveChartSource } from '../chart-source';
 import { ControllerOwnedField, HelmReleaseOptions, IDelivery, IHelmRelease, Layer, TenantRepositoryOptions } from '../delivery';
 import { ARGOCD_HEALTH_CHECKS, healthCheckKey, IMPERSONATION_KEY } from './health-checks';
 import { syncWaves } from './sync-waves';
@@ -54,6 +55,11 @@ export interface ArgoCdDeliveryProps {
    * @default 'argocd'
    */
   readonly namespace?: string;
+  /**
+   * Where the charts are fetched from.
+   * @default - every chart from its upstream Helm repository (lib/versions.ts)
+   */
+  readonly chartSources?: ChartSourceSettings;
 }
 
 interface BoundRelease {
@@ -61,6 +67,7 @@ interface BoundRelease {
   readonly layer: Layer;
   readonly dependsOn: readonly BoundRelease[];
   readonly name: string;
+  readonly source: ChartSource;
 }
 
 /**
@@ -96,6 +103,7 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
   private readonly layersFile: ManifestFile;
   private readonly platformProject: AppProject;
   private readonly tenantRepositories: TenantRepositoryOptions[] = [];
+  private readonly chartSources?: ChartSourceSettings;
 
   constructor(scope: Construct, id: string, props: ArgoCdDeliveryProps) {
     super(scope, id);
@@ -104,13 +112,14 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
     this.targetRevision = props.targetRevision ?? ARGOCD_DEFAULTS.targetRevision;
     this.path = normalizePath(props.path ?? ARGOCD_DEFAULTS.path);
     this.clusterFolder = props.clusterFolder;
+    this.chartSources = props.chartSources;
 
     const folder = `${props.clusterFolder}/argocd`;
     this.projectsFile = new ManifestFile(this, 'projects', { path: `${folder}/apps/projects.yaml` });
     this.layersFile = new ManifestFile(this, 'layers', { path: `${folder}/apps/layers.yaml` });
     this.platformProject = this.addProject(ARGOCD_DEFAULTS.project, {
       description: `The platform of cluster ${props.clusterFolder}: its layers and Helm releases.`,
-      sourceRepos: () => [this.repoURL, ...new Set(this.releases.map((r) => helmRepoURL(r.release.chart.repositoryUrl)))].sort(),
+      sourceRepos: () => [this.repoURL, ...new Set(this.releases.map((r) => helmRepoURL(r.source.url)))].sort(),
       serviceAccount: `${this.namespace}:${ARGOCD_DEFAULTS.controllerServiceAccount}`,
     });
 
@@ -141,6 +150,10 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
   /** The sync wave of every layer (of the root Application). */
   public layerWaves(): Map<Layer, number> {
     return syncWaves(this.layers, (l) => `layer ${l.name}`);
+  }
+
+  public secretDecryptionProblem(): string {
+    return 'Argo CD does not decrypt SOPS-encrypted files (only with a plugin the platform does not configure): create the Secret in the cluster out of band (docs/teleport.md), or deliver with Flux and delivery.flux.decryption';
   }
 
   public retryCommand(release: IHelmRelease): string {
@@ -193,7 +206,8 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
       return bound;
     });
     const release: IHelmRelease = { chart: options.chart, releaseName: options.releaseName, namespace: options.namespace };
-    const bound: BoundRelease = { release, layer, name: options.releaseName, dependsOn };
+    const source = resolveChartSource(options.chart, this.chartSources);
+    const bound: BoundRelease = { release, layer, name: options.releaseName, dependsOn, source };
     this.releases.push(bound);
 
     const ignoreDifferences = (options.controllerOwnedFields ?? []).map(ignoreDifference);
@@ -208,7 +222,9 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
       spec: {
         project: this.platformProject.name,
         source: {
-          repoUrl: helmRepoURL(options.chart.repositoryUrl),
+          // A repoURL without a scheme is an OCI registry to Argo CD (helm.IsHelmOciRepo): no
+          // repository declaration needed unless it takes credentials (README.md).
+          repoUrl: helmRepoURL(source.url),
           chart: options.chart.chart,
           targetRevision: options.chart.version,
           // The same values object the HelmRelease would carry (Lazy parts resolved at render).
@@ -391,7 +407,35 @@ export class ArgoCdDelivery extends Construct implements IDelivery {
         ...withCredentials.map((t) => `- Secret ${md.code(t.secretName!)} in ${md.code(this.namespace)}, for ${md.code(t.url)}, project ${md.code(`tenant-${t.tenant}`)}`),
       );
     }
+    lines.push(...this.chartCredentialsReadme());
     return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * Argo CD reads chart repository credentials (and CAs) from its own configuration, not from the
+   * Application: the step for every chart location configured with a Secret.
+   */
+  private chartCredentialsReadme(): string[] {
+    const locations = new Map<string, ChartSource>();
+    for (const { source } of this.releases) if (source.secretRef || source.certSecretRef) locations.set(helmRepoURL(source.url), source);
+    if (!locations.size) return [];
+    return [
+      '',
+      'Argo CD reads chart repository credentials from repository Secrets in its own namespace (label',
+      `\`argocd.argoproj.io/secret-type: repository\`), and CAs from \`argocd-tls-certs-cm\`, not from the Application. Before these`,
+      'charts can sync, create (with `argocd repo add <url> --type helm --name <name> --username ... --password ...`, plus',
+      '`--enable-oci` for an OCI registry, and `argocd cert add-tls <host> --from ca.crt` for a private CA):',
+      '',
+      ...[...locations].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(
+        ([url, s]) =>
+          `- for ${md.code(url)}${s.type === 'oci' ? ' (OCI registry)' : ''}: ${[
+            s.secretRef && `repository Secret ${md.code(s.secretRef.name)} in ${md.code(this.namespace)}`,
+            s.certSecretRef && `its CA (as in ${md.code(s.certSecretRef.name)}) in argocd-tls-certs-cm`,
+          ]
+            .filter(Boolean)
+            .join(', ')} (${s.setting})`,
+      ),
+    ];
   }
 }
 

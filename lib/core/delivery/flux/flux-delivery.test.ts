@@ -77,7 +77,7 @@ describe('FluxDelivery', () => {
     delivery.addHelmRelease(new Construct(layer, 'a'), { chart, releaseName: 'a', namespace: 'n', values: {} });
     expect(() =>
       delivery.addHelmRelease(new Construct(layer, 'b'), { chart: { ...chart, repositoryUrl: 'https://elsewhere' }, releaseName: 'b', namespace: 'n', values: {} }),
-    ).toThrow(/Helm repository 'example' is used with two URLs/);
+    ).toThrow("Helm repository 'example' would serve charts from two places: https://charts.example.com (lib/versions.ts) and https://elsewhere (lib/versions.ts)");
   });
 
   test('fails on a dependency that is not a release of the same cluster', () => {
@@ -86,5 +86,68 @@ describe('FluxDelivery', () => {
     expect(() => delivery.addHelmRelease(new Construct(layer, 'a'), { chart, releaseName: 'a', namespace: 'n', values: {}, dependsOn: [foreign] })).toThrow(
       /dependency elsewhere is not a release of this cluster/,
     );
+  });
+
+  describe('chart sources', () => {
+    const capsule = { ...chart, chart: 'capsule', version: '0.10.9', ociRepositoryUrl: 'oci://ghcr.io/projectcapsule/charts' };
+    const layerOf = (chartSources: ConstructorParameters<typeof FluxDelivery>[2]['chartSources']) => {
+      const { app } = testCluster();
+      const delivery = new FluxDelivery(app, 'oci', { clusterFolder: 'prod', chartSources });
+      return { app, delivery, layer: new Layer(app, 'infra', { delivery, folder: 'prod/infra' }) };
+    };
+
+    test('a chart from an OCI registry: an OCIRepository pinned to the chart version, named in the HelmRelease chartRef', () => {
+      const { app, delivery, layer } = layerOf({ charts: { capsule: { source: 'oci' } } });
+      const first = delivery.addHelmRelease(new Construct(layer, 'capsule'), { chart: capsule, releaseName: 'capsule', namespace: 'capsule-system', values: {} });
+      delivery.addHelmRelease(new Construct(layer, 'widget'), { chart, releaseName: 'widget', namespace: 'widgets', values: {}, dependsOn: [first] });
+      const files = app.render();
+
+      const release = findManifest(files, 'HelmRelease', 'capsule');
+      expect(release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'capsule' });
+      expect(release.spec.chart).toBeUndefined();
+      // Readiness ordering is unchanged: dependents still name the release.
+      expect(findManifest(files, 'HelmRelease', 'widget').spec).toMatchObject({ dependsOn: [{ name: 'capsule' }], chart: { spec: { sourceRef: { kind: 'HelmRepository', name: 'example' } } } });
+
+      const sources = files.find((f) => f.path === 'prod/flux/helm-repositories.yaml')!.manifests;
+      expect(sources.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['OCIRepository/capsule', 'HelmRepository/example']);
+      expect(sources[0]).toEqual({
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'OCIRepository',
+        metadata: { name: 'capsule', namespace: 'flux-system' },
+        spec: {
+          interval: '1h',
+          url: 'oci://ghcr.io/projectcapsule/charts/capsule',
+          ref: { tag: '0.10.9' },
+          layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
+        },
+      });
+      expect(files.find((f) => f.path === 'prod/flux/kustomization.yaml')!.content).toContain('  - helm-repositories.yaml');
+    });
+
+    test("a mirror serves every chart; a private one is reached with the Secrets it names (never rendered)", () => {
+      const { app, delivery, layer } = layerOf({ mirror: { url: 'https://artifactory.example.com/helm', secretRef: { name: 'artifactory' }, certSecretRef: { name: 'corp-ca' } } });
+      delivery.addHelmRelease(new Construct(layer, 'capsule'), { chart: capsule, releaseName: 'capsule', namespace: 'capsule-system', values: {} });
+      delivery.addHelmRelease(new Construct(layer, 'widget'), { chart, releaseName: 'widget', namespace: 'widgets', values: {} });
+      const files = app.render();
+      const sources = files.find((f) => f.path === 'prod/flux/helm-repositories.yaml')!.manifests;
+      expect(sources).toEqual([
+        {
+          apiVersion: 'source.toolkit.fluxcd.io/v1',
+          kind: 'HelmRepository',
+          metadata: { name: 'chart-mirror', namespace: 'flux-system' },
+          spec: { interval: '1h', url: 'https://artifactory.example.com/helm', secretRef: { name: 'artifactory' }, certSecretRef: { name: 'corp-ca' } },
+        },
+      ]);
+      expect(findManifest(files, 'HelmRelease', 'widget').spec.chart.spec).toEqual({ chart: 'widget', version: '1.2.3', sourceRef: { kind: 'HelmRepository', name: 'chart-mirror' } });
+      expect(files.flatMap((f) => f.manifests).filter((m) => m.kind === 'Secret')).toEqual([]);
+    });
+
+    test('refuses charts of one Helm repository at two locations, naming the settings', () => {
+      const { delivery, layer } = layerOf({ charts: { capsule: { source: 'https', secretRef: { name: 'a' } } } });
+      delivery.addHelmRelease(new Construct(layer, 'capsule'), { chart: capsule, releaseName: 'capsule', namespace: 'capsule-system', values: {} });
+      expect(() =>
+        delivery.addHelmRelease(new Construct(layer, 'proxy'), { chart: { ...capsule, chart: 'capsule-proxy' }, releaseName: 'capsule-proxy', namespace: 'capsule-system', values: {} }),
+      ).toThrow("Helm repository 'example' would serve charts from two places: https://charts.example.com, secretRef a (charts.capsule.source) and https://charts.example.com (lib/versions.ts)");
+    });
   });
 });

@@ -1,16 +1,19 @@
 import { Construct } from 'constructs';
 import {
   HelmRelease,
+  HelmReleaseSpecChartRefKind,
   HelmReleaseSpecChartSpecSourceRefKind,
   HelmReleaseSpecInstallCrds,
   HelmReleaseSpecUpgradeCrds,
 } from '../../../../imports/flux-helmreleases-helm.toolkit.fluxcd.io';
 import { GitRepository } from '../../../../imports/flux-gitrepositories-source.toolkit.fluxcd.io';
 import { HelmRepository } from '../../../../imports/flux-helmrepositories-source.toolkit.fluxcd.io';
+import { OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../../../imports/flux-ocirepositories-source.toolkit.fluxcd.io';
 import { Kustomization, KustomizationSpecDecryptionProvider, KustomizationSpecSourceRefKind } from '../../../../imports/flux-kustomizations-kustomize.toolkit.fluxcd.io';
 import type { HelmChart } from '../../../versions';
 import { KustomizeRoot } from '../../output/kustomize-root';
 import { ManifestFile } from '../../output/manifest-file';
+import { ChartSource, ChartSourceSettings, ociChartUrl, resolveChartSource, sameSource } from '../chart-source';
 import { HelmReleaseOptions, IDelivery, IHelmRelease, Layer, TenantRepositoryOptions } from '../delivery';
 
 export const FLUX_DEFAULTS = {
@@ -27,6 +30,9 @@ export const FLUX_DEFAULTS = {
  * Kustomization's source, instead of pruning it.
  */
 export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
+
+/** The layer of a Helm chart in an OCI artifact: source-controller extracts it as the chart archive. */
+export const HELM_CHART_LAYER = { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: OciRepositorySpecLayerSelectorOperation.COPY } as const;
 
 /** How Flux decrypts Secrets committed encrypted in Git (Kustomization `spec.decryption`). */
 export interface FluxDecryption {
@@ -76,6 +82,11 @@ export interface FluxDeliveryProps {
    * @default - no decryption
    */
   readonly decryption?: FluxDecryption;
+  /**
+   * Where the charts are fetched from.
+   * @default - every chart from its upstream Helm repository (lib/versions.ts)
+   */
+  readonly chartSources?: ChartSourceSettings;
 }
 
 /**
@@ -85,8 +96,9 @@ export interface FluxDeliveryProps {
  *   applies the layer's folder, waits until everything in it is healthy, and depends on the
  *   Kustomizations of the layers before it. Point one Flux Kustomization at `<cluster>/flux`.
  * - Each Helm release becomes a HelmRelease (in the layer's folder) installed with its exact chart
- *   version; its HelmRepository goes to `<cluster>/flux/helm-repositories.yaml`, so sources exist
- *   before any layer is applied.
+ *   version; its source (a HelmRepository, or for a chart from an OCI registry an OCIRepository
+ *   pinned to the version's tag, which the HelmRelease names in `chartRef`) goes to
+ *   `<cluster>/flux/helm-repositories.yaml`, so sources exist before any layer is applied.
  */
 export class FluxDelivery extends Construct implements IDelivery {
   public readonly toolName = 'Flux';
@@ -100,7 +112,9 @@ export class FluxDelivery extends Construct implements IDelivery {
   private readonly decryption?: FluxDecryption;
   private readonly layersFile: ManifestFile;
   private readonly repositoriesFile: ManifestFile;
-  private readonly repositories = new Map<string, HelmChart>();
+  private readonly chartSources?: ChartSourceSettings;
+  /** The sources rendered, by kind and name. */
+  private readonly sources = new Map<string, ChartSource>();
   private readonly releases = new Set<IHelmRelease>();
 
   constructor(scope: Construct, id: string, props: FluxDeliveryProps) {
@@ -111,6 +125,7 @@ export class FluxDelivery extends Construct implements IDelivery {
     this.pathPrefix = normalizePathPrefix(props.pathPrefix ?? FLUX_DEFAULTS.pathPrefix);
     this.interval = props.interval ?? FLUX_DEFAULTS.interval;
     this.decryption = props.decryption;
+    this.chartSources = props.chartSources;
     this.layersFile = new ManifestFile(this, 'layers', { path: `${props.clusterFolder}/flux/layers.yaml` });
     this.repositoriesFile = new ManifestFile(this, 'helm-repositories', { path: `${props.clusterFolder}/flux/helm-repositories.yaml` });
     new KustomizeRoot(this, 'kustomization', { folder: `${props.clusterFolder}/flux`, files: () => [this.layersFile, this.repositoriesFile] });
@@ -119,6 +134,10 @@ export class FluxDelivery extends Construct implements IDelivery {
   /** Name of the Kustomization that applies `layer`. */
   public kustomizationName(layer: Layer): string {
     return `${FLUX_DEFAULTS.layerNamePrefix}${layer.name}`;
+  }
+
+  public secretDecryptionProblem(): string | undefined {
+    return this.decryption ? undefined : 'Flux decrypts them only with delivery.flux.decryption (provider: sops, secretRef: the Secret in Flux\'s namespace with the age or OpenPGP key); set it, see docs/flux.md';
   }
 
   public retryCommand(release: IHelmRelease): string {
@@ -155,7 +174,7 @@ export class FluxDelivery extends Construct implements IDelivery {
   public addHelmRelease(scope: Construct, options: HelmReleaseOptions): IHelmRelease {
     const layer = Layer.of(scope);
     if (layer.delivery !== this) throw new Error(`${scope.node.path} is in a layer of another delivery`);
-    this.addRepository(options.chart);
+    const source = this.addSource(options.chart);
     for (const dependency of options.dependsOn ?? []) {
       if (!this.releases.has(dependency)) throw new Error(`${scope.node.path}: dependency ${dependency.releaseName} is not a release of this cluster`);
     }
@@ -169,13 +188,12 @@ export class FluxDelivery extends Construct implements IDelivery {
         targetNamespace: options.namespace,
         // Keep Helm's release records with the release, as `helm install -n <namespace>` would.
         storageNamespace: options.namespace,
-        chart: {
-          spec: {
-            chart: options.chart.chart,
-            version: options.chart.version,
-            sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: options.chart.repositoryName },
-          },
-        },
+        // An OCIRepository carries exactly one chart version (its tag); a HelmRepository serves many.
+        chartRef: source.type === 'oci' ? { kind: HelmReleaseSpecChartRefKind.OCI_REPOSITORY, name: source.name } : undefined,
+        chart:
+          source.type === 'helm'
+            ? { spec: { chart: options.chart.chart, version: options.chart.version, sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: source.name } } }
+            : undefined,
         // Keep the chart's CRDs current on upgrades too (Flux's default skips them).
         install: { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE, remediation: { retries: 3 } },
         upgrade: { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE, remediation: { retries: 3 } },
@@ -220,20 +238,41 @@ export class FluxDelivery extends Construct implements IDelivery {
     });
   }
 
-  private addRepository(chart: HelmChart): void {
-    const existing = this.repositories.get(chart.repositoryName);
+  /** The source `chart` is fetched from, rendered once per name. */
+  private addSource(chart: HelmChart): ChartSource {
+    const source = resolveChartSource(chart, this.chartSources);
+    const key = `${source.type}/${source.name}`;
+    const existing = this.sources.get(key);
     if (existing) {
-      if (existing.repositoryUrl !== chart.repositoryUrl) {
-        throw new Error(`Helm repository '${chart.repositoryName}' is used with two URLs: ${existing.repositoryUrl} and ${chart.repositoryUrl}`);
+      if (!sameSource(existing, source)) {
+        throw new Error(
+          `Helm repository '${source.name}' would serve charts from two places: ${describe(existing)} (${existing.setting}) and ${describe(source)} (${source.setting}); give the charts of one repository the same url and secretRef`,
+        );
       }
-      return;
+      return existing;
     }
-    this.repositories.set(chart.repositoryName, chart);
-    new HelmRepository(this.repositoriesFile, chart.repositoryName, {
-      metadata: { name: chart.repositoryName, namespace: this.namespace },
-      spec: { interval: '1h', url: chart.repositoryUrl },
-    });
+    this.sources.set(key, source);
+    const refs = {
+      secretRef: source.secretRef && { name: source.secretRef.name },
+      certSecretRef: source.certSecretRef && { name: source.certSecretRef.name },
+    };
+    if (source.type === 'oci') {
+      new OciRepository(this.repositoriesFile, `oci-${source.name}`, {
+        metadata: { name: source.name, namespace: this.namespace },
+        spec: { interval: '1h', url: ociChartUrl(source, chart), ref: { tag: chart.version }, layerSelector: HELM_CHART_LAYER, ...refs },
+      });
+    } else {
+      new HelmRepository(this.repositoriesFile, source.name, {
+        metadata: { name: source.name, namespace: this.namespace },
+        spec: { interval: '1h', url: source.url, ...refs },
+      });
+    }
+    return source;
   }
+}
+
+function describe(source: ChartSource): string {
+  return [source.url, source.secretRef && `secretRef ${source.secretRef.name}`, source.certSecretRef && `certSecretRef ${source.certSecretRef.name}`].filter(Boolean).join(', ');
 }
 
 /** `pathPrefix` as Flux paths use it: `./<path>` without a trailing slash, or `.`. */
