@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ProxySetting } from '../../imports/capsule-proxysettings-capsule.clastix.io';
-import { Capsule } from '../capsule/capsule';
+import { Capsule, CapsuleCertificates } from '../capsule/capsule';
 import { Tenant, TenantOwner } from '../capsule/tenant';
 import { TENANT_GITOPS_DEFAULTS, TenantGitOps } from '../capsule/tenant-gitops';
 import { CAPSULE_NAMESPACE_FIELDS, TenantNamespaceApplier } from '../capsule/tenant-namespace-applier';
@@ -136,6 +136,7 @@ export class ClusterPlatform extends Construct {
     this.capsule = new Capsule(this.infrastructure, 'capsule', {
       namespace: CAPSULE_NAMESPACE,
       forceTenantPrefix: settings.capsule?.forceTenantPrefix,
+      certificates: settings.capsule?.certificates as CapsuleCertificates | undefined,
       userGroups: settings.capsule?.userGroups,
       values: settings.capsule?.values,
     });
