@@ -239,6 +239,17 @@ describe('tenant files under versions current', () => {
     expect(() => synth(dir)).toThrow(/tenants\/water\.yaml:\d+: spec\.owners: required field is missing under Capsule 0\.10\.9 \(versions: seed\), which cluster demo runs; Capsule 0\.14\.0 \(versions: current\) accepts it/);
   });
 
+  test('explicit owners: [] is accepted under current (0.14: access through administrators, permissions) and refused under seed, naming the version', () => {
+    const ownerless = 'name: solo\nowners: []\npermissions:\n  matchOwners:\n    - matchLabels:\n        team: solo\n';
+    const { files } = synth(current({ 'tenants/solo.yaml': ownerless }));
+    // No owners renders as no field, which 0.14 reads the same way.
+    expect(findManifest(files, 'Tenant', 'solo').spec).toEqual({ permissions: { matchOwners: [{ matchLabels: { team: 'solo' } }] } });
+    const seed = configWith({ 'tenants/oil.yaml': null, 'tenants/solo.yaml': 'name: solo\nowners: []\n' });
+    expect(() => synth(seed)).toThrow(
+      /tenants\/solo\.yaml:2: owners: needs at least one owner under Capsule 0\.10\.9 \(versions: seed\), which cluster demo runs; Capsule 0\.14\.0 \(versions: current\) accepts it/,
+    );
+  });
+
   test('a tenant on a seed and a current cluster is refused only for the seed one', () => {
     const dir = configWith({
       'platform.yaml': (old) => `${old}\n  - name: next\n    versions: current\n`,

@@ -8,7 +8,7 @@ import { Explained, throwIfProblems } from '../core/validation/explain';
 import { ICapsule } from './capsule';
 import { TENANT_LABEL } from './labels';
 import { SKIPPED_DEFAULTS_ANNOTATION, TenantDefaults, TenantDefaultsOptOut, withTenantDefaults } from './tenant-defaults';
-import { checkMetadataTemplates, checkOwners, checkTenantName, checkTenantNamespaces, TenantNamespace } from './tenant-rules';
+import { checkMetadataTemplates, checkOwners, checkTenantName, checkTenantNamespaces, ownersRequired, TenantNamespace } from './tenant-rules';
 
 /** Who owns a tenant (Capsule `spec.owners[]`). */
 export interface TenantOwner {
@@ -120,7 +120,7 @@ export class Tenant extends Construct {
     this.reservedNamespaces = props.reservedNamespaces ?? [];
     throwIfProblems(`tenant ${props.name}`, [
       ...checkTenantName(props.name, { platformNamespaces: this.reservedNamespaces, forceTenantPrefix: this.forceTenantPrefix }),
-      ...checkOwners(props.owners, { required: versionProfile(this).name === 'seed' }),
+      ...checkOwners(props.owners, { required: ownersRequired(versionProfile(this).name) }),
       ...checkMetadataTemplates(this.spec),
     ]);
     props.capsule.addUserGroup(this.userGroup);
