@@ -314,7 +314,7 @@ describe('deprecations are reported at synth, one line each, and fail it only in
   });
 });
 
-describe('ResourcePools from tenant files (versions current)', () => {
+describe('ResourcePools from tenant files (both profiles: Capsule 0.10.9 has them too)', () => {
   const tenant = `name: oil
 owners: [{kind: User, name: alice}]
 platform:
@@ -334,8 +334,8 @@ platform:
         requests.cpu: "2"
 `;
 
-  test("render a ResourcePool over the tenant's namespaces and claims in its namespaces, validated by Capsule 0.14's CRDs", () => {
-    const { files } = synth(configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n', '  - name: demo\n    versions: current\n'), 'tenants/oil.yaml': tenant }));
+  test.each(['current', 'seed'])("render a ResourcePool over the tenant's namespaces and claims in its namespaces under %s, validated by its Capsule's CRDs", (versions) => {
+    const { files } = synth(configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n', `  - name: demo\n    versions: ${versions}\n`), 'tenants/oil.yaml': tenant }));
     expect(findManifest(files, 'ResourcePool', 'oil')).toEqual({
       apiVersion: 'capsule.clastix.io/v1beta2',
       kind: 'ResourcePool',
@@ -351,10 +351,13 @@ platform:
     expect(findManifest(files, 'ClusterRole', 'capsule-namespace-applier').rules).toContainEqual(expect.objectContaining({ apiGroups: ['capsule.clastix.io'], resources: ['resourcepoolclaims'] }));
   });
 
-  test('are refused under seed, and a claim outside the tenant or a bad spec is refused everywhere', () => {
-    expect(() => synth(configWith({ 'tenants/oil.yaml': tenant }))).toThrow(
-      /tenants\/oil\.yaml:\d+: platform\.resourcePool: ResourcePools are rendered under Capsule 0\.14\.0 \(versions: current\) only; cluster demo runs Capsule 0\.10\.9 \(versions: seed\)/,
-    );
+  test('the seed pool is judged by the 0.10.9 CRD (imports/, not imports/current/)', () => {
+    expect(crdValidators('seed')['capsule.clastix.io/v1beta2/ResourcePool'].source).toContain('/projectcapsule/capsule/v0.10.9/');
+    expect(crdValidators('seed')['capsule.clastix.io/v1beta2/ResourcePoolClaim'].source).toContain('/projectcapsule/capsule/v0.10.9/');
+    expect(crdValidators('current')['capsule.clastix.io/v1beta2/ResourcePool'].source).toContain('/projectcapsule/capsule/v0.14.0/');
+  });
+
+  test('a claim outside the tenant or a bad spec is refused under every profile', () => {
     const bad = tenant.replace('    - namespace: oil-dev\n', '    - namespace: gas-dev\n').replace('    quota:\n', '    quotas:\n');
     expect(() => synth(configWith({ 'tenants/oil.yaml': bad }))).toThrow(/platform\.resourcePool\.quotas: unknown field[\s\S]*platform\.resourcePoolClaims\[0\]\.namespace: must be one of the tenant's namespaces: oil-dev/);
   });

@@ -177,21 +177,17 @@ export function loadTenant(file: string, problems: Problem[], root?: string): Lo
     );
   }
 
-  // ResourcePools: judged by the CRDs of the profiles that import them (the cross-checks refuse
-  // them on clusters of the others).
-  const poolProfiles = VERSION_PROFILE_NAMES.filter((p) => loadCrdValidator('capsule.clastix.io/v1beta2/ResourcePool', p));
+  // ResourcePools: judged by the CRDs of every profile (Capsule 0.10.9 and 0.14.0 both have them).
   if (platform.resourcePool) {
     const poolSpec = platform.resourcePool;
-    for (const profile of poolProfiles) report(crdProblems(profile, { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'ResourcePool' }, poolSpec, [PLATFORM_KEY, 'resourcePool']));
+    byProfile('capsule', (profile) => crdProblems(profile, { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'ResourcePool' }, poolSpec, [PLATFORM_KEY, 'resourcePool']));
   }
   (platform.resourcePoolClaims ?? []).forEach((c, i) => {
     const names = (platform.namespaces ?? []).map((ns) => (typeof ns === 'string' ? ns : ns.name));
     if (!names.includes(c.namespace)) report([{ segments: [PLATFORM_KEY, 'resourcePoolClaims', String(i), 'namespace'], message: `must be one of the tenant's namespaces: ${names.join(', ') || 'none listed under platform.namespaces'}` }]);
     if (!c.pool && !platform.resourcePool) report([{ segments: [PLATFORM_KEY, 'resourcePoolClaims', String(i), 'pool'], message: 'name the pool, or give the tenant a resourcePool' }]);
     const claim = { pool: c.pool ?? 'x', claim: c.claim };
-    for (const profile of poolProfiles) {
-      report(crdProblems(profile, { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'ResourcePoolClaim' }, claim, [PLATFORM_KEY, 'resourcePoolClaims', String(i)]));
-    }
+    byProfile('capsule', (profile) => crdProblems(profile, { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'ResourcePoolClaim' }, claim, [PLATFORM_KEY, 'resourcePoolClaims', String(i)]));
   });
 
   const expected = path.basename(file).replace(/\.ya?ml$/i, '');
