@@ -106,6 +106,36 @@ describe('the versions setting', () => {
     expect(() => synth(dir)).toThrow(/platform\.yaml:\d+: clusters\[0\]\.versions: must be one of "seed", "current"/);
   });
 
+  test("capsule.certificates: a current cluster defaults to Capsule's own TLS reconciler (no cert-manager needed); cert-manager is a choice, and values cannot bypass it", () => {
+    const current = (capsule: string) => configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n    capsule:\n', `  - name: demo\n    versions: current\n    capsule:\n${capsule}`) });
+    expect(helmValues(synth(current('')).files, 'capsule')).toMatchObject({ tls: { enableController: true, create: true }, certManager: { generateCertificates: false } });
+    expect(helmValues(synth(current('      certificates: cert-manager\n')).files, 'capsule')).toMatchObject({ tls: { enableController: false, create: false }, certManager: { generateCertificates: true } });
+    expect(() => synth(current('      values:\n        certManager:\n          generateCertificates: true\n'))).toThrow(
+      /platform\.yaml:\d+: clusters\[0\]\.capsule\.values\.certManager\.generateCertificates: cannot be overridden: set it with capsule\.certificates/,
+    );
+  });
+
+  test('capsule-proxy 0.14 options: accepted under current, refused under seed with the file, the field and the version that has them', () => {
+    const withOptions = (versions: string) =>
+      configWith({
+        'platform.yaml': (old) =>
+          old
+            .replace('  - name: demo\n', `  - name: demo\n    versions: ${versions}\n`)
+            .replace('    capsuleProxy:\n', '    capsuleProxy:\n      ignoredUsernames: [system:serviceaccount:monitoring:prometheus]\n      impersonationGroupRegexp: ^tenant-\n      trustedProxyCidrs: [10.0.0.0/8]\n'),
+      });
+    const { files } = synth(withOptions('current'));
+    expect(helmValues(files, 'capsule-proxy').options).toMatchObject({
+      ignoredUsernames: ['system:serviceaccount:monitoring:prometheus'],
+      impersonationGroupRegexp: '^tenant-',
+      trustedProxyCidrs: ['10.0.0.0/8'],
+    });
+    expect(() => synth(withOptions('seed'))).toThrow(
+      /platform\.yaml:\d+: clusters\[0\]\.capsuleProxy\.ignoredUsernames: only capsule-proxy 0\.14\.0 \(versions: current\) has ignoredUsernames \(chart value options\.ignoredUsernames, flag --ignored-username\); cluster demo runs capsule-proxy 0\.9\.12 \(versions: seed\)[\s\S]*capsuleProxy\.impersonationGroupRegexp: only[\s\S]*capsuleProxy\.trustedProxyCidrs: only/,
+    );
+    const badCidr = configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n', '  - name: demo\n    versions: current\n').replace('    capsuleProxy:\n', '    capsuleProxy:\n      trustedProxyCidrs: [10.0.0.0/40]\n') });
+    expect(() => synth(badCidr)).toThrow(/clusters\[0\]\.capsuleProxy\.trustedProxyCidrs\[0\]: "10\.0\.0\.0\/40": the prefix length of an IPv4 CIDR is 0 to 32/);
+  });
+
   test("Capsule 0.14's users and administrators cannot be overridden, nor its deprecated forms", () => {
     const dir = configWith({
       'platform.yaml': (old) =>

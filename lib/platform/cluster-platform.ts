@@ -146,6 +146,11 @@ export class ClusterPlatform extends Construct {
       certificates: settings.capsuleProxy?.certificates as CapsuleProxyCertificates | undefined,
       featureGates: settings.capsuleProxy?.featureGates,
       extraArgs: settings.capsuleProxy?.extraArgs,
+      ignoredUserGroups: settings.capsuleProxy?.ignoredUserGroups,
+      ignoredUsernames: settings.capsuleProxy?.ignoredUsernames,
+      ignoredImpersonationGroups: settings.capsuleProxy?.ignoredImpersonationGroups,
+      impersonationGroupRegexp: settings.capsuleProxy?.impersonationGroupRegexp,
+      trustedProxyCidrs: settings.capsuleProxy?.trustedProxyCidrs,
       values: settings.capsuleProxy?.values,
     });
 
