@@ -326,6 +326,24 @@ describe('deprecations are reported at synth, one line each, and fail it only in
     expect(seed.lines.filter((l) => l.startsWith('tenants/'))).toEqual([]);
   });
 
+  test('what the platform itself writes into Tenants: replicated where 0.14 has a way, reported where it has not', () => {
+    const platform = (versions: string) =>
+      configWith({
+        'platform.yaml': (old) =>
+          old
+            .replace('  - name: demo\n', `  - name: demo\n    versions: ${versions}\n`)
+            .replace('    tenantDefaults:\n', '    tenantDefaults:\n      resourceQuotas:\n        scope: Tenant\n        items: [{hard: {pods: "50"}}]\n'),
+      });
+    const current = collect(platform('current'));
+    expect(current.lines.filter((l) => l.includes('tenantDefaults'))).toEqual([
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.tenantDefaults\.resourceQuotas: rendered into every Tenant's resourceQuotas, deprecated by Capsule 0\.14\.0 \(versions: current\) \(cluster demo\): use Rules Quota/),
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.tenantDefaults\.tenantIdentity: rendered into every Tenant's namespaceOptions\.additionalMetadataList, deprecated by Capsule 0\.14\.0 \(versions: current\) \(cluster demo\): use Rules Metadata/),
+    ]);
+    // Network isolation and the LimitRange are replicated (GlobalTenantResource), so they are not reported.
+    expect(current.lines.some((l) => /networkIsolation|limitRange/.test(l))).toBe(false);
+    expect(collect(platform('seed')).lines.filter((l) => l.includes('tenantDefaults'))).toEqual([]);
+  });
+
   test('strict mode turns them into errors and publishes nothing', () => {
     const outDir = path.join(tempDir('synth-'), 'out');
     expect(() => synthPlatform({ configDir: configWith(), outDir, strict: true })).toThrow(/deprecations are errors in strict mode[\s\S]*clusters\[0\]\.name: versions seed/);

@@ -286,6 +286,8 @@ export class ClusterPlatform extends Construct {
         defaults,
         optOut: definition.platform.tenantDefaults,
       });
+      // Deleting the replication deletes its copies: it stays as long as the Tenant does.
+      tenant.defaultsReplication?.addAnnotations(this.keepOnRemoval);
       if (definition.platform.resourcePool) {
         new TenantResourcePool(tenant.node.scope!, 'resource-pool', { tenant: definition.name, spec: definition.platform.resourcePool });
       }
