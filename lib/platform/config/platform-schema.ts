@@ -74,17 +74,17 @@ export const DeliverySettings = StrictObject(
 export const CapsuleSettings = StrictObject(
   {
     forceTenantPrefix: Type.Optional(Type.Boolean({ description: 'Require tenant namespaces to be named <tenant>-<name> (a tenant may opt out). Default: false' })),
-    certificates: Type.Optional(
-      StringEnum([CapsuleCertificates.CONTROLLER, CapsuleCertificates.CERT_MANAGER] as const, {
-        description:
-          "Who issues Capsule's webhook certificate (Secret capsule-tls) and injects its CA: controller, Capsule's own TLS reconciler (needs nothing else), or cert-manager (must be installed). Default: controller under both versions (chart 0.14.0's own default is cert-manager, which the platform switches off)",
-      }),
-    ),
     userGroups: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description: "Capsule user groups in addition to each tenant's group. Default: none" })),
     deletionProtection: Type.Optional(
       Type.Boolean({
         description:
           'Keep Tenants and the namespaces created from Git in the cluster when they are removed from the configuration (Flux prune disabled on them): deleting one then takes a second, manual step. Default: true',
+      }),
+    ),
+    certificates: Type.Optional(
+      StringEnum([CapsuleCertificates.CONTROLLER, CapsuleCertificates.CERT_MANAGER] as const, {
+        description:
+          "Who issues Capsule's webhook certificate (Secret capsule-tls) and injects its CA: controller, Capsule's own TLS reconciler (needs nothing else), or cert-manager (must be installed). Default: controller under both versions (chart 0.14.0's own default is cert-manager, which the platform switches off)",
       }),
     ),
     values: Type.Optional(HelmValues('capsule')),
