@@ -146,7 +146,8 @@ const DNS_DEFAULTS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-d
  * `spec` (the tenant's own Tenant spec) with `defaults` applied. A tenant's own `limitRanges` or
  * `resourceQuotas` replace the default (two LimitRanges with defaults in one namespace are ambiguous);
  * its own `networkPolicies` add to the isolation (policies only ever allow more); its own OpenCost
- * annotation keeps its value.
+ * annotation keeps its value. With `rendering.replicate` the isolation policies and the LimitRange
+ * are returned in `replicated` and the tenant's own `networkPolicies` / `limitRanges` stay as written.
  */
 export function withTenantDefaults(
   tenant: string,
