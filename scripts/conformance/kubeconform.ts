@@ -68,6 +68,7 @@ export function kubeconformStage(context: StageContext): EngineReport[] {
           .filter((f) => f.manifests.length && clusterOf(f.path) === cluster)
           .map((f) => asApplied(context.work, platform, f)),
         ...inCluster.map((r) => ({ file: r.outputFile, label: `${platform.name}/${r.file} (chart ${r.chart} rendered: ${path.basename(r.outputFile)})`, objects: r.objects.length })),
+        ...replicatedTargets(platform, cluster, path.join(context.work, 'replicated', folderName(where))),
       ];
       allTargets.push(...targets);
       checks.push(...validate(targets, [custom.dir, builtins.dir]));
@@ -89,6 +90,27 @@ function asApplied(work: string, platform: SynthesizedPlatform, file: RenderedFi
   fs.mkdirSync(path.dirname(decrypted), { recursive: true });
   fs.writeFileSync(decrypted, file.manifests.map((m) => YAML.stringify(Object.fromEntries(Object.entries(m).filter(([k]) => k !== 'sops')))).join('---\n'));
   return { file: decrypted, label: `${label} (as Flux applies it: sops metadata removed)`, objects: file.manifests.length };
+}
+
+/**
+ * The objects Capsule replicates from the cluster's GlobalTenantResources / TenantResources
+ * (`rawItems`, kept as unknown fields by their CRD): written to a file per replication, to be
+ * judged as the objects they become in the tenant namespaces.
+ */
+function replicatedTargets(platform: SynthesizedPlatform, cluster: string, dir: string): Target[] {
+  const targets: Target[] = [];
+  for (const file of platform.files.filter((f) => clusterOf(f.path) === cluster)) {
+    for (const manifest of file.manifests.filter((m) => m.apiVersion.startsWith('capsule.clastix.io/') && (m.kind === 'GlobalTenantResource' || m.kind === 'TenantResource'))) {
+      const resources = ((manifest as { spec?: { resources?: Array<{ rawItems?: unknown[] }> } }).spec?.resources ?? []);
+      const items = resources.flatMap((r) => r.rawItems ?? []);
+      if (!items.length) continue;
+      fs.mkdirSync(dir, { recursive: true });
+      const out = path.join(dir, `${manifest.kind}_${manifest.metadata.name}.yaml`);
+      fs.writeFileSync(out, items.map((item) => YAML.stringify(item)).join('---\n'));
+      targets.push({ file: out, label: `${platform.name}/${file.path} (${manifest.kind} ${manifest.metadata.name}, rawItems)`, objects: items.length });
+    }
+  }
+  return targets;
 }
 
 function clusterOf(file: string): string {
