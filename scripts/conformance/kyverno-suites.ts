@@ -84,6 +84,12 @@ export interface PolicyRendering {
    * @default - every failed row is a failure
    */
   acceptRow?(row: TestRow, results: readonly TestResult[], renderedPolicy: string, definition: PolicyDefinition): string | undefined;
+  /**
+   * Why the CLI cannot run `test` against this rendering (a documented CLI limitation), or
+   * undefined. Such a test is left out of the run and listed in the summary's notes.
+   * @default - every test runs
+   */
+  cannotRun?(test: ParsedTest): string | undefined;
 }
 
 export const POLICIES_DIR = path.join('lib', 'kyverno', 'policies');
@@ -263,20 +269,19 @@ export function namespaceProblems(where: string, suiteCopy: string, test: Parsed
 let sharedCrds: ReturnType<typeof readCrdFiles> | undefined;
 
 /**
- * The CRDs (from ../shared/crds) of the custom kinds `definition` matches, each written to its own
- * file in `dir`; their absolute paths, for a ClusterResource's `crds` (the CLI resolves those
- * against the test's folder, which differs between the tests of a suite).
+ * The CRDs of ../shared/crds that define a kind `wanted` (group, served version, kind) accepts,
+ * each written to its own file in `dir`; their absolute paths, for a ClusterResource's `crds` (the
+ * CLI resolves those against the test's folder, which differs between the tests of a suite).
  */
-function customResourceDefinitions(definition: PolicyDefinition, dir: string): string[] {
+export function sharedCrdFiles(wanted: (group: string, version: string, kind: string) => boolean, dir: string): string[] {
   // Without ../shared (a clone on its own) there are none; the conformance run needs it anyway (charts).
   sharedCrds ??= fs.existsSync(path.join(SHARED_DIR, 'crds')) ? readCrdFiles(path.join(SHARED_DIR, 'crds')) : [];
-  const kinds = definition.rules.flatMap((r) => r.match.kinds).filter((k) => k.group !== '');
   const files: string[] = [];
   for (const { crd } of sharedCrds) {
-    const spec = crd.spec as { group: string; names: { kind: string; plural: string } };
-    if (!kinds.some((k) => k.group === spec.group && k.kind === spec.names.kind)) continue;
-    const file = path.join(dir, `${spec.group}_${spec.names.plural}.yaml`);
+    const spec = crd.spec as { group: string; names: { kind: string; plural: string }; versions: Array<{ name: string }> };
+    if (!spec.versions.some((v) => wanted(spec.group, v.name, spec.names.kind))) continue;
     fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${spec.group}_${spec.names.plural}.yaml`);
     fs.writeFileSync(file, YAML.stringify(crd));
     files.push(file);
   }
@@ -323,6 +328,8 @@ export interface PreparedSuite {
   readonly notes: readonly string[];
   /** `policy/rule` of every rule the definitions have, over the option sets. */
   readonly rules: readonly string[];
+  /** Tests the rendering cannot run (`cannotRun`), with the reason: left out of the copy. */
+  readonly excluded: readonly string[];
 }
 
 /** Copies `suite` to `work`, renders its policy for every option set beside it, and checks its structure. */
@@ -354,7 +361,8 @@ export function prepareSuite(root: string, work: string, rendering: PolicyRender
     fs.writeFileSync(path.join(copy, `${suite.policy}${set.suffix}.yaml`), policy);
     // The CRDs of the custom kinds the policy matches: in a test with clusterResources the CLI
     // maps kinds to resources from these only (a CEL policy on Flux kinds fails without them).
-    const crds = customResourceDefinitions(definition, path.join(copy, 'crds'));
+    const kinds = definition.rules.flatMap((r) => r.match.kinds);
+    const crds = sharedCrdFiles((group, version, kind) => kinds.some((k) => k.group === group && k.version === version && k.kind === kind), path.join(copy, 'crds'));
     const clusterResource = { apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'ClusterResource', metadata: { name: 'platform-resources' }, spec: { crds, resources: platformObjects } };
     fs.writeFileSync(path.join(copy, `platform-resources${set.suffix}.yaml`), YAML.stringify(clusterResource));
     // Options that render the same policy as the defaults need no suite of their own.
@@ -367,7 +375,18 @@ export function prepareSuite(root: string, work: string, rendering: PolicyRender
       }
     }
   }
-  return { copy, tests, problems, notes, rules: [...rules] };
+  // The structure above is checked on every test; a test the CLI cannot run for this rendering is
+  // then left out of the copy, and reported.
+  const excluded: string[] = [];
+  const runnable = tests.filter((test) => {
+    const why = rendering.cannotRun?.(test);
+    if (why) {
+      fs.rmSync(path.join(suiteCopy, test.file));
+      excluded.push(`${path.join(suite.dir, test.file)}: ${why}`);
+    }
+    return !why;
+  });
+  return { copy, tests: runnable, problems, notes, rules: [...rules], excluded };
 }
 
 /** Runs every suite against every rendering and option set; one check per test result, plus the structural checks. */
@@ -375,6 +394,7 @@ export function runSuites(root: string, work: string, renderings: readonly Polic
   const { suites, problems } = findSuites(root);
   const checks: Check[] = [...problems];
   const results = new Map<string, number>(renderings.map((r) => [r.name, 0]));
+  const notRun = new Map<string, number>(renderings.map((r) => [r.name, 0]));
   const rules = new Set<string>();
   const notes = new Set<string>();
   for (const rendering of renderings) {
@@ -383,6 +403,8 @@ export function runSuites(root: string, work: string, renderings: readonly Polic
       const prepared = prepareSuite(root, work, rendering, rendered, suite);
       prepared.rules.forEach((r) => rules.add(r));
       prepared.notes.forEach((n) => notes.add(n));
+      prepared.excluded.forEach((e) => notes.add(`[${rendering.name}] not run: ${e}`));
+      notRun.set(rendering.name, notRun.get(rendering.name)! + prepared.excluded.length);
       const subject = (file: string) => `${path.join(suite.dir, file)} [${rendering.name}]`;
       if (prepared.problems.length) {
         checks.push(...prepared.problems.map((message) => ({ subject: `${suite.dir} [${rendering.name}]`, ok: false, message: `${message} (policy: ${suite.definitionFile})` })));
@@ -429,7 +451,7 @@ export function runSuites(root: string, work: string, renderings: readonly Polic
   return {
     engine: 'kyverno test',
     version: engineVersion('kyverno'),
-    scope: `${suites.length} policies, ${rules.size} rules, ${OPTION_SETS.length} option sets, ${renderings.length} renderings: ${[...results].map(([name, n]) => `${name} ${n}`).join(', ')} results`,
+    scope: `${suites.length} policies, ${rules.size} rules, ${OPTION_SETS.length} option sets, ${renderings.length} renderings: ${[...results].map(([name, n]) => `${name} ${n}${notRun.get(name) ? ` (${notRun.get(name)} test file not run, see notes)` : ''}`).join(', ')} results`,
     checks,
     notes: [...notes],
   };
