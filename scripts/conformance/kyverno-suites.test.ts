@@ -127,6 +127,20 @@ describe('the kyverno test suites', () => {
     expect(CLUSTER_POLICY.acceptRow).toBeUndefined();
   });
 
+  test('the CEL rendering leaves out (and reports) a test that gives the old object as values, which the CLI does not pass to CEL policies; the ClusterPolicy runs it', () => {
+    const suite = findSuites(ROOT).suites.find((s) => s.policy === 'always-pull-images')!;
+    const cel = prepareSuite(ROOT, work, CEL_POLICIES, rendered.get(CEL_POLICIES)!, suite);
+    expect(cel.excluded).toEqual([expect.stringMatching(/always-pull-images\/\.kyverno-test\/kubectl-debug\/kyverno-test\.yaml: it gives the old object of an UPDATE as values \(request\.oldObject\.spec\.ephemeralContainers\)/)]);
+    expect(cel.tests.map((t) => t.file)).toEqual(['kyverno-test.yaml']);
+    expect(fs.existsSync(path.join(cel.copy, '.kyverno-test', 'kubectl-debug', 'kyverno-test.yaml'))).toBe(false);
+    const clusterPolicy = prepareSuite(ROOT, work, CLUSTER_POLICY, rendered.get(CLUSTER_POLICY)!, suite);
+    expect(clusterPolicy.excluded).toEqual([]);
+    expect(clusterPolicy.tests.map((t) => t.file)).toEqual(['kubectl-debug/kyverno-test.yaml', 'kyverno-test.yaml']);
+    // block-ephemeral-containers' kubectl-debug test gives no old object: it runs in both.
+    const block = findSuites(ROOT).suites.find((s) => s.policy === 'block-ephemeral-containers')!;
+    expect(prepareSuite(ROOT, work, CEL_POLICIES, rendered.get(CEL_POLICIES)!, block).excluded).toEqual([]);
+  });
+
   test('a namespace must have the same labels in every input a test gives it (apiCallResponses, values, clusterResources)', () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'kyverno-namespaces-'));
     try {
