@@ -23,7 +23,7 @@ describe('kyverno.api: cel (examples/platform, cluster staging)', () => {
 
   test('renders the same objects as the CEL renderer for the options in platform.yaml', () => {
     const facts = { globalConfig: { name: 'kyverno-global-config', namespace: 'kyverno', hasPublicNamespaces: false, keys: [] } };
-    const rendered = renderCelPolicies(definePolicy('restrict-image-registries', { registries: ['docker.io', 'quay.io', 'ghcr.io'] }, facts));
+    const rendered = renderCelPolicies(definePolicy('restrict-image-registries', { registries: ['docker.io', 'quay.io', 'ghcr.io', 'mcr.microsoft.com'] }, facts));
     const manifest = findManifest(staging, 'ValidatingPolicy', 'restrict-image-registries');
     expect(manifest.spec.validations).toEqual(rendered.validating!.spec!.validations);
   });

@@ -4,7 +4,7 @@ import * as YAML from 'yaml';
 import { TENANT_LABEL } from '../../lib/capsule/labels';
 import type { Manifest } from '../../lib/core/output/manifest-file';
 import { engineVersion, ROOT, runEngine } from './engines';
-import { parseTestOutput } from './kyverno-suites';
+import { parseTestOutput, sharedCrdFiles } from './kyverno-suites';
 import { renderedReleases } from './helm';
 import { SynthesizedPlatform } from './platforms';
 import { Check, EngineReport } from './report';
@@ -25,6 +25,9 @@ import { Check, EngineReport } from './report';
 
 /** Representative workloads of a tenant, placed into each tenant namespace of every cluster. */
 export const TENANT_WORKLOADS = path.join('test', 'fixtures', 'kyverno', 'tenant-workloads.yaml');
+
+/** The policy kinds of both renderings (`kyverno.api`: clusterpolicy, cel). */
+const POLICY_KINDS = new Set(['ClusterPolicy', 'ValidatingPolicy', 'MutatingPolicy']);
 
 const POD_BEARING = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController']);
 
@@ -81,7 +84,7 @@ export function applyToPlatforms(platforms: readonly SynthesizedPlatform[], work
       const charts = chartObjects(work, platform, cluster);
       if (charts.length === 0) notes.push(`${platform.name} ${cluster}: no chart output from the helm stage, platform Pods not checked`);
       const manifests = files.flatMap((f) => f.manifests.map((m) => ({ manifest: m as Manifest & Record<string, any>, file: f.path })));
-      const policies = manifests.filter((m) => m.manifest.kind === 'ClusterPolicy');
+      const policies = manifests.filter((m) => POLICY_KINDS.has(m.manifest.kind));
       if (policies.length === 0) {
         notes.push(`${platform.name} ${cluster}: no Kyverno policies enabled`);
         continue;
@@ -142,22 +145,21 @@ function evaluate(
     if (ns && !allNamespaces.has(ns)) allNamespaces.set(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   }
   const configMaps = manifests.filter((m) => m.manifest.kind === 'ConfigMap').map((m) => m.manifest);
+  // With clusterResources the CLI maps kinds to resources only from the CRDs given there: a CEL
+  // policy on Tenants needs theirs.
+  const kinds = new Set(named.map((s) => `${s.object.apiVersion}/${s.object.kind}`));
+  const crds = sharedCrdFiles((group, version, kind) => kinds.has(`${group}/${version}/${kind}`), path.join(dir, 'crds'));
   fs.writeFileSync(
     path.join(dir, 'cluster-resources.yaml'),
-    YAML.stringify({ apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'ClusterResource', metadata: { name: 'platform' }, spec: { resources: [...configMaps, ...allNamespaces.values()] } }),
+    YAML.stringify({ apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'ClusterResource', metadata: { name: 'platform' }, spec: { crds, resources: [...configMaps, ...allNamespaces.values()] } }),
   );
   const results = named.flatMap((s) =>
-    policies.flatMap((p) =>
-      (p.manifest.spec.rules as Array<{ name: string }>).flatMap((rule) =>
-        ruleNamesFor(rule.name, s.object.kind, p.manifest).map((name) => ({
-          policy: p.manifest.metadata.name,
-          rule: name,
-          kind: s.object.kind,
-          resources: [s.object.metadata.namespace ? `${s.object.metadata.namespace}/${s.object.metadata.name}` : s.object.metadata.name],
-          result: 'pass',
-        })),
-      ),
-    ),
+    policies.flatMap((p) => {
+      const base = { policy: p.manifest.metadata.name, kind: s.object.kind, resources: [s.object.metadata.namespace ? `${s.object.metadata.namespace}/${s.object.metadata.name}` : s.object.metadata.name], result: 'pass' };
+      // A CEL policy answers once per object, for all its validations or mutations (no rule names).
+      if (p.manifest.kind !== 'ClusterPolicy') return [{ ...base, rule: p.manifest.metadata.name, [p.manifest.kind === 'ValidatingPolicy' ? 'isValidatingPolicy' : 'isMutatingPolicy']: true }];
+      return (p.manifest.spec.rules as Array<{ name: string }>).flatMap((rule) => ruleNamesFor(rule.name, s.object.kind, p.manifest).map((name) => ({ ...base, rule: name })));
+    }),
   );
   const test = {
     apiVersion: 'cli.kyverno.io/v1alpha1',
@@ -177,7 +179,10 @@ function evaluate(
   const run = runEngine('kyverno', ['test', '.', '-o', 'json', '--detailed-results', '--remove-color'], { cwd: dir });
   const rows = parseTestOutput(run.stdout).get('kyverno-test.yaml');
   if (!rows) return [{ subject: where, ok: false, message: `kyverno test gave no results: ${(run.stdout + run.stderr).split('\n').slice(-10).join(' ')}` }];
+  const loadErrors = run.stdout.split('\n').filter((l) => /^\s*ERROR: /.test(l));
+  if (loadErrors.length) return [{ subject: where, ok: false, message: `kyverno test could not load the policies: ${loadErrors.join(' ')}` }];
   const policyFile = new Map(policies.map((p) => [p.manifest.metadata.name, p.file]));
+  const celPolicies = new Set(policies.filter((p) => p.manifest.kind !== 'ClusterPolicy').map((p) => p.manifest.metadata.name));
   // One check per (policy, object): its rules' actual results.
   const verdicts = new Map<string, { subject: Subject; policy: string; bad: string[] }>();
   for (const row of rows) {
@@ -185,7 +190,10 @@ function evaluate(
     const subject = named[index];
     const key = `${row.POLICY} ${index}`;
     if (!verdicts.has(key)) verdicts.set(key, { subject, policy: row.POLICY, bad: [] });
-    const actual = row.RESULT === 'Pass' ? 'pass' : (/got (\w+)/.exec(row.REASON)?.[1] ?? row.REASON);
+    // `Not found`: the CLI dropped a CEL policy's empty response, the policy did not match the
+    // object (policy_processor.go `hasSelector`; a ClusterPolicy rule gets `Excluded` then).
+    const notMatched = row.REASON === 'Not found' && celPolicies.has(row.POLICY);
+    const actual = row.RESULT === 'Pass' || notMatched ? 'pass' : (/got (\w+)/.exec(row.REASON)?.[1] ?? row.REASON);
     if (actual !== 'pass' && actual !== 'skip') verdicts.get(key)!.bad.push(`${row.RULE}: ${actual}${row.Message ? ` (${row.Message.replace(/\s+/g, ' ').slice(0, 400)})` : ''}`);
   }
   const images = (o: Record<string, any>): string[] => {
@@ -207,3 +215,4 @@ function ruleNamesFor(rule: string, kind: string, policy: Record<string, any>): 
   const generated = AUTOGEN.filter((a) => a.kinds.includes(kind)).map((a) => `${a.prefix}${rule}`);
   return generated.length ? generated : [rule];
 }
+

@@ -5,21 +5,32 @@ describe('conformance failure injection: Kyverno', () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-  test('a policy rule weakened so that its fail resource passes fails its kyverno test suite, naming the policy file', () => {
-    // block-daemonset-create denies every DaemonSet it matches; weakened, it denies none.
-    const policy = 'lib/kyverno/policies/workloads/block-daemonset-create.ts';
-    const dir = repositoryCopy(policy, (ts) => ts.replace("{ key: 'true', operator: 'Equals', value: 'true' }", "{ key: 'true', operator: 'Equals', value: 'false' }"));
+  // block-daemonset-create denies every DaemonSet it matches; each test weakens one of its two
+  // bodies so that it denies none: that rendering's suite fails, the other's still passes.
+  const policy = 'lib/kyverno/policies/workloads/block-daemonset-create.ts';
+  const weakened = (rendering: string, edit: (ts: string) => string) => {
+    const dir = repositoryCopy(policy, edit);
     dirs.push(dir);
     const { status, output } = runConformanceIn(dir);
     expect(status).not.toBe(0);
     const fails = failures(output);
-    // The suite's fail result, once per option set (default options and EVERY_POLICY).
+    // The suite's fail result, once per option set (default options and EVERY_POLICY), of this rendering only.
     expect(fails).toHaveLength(2);
     for (const line of fails) {
       expect(line).toContain('[kyverno test] lib/kyverno/policies/workloads/block-daemonset-create/.kyverno-test/');
-      expect(line).toContain('block-daemonset-create/block-daemonset-create apps/v1/DaemonSet/oil-dev/agent: Want fail, got pass');
+      expect(line).toContain(`kyverno-test.yaml [${rendering}]: block-daemonset-create`);
+      expect(line).toContain('apps/v1/DaemonSet/oil-dev/agent: Want fail, got pass');
       expect(line).toContain(`(policy: ${policy}, rendered with `);
     }
+    return output;
+  };
+
+  test('a policy rule weakened in its JMESPath body fails the ClusterPolicy suite, naming the policy file', () => {
+    weakened('ClusterPolicy', (ts) => ts.replace("{ key: 'true', operator: 'Equals', value: 'true' }", "{ key: 'true', operator: 'Equals', value: 'false' }"));
+  });
+
+  test('the same rule weakened in its CEL body fails the CEL suite (ValidatingPolicy), naming the policy file', () => {
+    weakened('CEL', (ts) => ts.replace("validations: [{ expression: 'false' }]", "validations: [{ expression: 'true' }]"));
   });
 
   test('a policy that fails a platform Pod fails the platform check, naming the Pod, its chart and the policy file', () => {

@@ -179,7 +179,8 @@ describe('the CEL rendering (api: cel)', () => {
       }
       expect(annotations[ANNOTATIONS.minVersion]).toBe(CEL_MIN_VERSION);
       expect(annotations[ANNOTATIONS.autogenControllers]).toBeUndefined();
-      expect(annotations[ANNOTATIONS.description]).toBe(definitionOf(policy).description);
+      const { description, celNote } = definitionOf(policy);
+      expect(annotations[ANNOTATIONS.description]).toBe(celNote ? `${description} ${celNote}` : description);
     }
   });
 

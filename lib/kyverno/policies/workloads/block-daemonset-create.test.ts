@@ -1,6 +1,6 @@
 import { TENANT_LABEL } from '../../../capsule/labels';
 import { ANNOTATIONS } from '../../render/cluster-policy';
-import { renderPolicy, ruleOf, yamlRule } from '../../testing';
+import { renderCelPolicies, renderPolicy, ruleOf, yamlRule } from '../../testing';
 
 // Copied from seed 001, "1.5 - Kyverno" / "Disallow Daemonsets" (tests must not read ../shared).
 const SEED = `
@@ -67,5 +67,14 @@ describe('block-daemonset-create', () => {
   test('reports existing DaemonSets in the background scan', () => {
     expect(policy.spec.background).toBe(true);
     expect(policy.metadata.annotations).toMatchObject({ [ANNOTATIONS.subject]: 'DaemonSet', [ANNOTATIONS.minVersion]: '1.13.0' });
+  });
+
+  test('says in the ValidatingPolicy which PolicyException reaches it (each API has its own), and only there', () => {
+    const cel = renderCelPolicies({ 'block-daemonset-create': {} }).get('ValidatingPolicy/block-daemonset-create')!;
+    expect(cel.metadata.annotations[ANNOTATIONS.description]).toBe(
+      `${policy.metadata.annotations[ANNOTATIONS.description]} As a ValidatingPolicy, its exceptions are policies.kyverno.io PolicyExceptions whose policyRefs name ` +
+        'ValidatingPolicy block-daemonset-create; a kyverno.io/v2 PolicyException applies to the ClusterPolicy only.',
+    );
+    expect(policy.metadata.annotations[ANNOTATIONS.description]).not.toContain('policies.kyverno.io');
   });
 });

@@ -20,6 +20,11 @@ export function define(options: Options = {}): PolicyDefinition {
     description:
       'Rejects new DaemonSets in tenant namespaces: a DaemonSet runs a Pod on every node, including nodes that serve ' +
       'other tenants. Tenants with dedicated nodes are the exception; exclude them with a PolicyException.',
+    // The two APIs have their own PolicyException kinds: one written for the ClusterPolicy (rule
+    // names, kyverno.io/v2) does not reach the ValidatingPolicy.
+    celNote:
+      'As a ValidatingPolicy, its exceptions are policies.kyverno.io PolicyExceptions whose policyRefs name ' +
+      `ValidatingPolicy ${NAME}; a kyverno.io/v2 PolicyException applies to the ClusterPolicy only.`,
     minVersion: '1.10.0',
     failureAction: options.failureAction ?? DEFAULTS.failureAction,
     // Background scans evaluate as CREATE (Kyverno 1.19), so existing DaemonSets in tenant
