@@ -248,4 +248,22 @@ export const CRD_VALIDATORS: Readonly<Record<string, CrdValidator>> = {
     load: () => require('./source.toolkit.fluxcd.io_v1_OCIRepository.js'),
     schema: () => require('./source.toolkit.fluxcd.io_v1_OCIRepository.schema.json'),
   },
+  'trust-manager.io/v1alpha2/ClusterBundle': {
+    apiVersion: 'trust-manager.io/v1alpha2',
+    kind: 'ClusterBundle',
+    scope: 'Cluster',
+    source: 'https://raw.githubusercontent.com/cert-manager/trust-manager/v0.24.0/deploy/crds/trust-manager.io_clusterbundles.yaml',
+    unchecked: '10 CEL rule(s), 3 list-map key uniqueness constraint(s)',
+    load: () => require('./trust-manager.io_v1alpha2_ClusterBundle.js'),
+    schema: () => require('./trust-manager.io_v1alpha2_ClusterBundle.schema.json'),
+  },
+  'trust.cert-manager.io/v1alpha1/Bundle': {
+    apiVersion: 'trust.cert-manager.io/v1alpha1',
+    kind: 'Bundle',
+    scope: 'Cluster',
+    source: 'https://raw.githubusercontent.com/cert-manager/trust-manager/v0.24.0/deploy/crds/trust.cert-manager.io_bundles.yaml',
+    unchecked: '5 CEL rule(s), 1 list-map key uniqueness constraint(s)',
+    load: () => require('./trust.cert-manager.io_v1alpha1_Bundle.js'),
+    schema: () => require('./trust.cert-manager.io_v1alpha1_Bundle.schema.json'),
+  },
 };
