@@ -9,6 +9,7 @@ import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_POLICY_API, POLICY_APIS } from '../../kyverno/policies/catalog';
 import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
+import { CertManagerSettings, TrustManagerSettings } from './cert-schema';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
 import { PeopleSettings } from './people-schema';
 import { TenantDefaultsSettings } from './tenant-defaults-schema';
@@ -202,6 +203,8 @@ export const ClusterSettings = StrictObject({
   capsuleProxy: Type.Optional(CapsuleProxySettings),
   teleport: Type.Optional(TeleportSettings),
   kyverno: Type.Optional(KyvernoSettings),
+  certManager: Type.Optional(CertManagerSettings),
+  trustManager: Type.Optional(TrustManagerSettings),
   tenantDefaults: Type.Optional(TenantDefaultsSettings),
 });
 
