@@ -58,16 +58,15 @@ export class CertManager extends Construct implements ICertManager {
   constructor(scope: Construct, id: string, props: CertManagerProps = {}) {
     super(scope, id);
     this.namespace = props.namespace ?? CertManager.DEFAULT_NAMESPACE;
+    // crds.keep (the chart's default) keeps the CRDs, and with them every Certificate, when the release is uninstalled.
+    const values = mergeValues({ crds: { enabled: true, keep: true } }, props.values, CertManager.OWNED_VALUES);
     const layer = Layer.of(this);
     new k8s.KubeNamespace(layer.sharedFile('namespaces'), `${id}-namespace`, { metadata: { name: this.namespace } });
-
-    // crds.keep (the chart's default) keeps the CRDs, and with them every Certificate, when the release is uninstalled.
-    const values = { crds: { enabled: true, keep: true } };
     this.release = layer.delivery.addHelmRelease(this, {
       chart: CERT_CHARTS.certManager,
       releaseName: CertManager.RELEASE_NAME,
       namespace: this.namespace,
-      values: mergeValues(values, props.values, CertManager.OWNED_VALUES),
+      values,
       serverSideApply: true,
       // The cainjector injects the webhook's CA (annotation cert-manager.io/inject-ca-from-secret).
       controllerOwnedFields: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map((kind) => ({
