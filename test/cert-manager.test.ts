@@ -54,3 +54,12 @@ describe('a cluster with an external cert-manager and an existing ClusterIssuer'
     expect(files.some((f) => /^demo\/(cert-manager|issuers)\//.test(f.path))).toBe(false);
   });
 });
+
+test("cert-manager's namespace is the platform's: no tenant may be named after it", () => {
+  const config = configWith({
+    'platform.yaml': (old: string) => old.replace('    capsuleProxy:\n      certificates: certgen\n', '    capsuleProxy:\n      certificates: certgen\n    certManager:\n      external: true\n      namespace: certs\n'),
+    'tenants/oil.yaml': null,
+    'tenants/certs.yaml': 'name: certs\nowners:\n  - kind: User\n    name: alice\n',
+  });
+  expect(problems(config)).toEqual([expect.stringMatching(/^tenants\/certs\.yaml:1: name: 'certs' is reserved \(default, kube-\*, and the platform's namespaces: capsule-system, certs, flux-system/)]);
+});
