@@ -36,8 +36,13 @@ export interface IKubeApiProxy {
   readonly release: IHelmRelease;
   /** Namespace of the proxy. Its CA Secret can only be projected into pods of this namespace. */
   readonly namespace: string;
-  /** Env vars, volume and mount that route an in-cluster client through the proxy. */
-  inClusterApiAccess(volumeName?: string): InClusterApiAccess;
+  /**
+   * Env vars, volume and mount that route an in-cluster client through the proxy. The CA comes
+   * from the proxy's CA Secret (only in the proxy's namespace) unless `ca` is given: a projected
+   * volume source (wire format) that puts the CA at a path, e.g. the trust-manager ConfigMap of
+   * `ProxyCa` for a client elsewhere.
+   */
+  inClusterApiAccess(volumeName?: string, ca?: { projection(path?: string): Record<string, unknown> }): InClusterApiAccess;
 }
 
 export interface CapsuleProxyProps {
@@ -246,7 +251,7 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     return errors;
   }
 
-  public inClusterApiAccess(volumeName = 'kube-api-access-capsule'): InClusterApiAccess {
+  public inClusterApiAccess(volumeName = 'kube-api-access-capsule', ca?: { projection(path?: string): Record<string, unknown> }): InClusterApiAccess {
     const env: k8s.EnvVar[] = [
       { name: 'KUBERNETES_SERVICE_HOST', value: this.serviceHost },
       { name: 'KUBERNETES_SERVICE_PORT', value: String(this.port) },
@@ -262,9 +267,11 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
       },
     };
     const volumeMount: k8s.VolumeMount = { name: volumeName, mountPath: SERVICE_ACCOUNT_MOUNT_PATH, readOnly: true };
+    const volumeJson = k8s.toJson_Volume(volume)!;
+    if (ca) (volumeJson.projected as { sources: Record<string, unknown>[] }).sources[1] = ca.projection('ca.crt');
     return {
       env: env.map((e) => k8s.toJson_EnvVar(e)!),
-      volume: k8s.toJson_Volume(volume)!,
+      volume: volumeJson,
       volumeMount: k8s.toJson_VolumeMount(volumeMount)!,
     };
   }

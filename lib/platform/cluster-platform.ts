@@ -227,6 +227,7 @@ export class ClusterPlatform extends Construct {
           ? { method: 'kubernetes', tokenName: agentTokenName(settings), teleportClusterName: checked(this.teleportClusterName, 'teleport.clusterName') }
           : { method: 'token', secretName: agent.join?.secretName },
         kubeApiProxy: this.capsuleProxy,
+        proxyCa: this.proxyCa,
         values: agent.values,
       });
       this.teleportRegistration = { name: agent.kubeClusterName, labels: this.teleportAgent.labels, via: 'teleport-kube-agent' };
