@@ -63,3 +63,20 @@ test("cert-manager's namespace is the platform's: no tenant may be named after i
   });
   expect(problems(config)).toEqual([expect.stringMatching(/^tenants\/certs\.yaml:1: name: 'certs' is reserved \(default, kube-\*, and the platform's namespaces: capsule-system, certs, flux-system/)]);
 });
+
+describe("Capsule's webhook certificate on cert-manager (capsule.certificates)", () => {
+  const capsule = (more: string) => ({ 'platform.yaml': (old: string) => old.replace('      forceTenantPrefix: true\n    capsuleProxy:\n', `      forceTenantPrefix: true\n      certificates: cert-manager\n${more}    capsuleProxy:\n`) });
+
+  test('needs cert-manager like capsule-proxy does, reported at capsule.certificates', () => {
+    expect(problems(capsule(''))).toEqual([
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.capsule\.certificates: capsule\.certificates cert-manager needs cert-manager, which cluster demo neither installs nor has: .*, or capsule\.certificates: controller$/),
+    ]);
+  });
+
+  test('with the platform installing cert-manager, Capsule is installed after it', () => {
+    const { files } = synth(configWith(capsule('    certManager:\n      enabled: true\n')));
+    const release = files.flatMap((f) => f.manifests).find((m) => m.kind === 'HelmRelease' && m.metadata.name === 'capsule') as any;
+    expect(release.spec.dependsOn).toEqual([{ name: 'cert-manager' }]);
+    expect(release.spec.values.certManager).toEqual({ generateCertificates: true });
+  });
+});

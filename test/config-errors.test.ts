@@ -55,7 +55,7 @@ describe('configuration errors name the file, the line, the field and what is al
 
   test('an unknown component setting', () => {
     expect(problems({ 'platform.yaml': (old) => old.replace('forceTenantPrefix: true', 'forceTenantPrefx: true') })).toEqual([
-      'platform.yaml:15: clusters[0].capsule.forceTenantPrefx: unknown field; allowed fields here: forceTenantPrefix, userGroups, deletionProtection, values',
+      'platform.yaml:15: clusters[0].capsule.forceTenantPrefx: unknown field; allowed fields here: forceTenantPrefix, userGroups, deletionProtection, certificates, values',
     ]);
   });
 

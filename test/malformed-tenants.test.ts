@@ -31,7 +31,7 @@ const CASES: Record<string, Case> = {
     message: 'tenants/oil.yaml:3: owners[0].kind: must be one of "User", "Group", "ServiceAccount" (got "Robot")',
   },
   'no owners': { content: 'name: oil\n', message: 'tenants/oil.yaml:1: owners: required field is missing under Capsule 0.10.9 (versions: seed), which cluster demo runs; Capsule 0.14.0 (versions: current) accepts it' },
-  'empty owners': { content: 'name: oil\nowners: []\n', message: 'tenants/oil.yaml:2: owners: a tenant needs at least one owner' },
+  'empty owners': { content: 'name: oil\nowners: []\n', message: 'tenants/oil.yaml:2: owners: needs at least one owner under Capsule 0.10.9 (versions: seed), which cluster demo runs; Capsule 0.14.0 (versions: current) accepts it' },
   'owner without a name': { content: 'name: oil\nowners:\n  - kind: User\n', message: 'tenants/oil.yaml:3: owners[0].name: required field is missing' },
   'owner with an empty name': { content: 'name: oil\nowners:\n  - kind: User\n    name: ""\n', message: 'tenants/oil.yaml:4: owners[0].name: must not be empty' },
   'the same owner twice': {

@@ -7,7 +7,7 @@ import { TENANT_KEY } from '../lib/platform/config/tenant-schema';
 import { configProblems as problems, configWith, FIXTURE_CONFIG, ROOT, synth } from './helpers';
 
 /** The fixture with `edit` applied to its parsed platform.yaml (cluster demo). */
-function withCluster(edit: (cluster: any) => void, files: Record<string, string> = {}): string {
+function withCluster(edit: (cluster: any) => void, files: Parameters<typeof configWith>[0] = {}): string {
   const platform = YAML.parse(fs.readFileSync(path.join(FIXTURE_CONFIG, 'platform.yaml'), 'utf8'));
   edit(platform.clusters[0]);
   return configWith({ 'platform.yaml': YAML.stringify(platform), ...files });
@@ -150,5 +150,70 @@ describe('tenant defaults in the example platform', () => {
     expect((oil.metadata.annotations as any)['capsule-platform/skipped-defaults']).toBe("limitRange (the tenant's own limitRanges)");
     const solar = findManifest(files, 'Tenant', 'solar');
     expect(solar.spec.limitRanges.items[0].limits[0].default).toEqual({ cpu: '1', memory: '1Gi' });
+  });
+});
+
+describe('tenantDefaults under versions current: replicated, not written into deprecated Tenant fields', () => {
+  const current = (edit: (cluster: any) => void = () => undefined, files: Parameters<typeof configWith>[0] = {}) =>
+    withCluster((c) => {
+      c.versions = 'current';
+      edit(c);
+    }, files);
+  const isolation = { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'capsule.clastix.io/tenant': 'oil' } } }] }] };
+
+  test('network isolation and the LimitRange go into a GlobalTenantResource over the tenant\'s namespaces, kept as long as the Tenant', () => {
+    const { files } = synth(current((c) => delete c.tenantDefaults));
+    const tenant = findManifest(files, 'Tenant', 'oil');
+    // Capsule 0.14 deprecates both fields ("Use Tenant Replications instead").
+    expect(tenant.spec.networkPolicies).toBeUndefined();
+    expect(tenant.spec.limitRanges).toBeUndefined();
+    const replication = findManifest(files, 'GlobalTenantResource', 'oil-defaults');
+    expect(replication).toEqual({
+      apiVersion: 'capsule.clastix.io/v1beta2',
+      kind: 'GlobalTenantResource',
+      metadata: { name: 'oil-defaults', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } },
+      spec: {
+        scope: 'Namespace',
+        resyncPeriod: '60s',
+        settings: {},
+        resources: [
+          {
+            namespaceSelector: { matchLabels: { 'capsule.clastix.io/tenant': 'oil' } },
+            rawItems: [
+              { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'platform-isolation-ingress' }, spec: isolation },
+              {
+                apiVersion: 'v1',
+                kind: 'LimitRange',
+                metadata: { name: 'platform-limits' },
+                spec: { limits: [{ type: 'Container', default: { cpu: '500m', memory: '512Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } }] },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    // Beside its Tenant, in the tenants layer (after Capsule's CRDs).
+    expect(files.find((f) => f.manifests.includes(replication))!.path).toBe('demo/tenants/oil.yaml');
+  });
+
+  test('with egress restricted, both policies are replicated, named by their type', () => {
+    const { files } = synth(current((c) => (c.tenantDefaults.networkIsolation.egress = { toCidrs: ['0.0.0.0/0'] })));
+    const items = findManifest(files, 'GlobalTenantResource', 'oil-defaults').spec.resources[0].rawItems;
+    expect(items.map((i: any) => `${i.kind}/${i.metadata.name}`)).toEqual(['NetworkPolicy/platform-isolation-ingress', 'NetworkPolicy/platform-isolation-egress', 'LimitRange/platform-limits']);
+    expect(items[1].spec.policyTypes).toEqual(['Egress']);
+  });
+
+  test("a tenant's own limitRanges and opt-outs apply as under seed; a tenant with nothing to replicate gets no GlobalTenantResource", () => {
+    const own = synth(current(() => undefined, { 'tenants/oil.yaml': (old: string) => old.replace('platform:\n', 'limitRanges:\n  items: [{limits: [{type: Pod, max: {cpu: "2"}}]}]\nplatform:\n') })).files;
+    expect(findManifest(own, 'Tenant', 'oil').spec.limitRanges).toEqual({ items: [{ limits: [{ type: 'Pod', max: { cpu: '2' } }] }] });
+    expect(findManifest(own, 'GlobalTenantResource', 'oil-defaults').spec.resources[0].rawItems.map((i: any) => i.kind)).toEqual(['NetworkPolicy']);
+    const none = synth(current((c) => (c.tenantDefaults.limitRange = false), { 'tenants/oil.yaml': (old: string) => `${old}  tenantDefaults:\n    networkIsolation: false\n` })).files;
+    expect(none.flatMap((f) => f.manifests).some((m) => m.kind === 'GlobalTenantResource')).toBe(false);
+  });
+
+  test('under seed nothing is replicated: the defaults stay on the Tenant, as Capsule 0.10.9 copies them', () => {
+    const { files } = synth(withCluster((c) => delete c.tenantDefaults));
+    expect(files.flatMap((f) => f.manifests).some((m) => m.kind === 'GlobalTenantResource')).toBe(false);
+    expect(findManifest(files, 'Tenant', 'oil').spec.networkPolicies.items).toEqual([isolation]);
   });
 });

@@ -114,6 +114,36 @@ describe('the versions setting', () => {
     expect(() => synth(dir)).toThrow(/platform\.yaml:\d+: clusters\[0\]\.versions: must be one of "seed", "current"/);
   });
 
+  test("capsule.certificates: a current cluster defaults to Capsule's own TLS reconciler (no cert-manager needed); cert-manager is a choice, and values cannot bypass it", () => {
+    const current = (capsule: string, more = '') => configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n    capsule:\n', `  - name: demo\n    versions: current\n${more}    capsule:\n${capsule}`) });
+    expect(helmValues(synth(current('')).files, 'capsule')).toMatchObject({ tls: { enableController: true, create: true }, certManager: { generateCertificates: false } });
+    expect(helmValues(synth(current('      certificates: cert-manager\n', '    certManager:\n      external: true\n')).files, 'capsule')).toMatchObject({ tls: { enableController: false, create: false }, certManager: { generateCertificates: true } });
+    expect(() => synth(current('      values:\n        certManager:\n          generateCertificates: true\n'))).toThrow(
+      /platform\.yaml:\d+: clusters\[0\]\.capsule\.values\.certManager\.generateCertificates: cannot be overridden: set it with capsule\.certificates/,
+    );
+  });
+
+  test('capsule-proxy 0.14 options: accepted under current, refused under seed with the file, the field and the version that has them', () => {
+    const withOptions = (versions: string) =>
+      configWith({
+        'platform.yaml': (old) =>
+          old
+            .replace('  - name: demo\n', `  - name: demo\n    versions: ${versions}\n`)
+            .replace('    capsuleProxy:\n', '    capsuleProxy:\n      ignoredUsernames: [system:serviceaccount:monitoring:prometheus]\n      impersonationGroupRegexp: ^tenant-\n      trustedProxyCidrs: [10.0.0.0/8]\n'),
+      });
+    const { files } = synth(withOptions('current'));
+    expect(helmValues(files, 'capsule-proxy').options).toMatchObject({
+      ignoredUsernames: ['system:serviceaccount:monitoring:prometheus'],
+      impersonationGroupRegexp: '^tenant-',
+      trustedProxyCidrs: ['10.0.0.0/8'],
+    });
+    expect(() => synth(withOptions('seed'))).toThrow(
+      /platform\.yaml:\d+: clusters\[0\]\.capsuleProxy\.ignoredUsernames: only capsule-proxy 0\.14\.0 \(versions: current\) has ignoredUsernames \(chart value options\.ignoredUsernames, flag --ignored-username\); cluster demo runs capsule-proxy 0\.9\.12 \(versions: seed\)[\s\S]*capsuleProxy\.impersonationGroupRegexp: only[\s\S]*capsuleProxy\.trustedProxyCidrs: only/,
+    );
+    const badCidr = configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n', '  - name: demo\n    versions: current\n').replace('    capsuleProxy:\n', '    capsuleProxy:\n      trustedProxyCidrs: [10.0.0.0/40]\n') });
+    expect(() => synth(badCidr)).toThrow(/clusters\[0\]\.capsuleProxy\.trustedProxyCidrs\[0\]: "10\.0\.0\.0\/40": the prefix length of an IPv4 CIDR is 0 to 32/);
+  });
+
   test("Capsule 0.14's users and administrators cannot be overridden, nor its deprecated forms", () => {
     const dir = configWith({
       'platform.yaml': (old) =>
@@ -247,6 +277,17 @@ describe('tenant files under versions current', () => {
     expect(() => synth(dir)).toThrow(/tenants\/water\.yaml:\d+: spec\.owners: required field is missing under Capsule 0\.10\.9 \(versions: seed\), which cluster demo runs; Capsule 0\.14\.0 \(versions: current\) accepts it/);
   });
 
+  test('explicit owners: [] is accepted under current (0.14: access through administrators, permissions) and refused under seed, naming the version', () => {
+    const ownerless = 'name: solo\nowners: []\npermissions:\n  matchOwners:\n    - matchLabels:\n        team: solo\n';
+    const { files } = synth(current({ 'tenants/solo.yaml': ownerless }));
+    // No owners renders as no field, which 0.14 reads the same way.
+    expect(findManifest(files, 'Tenant', 'solo').spec).toEqual({ permissions: { matchOwners: [{ matchLabels: { team: 'solo' } }] } });
+    const seed = configWith({ 'tenants/oil.yaml': null, 'tenants/solo.yaml': 'name: solo\nowners: []\n' });
+    expect(() => synth(seed)).toThrow(
+      /tenants\/solo\.yaml:2: owners: needs at least one owner under Capsule 0\.10\.9 \(versions: seed\), which cluster demo runs; Capsule 0\.14\.0 \(versions: current\) accepts it/,
+    );
+  });
+
   test('a tenant on a seed and a current cluster is refused only for the seed one', () => {
     const dir = configWith({
       // capsule-proxy 0.14 defaults to cert-manager: the cluster says it has one.
@@ -294,6 +335,24 @@ describe('deprecations are reported at synth, one line each, and fail it only in
     expect(seed.lines.filter((l) => l.startsWith('tenants/'))).toEqual([]);
   });
 
+  test('what the platform itself writes into Tenants: replicated where 0.14 has a way, reported where it has not', () => {
+    const platform = (versions: string) =>
+      configWith({
+        'platform.yaml': (old) =>
+          old
+            .replace('  - name: demo\n', `  - name: demo\n    versions: ${versions}\n`)
+            .replace('    tenantDefaults:\n', '    tenantDefaults:\n      resourceQuotas:\n        scope: Tenant\n        items: [{hard: {pods: "50"}}]\n'),
+      });
+    const current = collect(platform('current'));
+    expect(current.lines.filter((l) => l.includes('tenantDefaults'))).toEqual([
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.tenantDefaults\.resourceQuotas: rendered into every Tenant's resourceQuotas, deprecated by Capsule 0\.14\.0 \(versions: current\) \(cluster demo\): use Rules Quota/),
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.tenantDefaults\.tenantIdentity: rendered into every Tenant's namespaceOptions\.additionalMetadataList, deprecated by Capsule 0\.14\.0 \(versions: current\) \(cluster demo\): use Rules Metadata/),
+    ]);
+    // Network isolation and the LimitRange are replicated (GlobalTenantResource), so they are not reported.
+    expect(current.lines.some((l) => /networkIsolation|limitRange/.test(l))).toBe(false);
+    expect(collect(platform('seed')).lines.filter((l) => l.includes('tenantDefaults'))).toEqual([]);
+  });
+
   test('strict mode turns them into errors and publishes nothing', () => {
     const outDir = path.join(tempDir('synth-'), 'out');
     expect(() => synthPlatform({ configDir: configWith(), outDir, strict: true })).toThrow(/deprecations are errors in strict mode[\s\S]*clusters\[0\]\.name: versions seed/);
@@ -312,7 +371,7 @@ describe('deprecations are reported at synth, one line each, and fail it only in
   });
 });
 
-describe('ResourcePools from tenant files (versions current)', () => {
+describe('ResourcePools from tenant files (both profiles: Capsule 0.10.9 has them too)', () => {
   const tenant = `name: oil
 owners: [{kind: User, name: alice}]
 platform:
@@ -332,8 +391,8 @@ platform:
         requests.cpu: "2"
 `;
 
-  test("render a ResourcePool over the tenant's namespaces and claims in its namespaces, validated by Capsule 0.14's CRDs", () => {
-    const { files } = synth(configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n', '  - name: demo\n    versions: current\n'), 'tenants/oil.yaml': tenant }));
+  test.each(['current', 'seed'])("render a ResourcePool over the tenant's namespaces and claims in its namespaces under %s, validated by its Capsule's CRDs", (versions) => {
+    const { files } = synth(configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n', `  - name: demo\n    versions: ${versions}\n`), 'tenants/oil.yaml': tenant }));
     expect(findManifest(files, 'ResourcePool', 'oil')).toEqual({
       apiVersion: 'capsule.clastix.io/v1beta2',
       kind: 'ResourcePool',
@@ -349,10 +408,13 @@ platform:
     expect(findManifest(files, 'ClusterRole', 'capsule-namespace-applier').rules).toContainEqual(expect.objectContaining({ apiGroups: ['capsule.clastix.io'], resources: ['resourcepoolclaims'] }));
   });
 
-  test('are refused under seed, and a claim outside the tenant or a bad spec is refused everywhere', () => {
-    expect(() => synth(configWith({ 'tenants/oil.yaml': tenant }))).toThrow(
-      /tenants\/oil\.yaml:\d+: platform\.resourcePool: ResourcePools are rendered under Capsule 0\.14\.0 \(versions: current\) only; cluster demo runs Capsule 0\.10\.9 \(versions: seed\)/,
-    );
+  test('the seed pool is judged by the 0.10.9 CRD (imports/, not imports/current/)', () => {
+    expect(crdValidators('seed')['capsule.clastix.io/v1beta2/ResourcePool'].source).toContain('/projectcapsule/capsule/v0.10.9/');
+    expect(crdValidators('seed')['capsule.clastix.io/v1beta2/ResourcePoolClaim'].source).toContain('/projectcapsule/capsule/v0.10.9/');
+    expect(crdValidators('current')['capsule.clastix.io/v1beta2/ResourcePool'].source).toContain('/projectcapsule/capsule/v0.14.0/');
+  });
+
+  test('a claim outside the tenant or a bad spec is refused under every profile', () => {
     const bad = tenant.replace('    - namespace: oil-dev\n', '    - namespace: gas-dev\n').replace('    quota:\n', '    quotas:\n');
     expect(() => synth(configWith({ 'tenants/oil.yaml': bad }))).toThrow(/platform\.resourcePool\.quotas: unknown field[\s\S]*platform\.resourcePoolClaims\[0\]\.namespace: must be one of the tenant's namespaces: oil-dev/);
   });

@@ -1,10 +1,11 @@
 import { Capsule } from '../capsule/capsule';
 import { imageSources } from '../core/chart-images';
 import { helmValues, testCluster } from '../core/testing';
+import type { VersionProfileName } from '../versions';
 import { CapsuleProxy, CapsuleProxyCertificates } from './capsule-proxy';
 
-function setup(props: Partial<ConstructorParameters<typeof CapsuleProxy>[2]> = {}) {
-  const cluster = testCluster();
+function setup(props: Partial<ConstructorParameters<typeof CapsuleProxy>[2]> = {}, versions?: VersionProfileName) {
+  const cluster = testCluster(versions);
   const capsule = new Capsule(cluster.layer, 'capsule', { namespace: 'capsule-system', userGroups: ['tenant-oil'] });
   const proxy = new CapsuleProxy(cluster.layer, 'capsule-proxy', { capsule, ...props });
   return { ...cluster, capsule, proxy };
@@ -91,5 +92,36 @@ describe('CapsuleProxy', () => {
     const values = { image: { registry: 'mirror.example.com' } };
     const { app } = setup({ certificates, values });
     expect(imageSources(CapsuleProxy.IMAGES, helmValues(app.render(), 'capsule-proxy'))).toEqual(CapsuleProxy.images({ certificates, values }));
+  });
+});
+
+describe('capsule-proxy request options', () => {
+  const options = {
+    ignoredUserGroups: ['platform-admins'],
+    ignoredUsernames: ['system:serviceaccount:monitoring:prometheus'],
+    ignoredImpersonationGroups: ['system:authenticated'],
+    impersonationGroupRegexp: '^tenant-',
+    trustedProxyCidrs: ['10.0.0.0/8'],
+  };
+
+  test('render as the chart 0.14.0 values that become flags, next to the derived ones', () => {
+    const { app } = setup(options, 'current');
+    expect(helmValues(app.render(), 'capsule-proxy').options).toEqual({ capsuleConfigurationName: 'default', ...options, generateCertificates: false });
+  });
+
+  test('only ignoredUserGroups exists in chart 0.9.12: the others are refused under seed, naming the version that has them', () => {
+    expect(helmValues(setup({ ignoredUserGroups: ['platform-admins'] }).app.render(), 'capsule-proxy').options.ignoredUserGroups).toEqual(['platform-admins']);
+    expect(() => setup({ ignoredUsernames: ['bob'] })).toThrow(
+      'only capsule-proxy 0.14.0 (versions: current) has ignoredUsernames (chart value options.ignoredUsernames, flag --ignored-username); the cluster runs capsule-proxy 0.9.12 (versions: seed)',
+    );
+    expect(() => setup({ trustedProxyCidrs: ['10.0.0.0/8'], impersonationGroupRegexp: 'x' })).toThrow(/impersonationGroupRegexp[\s\S]*trustedProxyCidrs/);
+  });
+
+  test('are owned: values cannot set them behind the typed settings', () => {
+    expect(() => setup({ values: { options: { ignoredUsernames: ['bob'] } } }, 'current')).toThrow('values.options.ignoredUsernames cannot be overridden: set it with capsuleProxy.ignoredUsernames');
+  });
+
+  test('a regular expression that does not compile is refused', () => {
+    expect(() => setup({ impersonationGroupRegexp: '^(tenant-' }, 'current')).toThrow(/impersonationGroupRegexp: not a regular expression/);
   });
 });

@@ -9,6 +9,7 @@ import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { deepMerge, helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
 import { versionProfile } from '../core/version-profile';
 import type { VersionProfileName } from '../versions';
+import { CAPSULE_PROXY_OPTION_NAMES, CapsuleProxyOptions, optionProblems, optionValue, optionValues, unsupportedOption } from './proxy-options';
 import { CapsuleProxyFeatureGate, LEGACY_DISABLED_MESSAGE, PROXY_CLUSTER_SCOPED } from './proxy-rules';
 
 /** How capsule-proxy's serving certificate is issued (and so where its CA ends up). */
@@ -45,7 +46,8 @@ export interface IKubeApiProxy {
   inClusterApiAccess(volumeName?: string, ca?: { projection(path?: string): Record<string, unknown> }): InClusterApiAccess;
 }
 
-export interface CapsuleProxyProps {
+/** The request-handling options (proxy-options.ts) are typed props; those chart 0.9.12 lacks are refused under `seed`. */
+export interface CapsuleProxyProps extends CapsuleProxyOptions {
   /** The Capsule installation the proxy serves; it is installed after it, in its namespace. */
   readonly capsule: ICapsule;
   /**
@@ -115,6 +117,7 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     'options.extraArgs': 'set it with capsuleProxy.featureGates and capsuleProxy.extraArgs (proxy settings add the gates they need)',
     fullnameOverride: "clients' KUBERNETES_SERVICE_HOST and CA Secret are derived from the release name",
     nameOverride: "clients' KUBERNETES_SERVICE_HOST and CA Secret are derived from the release name",
+    ...Object.fromEntries(CAPSULE_PROXY_OPTION_NAMES.map((name) => [optionValue(name), `set it with capsuleProxy.${name}`])),
   };
 
   /** The images the chart runs (charts 0.9.12 and 0.14.0 alike: values.yaml, templates/_helpers.tpl and _jobs.tpl). */
@@ -189,6 +192,10 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     // kube-webhook-certgen always stores the CA under "ca"; cert-manager under "ca.crt".
     this.caKey = this.certificates === CapsuleProxyCertificates.CERTGEN ? 'ca' : 'ca.crt';
 
+    const unsupported = CAPSULE_PROXY_OPTION_NAMES.filter((name) => props[name] !== undefined).flatMap((name) => unsupportedOption(name, profile.name) ?? []);
+    const invalid = optionProblems(props).map((p) => `${p.name}: ${p.message}`);
+    if (unsupported.length || invalid.length) throw new Error([...unsupported, ...invalid].join('; '));
+
     for (const [gate, enabled] of Object.entries(props.featureGates ?? {})) this.gates.set(gate as CapsuleProxyFeatureGate, enabled);
     const extraArgs = props.extraArgs ?? [];
     if (extraArgs.some((a) => a.startsWith('--feature-gates'))) throw new Error('set capsule-proxy feature gates with featureGates, not extraArgs');
@@ -198,6 +205,7 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
       service: { port: this.port },
       options: {
         capsuleConfigurationName: props.capsule.configurationName,
+        ...optionValues(props),
         ...certificateValues.options,
         extraArgs: Lazy.any({ produce: () => this.renderArgs(extraArgs) }),
       },

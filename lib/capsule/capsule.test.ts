@@ -1,6 +1,6 @@
 import { imageSources } from '../core/chart-images';
 import { helmValues, testCluster, testFile } from '../core/testing';
-import { Capsule } from './capsule';
+import { Capsule, CapsuleCertificates } from './capsule';
 import { Tenant } from './tenant';
 
 describe('Capsule', () => {
@@ -60,5 +60,39 @@ describe('Capsule', () => {
     const values = { manager: { image: { registry: 'mirror.example.com' } } };
     new Capsule(layer, 'capsule', { namespace: 'capsule-system', userGroups: ['g'], values });
     expect(imageSources(Capsule.IMAGES, helmValues(app.render(), 'capsule'))).toEqual(Capsule.images(values));
+  });
+});
+
+describe('Capsule webhook certificates', () => {
+  const render = (versions: 'seed' | 'current', certificates?: CapsuleCertificates, values?: Record<string, unknown>) => {
+    const { app, layer } = testCluster(versions);
+    const capsule = new Capsule(layer, 'capsule', { namespace: 'capsule-system', userGroups: ['g'], certificates, values });
+    return { capsule, values: helmValues(app.render(), 'capsule') };
+  };
+
+  test("default to Capsule's own TLS reconciler under both profiles: chart 0.14.0's cert-manager default is switched off", () => {
+    const current = render('current');
+    expect(current.capsule.certificates).toBe(CapsuleCertificates.CONTROLLER);
+    expect(current.values).toMatchObject({ tls: { enableController: true, create: true }, certManager: { generateCertificates: false } });
+    // Chart 0.10.9 defaults to exactly that: its values stay as they were.
+    const seed = render('seed');
+    expect(seed.capsule.certificates).toBe(CapsuleCertificates.CONTROLLER);
+    expect(seed.values.tls).toBeUndefined();
+    expect(seed.values.certManager).toBeUndefined();
+  });
+
+  test('cert-manager mode switches the reconciler off (chart 0.14.0 fails when both are on)', () => {
+    for (const versions of ['seed', 'current'] as const) {
+      const { capsule, values } = render(versions, CapsuleCertificates.CERT_MANAGER);
+      expect(capsule.certificates).toBe(CapsuleCertificates.CERT_MANAGER);
+      expect(values).toMatchObject({ tls: { enableController: false, create: false }, certManager: { generateCertificates: true } });
+    }
+  });
+
+  test.each(['tls.enableController', 'tls.create', 'certManager.generateCertificates'])('values cannot set %s behind capsule.certificates', (path) => {
+    const [head, key] = path.split('.');
+    for (const versions of ['seed', 'current'] as const) {
+      expect(() => render(versions, undefined, { [head]: { [key]: true } })).toThrow(new RegExp(`values\\.${path.replace('.', '\\.')} cannot be overridden: set it with capsule\\.certificates`));
+    }
   });
 });

@@ -4,7 +4,19 @@ import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { mergeValues, OwnedValues } from '../core/helm-values';
 import { versionProfile } from '../core/version-profile';
+import type { ICertManager } from '../cert-manager/cert-manager';
 import type { VersionProfileName } from '../versions';
+
+/** Who issues Capsule's webhook certificate (Secret `capsule-tls`) and injects its CA into the webhooks and CRDs. */
+export enum CapsuleCertificates {
+  /**
+   * Capsule's own TLS reconciler (`tls.enableController`, `tls.create`): needs nothing else in the
+   * cluster. Chart 0.10.9's default; chart 0.14.0 still has it, behind values it switches off by default.
+   */
+  CONTROLLER = 'controller',
+  /** cert-manager (`certManager.generateCertificates`: a self-signed Issuer and a Certificate); cert-manager must be installed first. Chart 0.14.0's default. */
+  CERT_MANAGER = 'cert-manager',
+}
 
 /** Capsule as other components see it. */
 export interface ICapsule {
@@ -14,6 +26,8 @@ export interface ICapsule {
   readonly namespace: string;
   /** Name of the CapsuleConfiguration the chart renders. */
   readonly configurationName: string;
+  /** Who issues the webhook certificate; cert-manager mode needs cert-manager installed before Capsule. */
+  readonly certificates: CapsuleCertificates;
   /** Whether tenant namespaces must be named `<tenant>-<name>` unless a tenant opts out. */
   readonly forceTenantPrefix: boolean;
   /** Makes members of `group` Capsule users (`CapsuleConfiguration.spec.userGroups`). */
@@ -48,6 +62,19 @@ export interface CapsuleProps {
    */
   readonly userGroups?: readonly string[];
   /**
+   * Who issues the webhook certificate.
+   * @default CapsuleCertificates.CONTROLLER under every profile: it needs no cert-manager (chart
+   *   0.14.0 defaults to cert-manager, which the platform does not install)
+   */
+  readonly certificates?: CapsuleCertificates;
+  /**
+   * The cert-manager that issues the webhook certificate (cert-manager mode): Capsule is installed
+   * after it, when the platform installs it.
+   * @default - cert-manager is installed out of band (the configuration loader checks that a
+   *   cluster in cert-manager mode has one)
+   */
+  readonly certManager?: ICertManager;
+  /**
    * Extra chart values, merged over the generated ones. Values listed in `Capsule.OWNED_VALUES`
    * cannot be overridden.
    * @default - none
@@ -75,6 +102,9 @@ export class Capsule extends Construct implements ICapsule {
     fullnameOverride: "the webhook Service must stay 'capsule-webhook-service' (Capsule's TLS reconciler hard-codes it)",
     nameOverride: "the webhook Service must stay 'capsule-webhook-service' (Capsule's TLS reconciler hard-codes it)",
     'proxy.enabled': 'capsule-proxy is installed as its own release by the capsule-proxy component',
+    'tls.enableController': 'set it with capsule.certificates',
+    'tls.create': 'set it with capsule.certificates',
+    'certManager.generateCertificates': 'set it with capsule.certificates',
   };
 
   /**
@@ -95,6 +125,19 @@ export class Capsule extends Construct implements ICapsule {
     return profile === 'seed' ? Capsule.OWNED_VALUES : Capsule.OWNED_VALUES_0_14;
   }
 
+  /**
+   * The chart values that select the webhook certificate's issuer: exactly one of Capsule's TLS
+   * reconciler and cert-manager owns Secret `capsule-tls` and the caBundles (chart 0.14.0 fails
+   * when both are on, templates/validate.yaml). `tls.create` renders the post-install Job that waits
+   * for the reconciler to fill the Secret. Chart 0.10.9 defaults to exactly the controller values,
+   * so under `seed` they are left to the chart (its output stays as it was).
+   */
+  public static certificateValues(certificates: CapsuleCertificates, profile: VersionProfileName): Record<string, unknown> {
+    const controller = certificates === CapsuleCertificates.CONTROLLER;
+    if (controller && profile === 'seed') return {};
+    return { tls: { enableController: controller, create: controller }, certManager: { generateCertificates: !controller } };
+  }
+
   /** The images the chart runs (charts 0.10.9 and 0.14.0 alike: values.yaml and templates/_helpers.tpl). */
   public static readonly IMAGES: readonly ChartImage[] = [
     { workload: 'manager', value: 'manager.image.registry', form: 'registry', chartDefault: 'ghcr.io' },
@@ -112,6 +155,7 @@ export class Capsule extends Construct implements ICapsule {
   public readonly namespace: string;
   public readonly configurationName = Capsule.CONFIGURATION_NAME;
   public readonly forceTenantPrefix: boolean;
+  public readonly certificates: CapsuleCertificates;
   private readonly groups = new Set<string>();
   private sortedGroups?: readonly string[];
   private readonly userNames = new Set<string>();
@@ -125,6 +169,7 @@ export class Capsule extends Construct implements ICapsule {
     for (const group of props.userGroups ?? []) this.addUserGroup(group);
     const profile = versionProfile(this);
     this.supportsAdministrators = profile.name !== 'seed';
+    this.certificates = props.certificates ?? CapsuleCertificates.CONTROLLER;
 
     // Lazy: tenants are added after Capsule is constructed.
     const options =
@@ -145,9 +190,11 @@ export class Capsule extends Construct implements ICapsule {
       chart: profile.charts.capsule,
       releaseName: Capsule.RELEASE_NAME,
       namespace: this.namespace,
-      values: mergeValues({ manager: { options } }, props.values, Capsule.ownedValues(profile.name)),
-      // Capsule's TLS controller (tls.enableController, on by default) injects its CA into the
-      // chart's webhook configurations.
+      values: mergeValues({ manager: { options }, ...Capsule.certificateValues(this.certificates, profile.name) }, props.values, Capsule.ownedValues(profile.name)),
+      // The chart renders a cert-manager Issuer and Certificate in cert-manager mode.
+      dependsOn: this.certificates === CapsuleCertificates.CERT_MANAGER && props.certManager?.release ? [props.certManager.release] : undefined,
+      // Capsule's TLS controller (controller mode) or cert-manager's CA injector (cert-manager mode)
+      // writes the CA into the chart's webhook configurations.
       controllerOwnedFields: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map((kind) => ({
         group: 'admissionregistration.k8s.io',
         kind,

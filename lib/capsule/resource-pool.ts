@@ -1,21 +1,18 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ResourcePool } from '../../imports/current/capsule-resourcepools-capsule.clastix.io';
-import { ResourcePoolClaim } from '../../imports/current/capsule-resourcepoolclaims-capsule.clastix.io';
-import { versionProfile } from '../core/version-profile';
+// The seed's types: Capsule 0.10.9 and 0.14.0 serve the same capsule.clastix.io/v1beta2 kinds (the
+// output is validated against the CRDs of the cluster's own profile).
+import { ResourcePool } from '../../imports/capsule-resourcepools-capsule.clastix.io';
+import { ResourcePoolClaim } from '../../imports/capsule-resourcepoolclaims-capsule.clastix.io';
 import { TENANT_LABEL } from './labels';
 
 /*
  * Capsule ResourcePools (`capsule.clastix.io/v1beta2`): a quota shared by the namespaces a pool
  * selects, which namespaces claim from with ResourcePoolClaims. Rendered as given (Capsule's own
  * format, validated by the strict CRD schema of the cluster's version), like the Tenant spec.
- * The platform renders them under versions `current` (Capsule 0.14) only.
+ * Both profiles have them: Capsule 0.10 introduced ResourcePools (chart 0.10.9 ships their CRDs and
+ * webhooks), and their spec is the same in 0.14.0 (only descriptions and status columns differ).
  */
-
-/** Whether the platform renders ResourcePools on clusters of `scope`'s version profile. */
-export function supportsResourcePools(scope: Construct): boolean {
-  return versionProfile(scope).name !== 'seed';
-}
 
 export interface TenantResourcePoolProps {
   /** Tenant name: the pool is named after it and, by default, selects its namespaces. */
@@ -33,7 +30,6 @@ export class TenantResourcePool extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantResourcePoolProps) {
     super(scope, id);
-    if (!supportsResourcePools(this)) throw new Error(`tenant ${props.tenant}: ResourcePools are rendered under versions current only`);
     this.name = props.tenant;
     const selectors = props.spec.selectors ?? [{ matchLabels: { [TENANT_LABEL]: props.tenant } }];
     new ApiObject(this, 'Resource', { ...ResourcePool.GVK, metadata: { name: this.name }, spec: { ...props.spec, selectors } });
@@ -55,7 +51,6 @@ export interface TenantResourcePoolClaimProps {
 export class TenantResourcePoolClaim extends Construct {
   constructor(scope: Construct, id: string, props: TenantResourcePoolClaimProps) {
     super(scope, id);
-    if (!supportsResourcePools(this)) throw new Error(`ResourcePoolClaim ${props.namespace}/${props.name}: ResourcePools are rendered under versions current only`);
     new ApiObject(this, 'Resource', {
       ...ResourcePoolClaim.GVK,
       metadata: { name: props.name, namespace: props.namespace },

@@ -2,7 +2,7 @@ import { findManifest, testCluster, testFile } from '../core/testing';
 import { Capsule } from './capsule';
 import { OPENCOST_TENANT_ANNOTATION, TENANT_LABEL } from './labels';
 import { Tenant } from './tenant';
-import { DEFAULT_LIMIT_RANGE, SKIPPED_DEFAULTS_ANNOTATION, TenantDefaults, TenantDefaultsOptOut, withTenantDefaults } from './tenant-defaults';
+import { DEFAULT_LIMIT_RANGE, isolationPolicies, SKIPPED_DEFAULTS_ANNOTATION, TenantDefaults, TenantDefaultsOptOut, withTenantDefaults } from './tenant-defaults';
 
 const owners = [{ kind: 'User' as const, name: 'alice' }];
 
@@ -108,5 +108,26 @@ describe('tenant defaults', () => {
     (result.spec.limitRanges as { items: Array<Record<string, unknown>> }).items[0].limits = [];
     expect(spec).toEqual(copy);
     expect(limitRange.limits).toHaveLength(1);
+  });
+});
+
+describe('withTenantDefaults with replicate (Capsule 0.14)', () => {
+  const own = { networkPolicies: { items: [{ podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] }] } };
+
+  test('keeps isolation and the LimitRange out of the spec, returns them to replicate, and leaves the tenant\'s own policies as written', () => {
+    const { spec, replicated, skipped } = withTenantDefaults('oil', own, { networkIsolation: { egress: {} } }, {}, { replicate: true });
+    expect(spec).toEqual(own);
+    expect(replicated.networkPolicies.map((p) => p.policyTypes)).toEqual([['Ingress'], ['Egress']]);
+    expect(replicated.networkPolicies).toEqual(isolationPolicies('oil', { egress: {} }));
+    expect(replicated.limitRanges).toEqual([DEFAULT_LIMIT_RANGE]);
+    expect(skipped).toEqual([]);
+  });
+
+  test('opt-outs and own limitRanges replicate nothing of that default; quotas and identity still go into the spec', () => {
+    const spec = { limitRanges: { items: [{ limits: [] }] } };
+    const rendered = withTenantDefaults('oil', spec, { resourceQuotas: { scope: 'Tenant', items: [] }, tenantIdentity: {} }, { networkIsolation: false }, { replicate: true });
+    expect(rendered.replicated).toEqual({ networkPolicies: [], limitRanges: [] });
+    expect(rendered.skipped).toEqual(['limitRange (the tenant\'s own limitRanges)', 'networkIsolation (opted out)']);
+    expect(rendered.spec).toMatchObject({ limitRanges: spec.limitRanges, resourceQuotas: { scope: 'Tenant', items: [] }, namespaceOptions: { additionalMetadataList: [expect.any(Object)] } });
   });
 });

@@ -1,10 +1,13 @@
 import { NAMESPACE_NAME_LABEL, OPENCOST_TENANT_ANNOTATION, TENANT_LABEL } from './labels';
 
 /**
- * Defaults a cluster gives every tenant, rendered the Capsule 0.10.9 way: into the Tenant's own
- * `networkPolicies`, `limitRanges`, `resourceQuotas` and `namespaceOptions.additionalMetadataList`,
- * which Capsule copies into (and keeps in) every namespace of the tenant, and which the tenant's
- * owners cannot change or delete there (Capsule's networkpolicies webhook).
+ * Defaults a cluster gives every tenant. Under Capsule 0.10.9 (`seed`) all of them go into the
+ * Tenant's own `networkPolicies`, `limitRanges`, `resourceQuotas` and
+ * `namespaceOptions.additionalMetadataList`, which Capsule copies into (and keeps in) every namespace
+ * of the tenant, and which the tenant's owners cannot change or delete there (Capsule's
+ * networkpolicies webhook). Capsule 0.14 deprecates those fields; with `replicate` the network
+ * isolation and the LimitRange are returned apart instead, for a GlobalTenantResource to replicate
+ * (tenant-replication.ts, "Use Tenant Replications instead" in the 0.14 CRD).
  */
 
 /** Which DNS Pods tenant Pods may query when egress is restricted. */
@@ -112,11 +115,29 @@ export const DEFAULT_LIMIT_RANGE = {
 /** The annotation on the Tenant that says which defaults it does not get, and why (reviewers see it). */
 export const SKIPPED_DEFAULTS_ANNOTATION = 'capsule-platform/skipped-defaults';
 
+/** The objects a replication copies into every namespace of the tenant (wire-format specs, in order). */
+export interface ReplicatedDefaults {
+  readonly networkPolicies: readonly Record<string, unknown>[];
+  readonly limitRanges: readonly Record<string, unknown>[];
+}
+
 /** A tenant spec with the cluster's defaults, and which defaults were left out and why. */
 export interface TenantWithDefaults {
   readonly spec: Record<string, unknown>;
   /** `<default> (<reason>)`, sorted by default name. */
   readonly skipped: readonly string[];
+  /** With `replicate`: the defaults kept out of the spec, to be replicated (empty lists otherwise). */
+  readonly replicated: ReplicatedDefaults;
+}
+
+/** How the defaults are rendered. */
+export interface TenantDefaultsRendering {
+  /**
+   * Keep network isolation and the LimitRange out of the Tenant spec and return them in
+   * `replicated` (Capsule 0.14, which deprecates `networkPolicies` and `limitRanges`).
+   * @default false - everything into the Tenant spec (Capsule 0.10.9)
+   */
+  readonly replicate?: boolean;
 }
 
 const DNS_DEFAULTS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } } as const;
@@ -125,11 +146,19 @@ const DNS_DEFAULTS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-d
  * `spec` (the tenant's own Tenant spec) with `defaults` applied. A tenant's own `limitRanges` or
  * `resourceQuotas` replace the default (two LimitRanges with defaults in one namespace are ambiguous);
  * its own `networkPolicies` add to the isolation (policies only ever allow more); its own OpenCost
- * annotation keeps its value.
+ * annotation keeps its value. With `rendering.replicate` the isolation policies and the LimitRange
+ * are returned in `replicated` and the tenant's own `networkPolicies` / `limitRanges` stay as written.
  */
-export function withTenantDefaults(tenant: string, spec: Readonly<Record<string, unknown>>, defaults: TenantDefaults, optOut: TenantDefaultsOptOut = {}): TenantWithDefaults {
+export function withTenantDefaults(
+  tenant: string,
+  spec: Readonly<Record<string, unknown>>,
+  defaults: TenantDefaults,
+  optOut: TenantDefaultsOptOut = {},
+  rendering: TenantDefaultsRendering = {},
+): TenantWithDefaults {
   const out: Record<string, unknown> = { ...spec };
   const skipped: string[] = [];
+  const replicated = { networkPolicies: [] as Record<string, unknown>[], limitRanges: [] as Record<string, unknown>[] };
   const active = <K extends TenantDefaultName>(name: K, value: TenantDefaults[K], own?: string): value is Exclude<TenantDefaults[K], false | undefined> => {
     if (value === false || value === undefined) return false;
     if (optOut[name] === false) skipped.push(`${name} (opted out)`);
@@ -140,13 +169,19 @@ export function withTenantDefaults(tenant: string, spec: Readonly<Record<string,
 
   const isolation = defaults.networkIsolation === undefined ? {} : defaults.networkIsolation;
   if (active('networkIsolation', isolation)) {
-    const own = ((spec.networkPolicies as { items?: unknown[] } | undefined)?.items ?? []) as unknown[];
-    // The defaults come first, so that their copies keep their names (capsule-<tenant>-0, -1) when the
-    // tenant adds policies of its own.
-    out.networkPolicies = { items: [...isolationPolicies(tenant, isolation), ...own] };
+    if (rendering.replicate) replicated.networkPolicies.push(...isolationPolicies(tenant, isolation));
+    else {
+      const own = ((spec.networkPolicies as { items?: unknown[] } | undefined)?.items ?? []) as unknown[];
+      // The defaults come first, so that their copies keep their names (capsule-<tenant>-0, -1) when the
+      // tenant adds policies of its own.
+      out.networkPolicies = { items: [...isolationPolicies(tenant, isolation), ...own] };
+    }
   }
   const limitRange = defaults.limitRange === undefined ? DEFAULT_LIMIT_RANGE : defaults.limitRange;
-  if (active('limitRange', limitRange, 'limitRanges')) out.limitRanges = { items: [clone(limitRange)] };
+  if (active('limitRange', limitRange, 'limitRanges')) {
+    if (rendering.replicate) replicated.limitRanges.push(clone(limitRange) as Record<string, unknown>);
+    else out.limitRanges = { items: [clone(limitRange)] };
+  }
   if (active('resourceQuotas', defaults.resourceQuotas, 'resourceQuotas')) out.resourceQuotas = clone(defaults.resourceQuotas);
   if (active('tenantIdentity', defaults.tenantIdentity) && defaults.tenantIdentity.opencost !== false) {
     const options = (spec.namespaceOptions ?? {}) as Record<string, unknown>;
@@ -156,7 +191,7 @@ export function withTenantDefaults(tenant: string, spec: Readonly<Record<string,
     if (own) skipped.push(`tenantIdentity (the tenant's own ${OPENCOST_TENANT_ANNOTATION})`);
     else out.namespaceOptions = { ...options, additionalMetadataList: [...list, { annotations: { [OPENCOST_TENANT_ANNOTATION]: '{{ tenant.name }}' } }] };
   }
-  return { spec: out, skipped: skipped.sort() };
+  return { spec: out, skipped: skipped.sort(), replicated };
 }
 
 /** The NetworkPolicy specs of `isolation` for `tenant`'s namespaces. */

@@ -1,3 +1,4 @@
+import type { VersionProfileName } from '../versions';
 import type { Explained } from '../core/validation/explain';
 import { ANNOTATION_KEY_RULE, isLabelKey, isLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../core/validation/labels';
 import { quantityValue } from '../core/validation/quantity';
@@ -42,6 +43,15 @@ export function checkTenantName(name: string, context: TenantNameContext): Expla
     return [{ segments: ['name'], message: `with forceTenantPrefix, tenant '${name}' would own namespaces named ${name}-*, which includes ${shadowed.join(', ')}; choose another name` }];
   }
   return [];
+}
+
+/**
+ * Whether Tenants need at least one owner under `profile`: Capsule 0.10.9's CRD requires owners
+ * ("Mandatory"; nothing else grants access to a tenant there); Capsule 0.12 made them optional,
+ * as administrators, TenantOwners and `permissions` grant access too.
+ */
+export function ownersRequired(profile: VersionProfileName): boolean {
+  return profile === 'seed';
 }
 
 /**

@@ -7,8 +7,9 @@ import { versionProfile } from '../core/version-profile';
 import { Explained, throwIfProblems } from '../core/validation/explain';
 import { ICapsule } from './capsule';
 import { TENANT_LABEL } from './labels';
+import { TenantDefaultsReplication } from './tenant-replication';
 import { SKIPPED_DEFAULTS_ANNOTATION, TenantDefaults, TenantDefaultsOptOut, withTenantDefaults } from './tenant-defaults';
-import { checkMetadataTemplates, checkOwners, checkTenantName, checkTenantNamespaces, TenantNamespace } from './tenant-rules';
+import { checkMetadataTemplates, checkOwners, checkTenantName, checkTenantNamespaces, ownersRequired, TenantNamespace } from './tenant-rules';
 
 /** Who owns a tenant (Capsule `spec.owners[]`). */
 export interface TenantOwner {
@@ -107,6 +108,8 @@ export class Tenant extends Construct {
   private readonly reservedNamespaces: readonly string[];
   /** The defaults this tenant does not get, with the reason (`limitRange (opted out)`). */
   public readonly skippedDefaults: readonly string[];
+  /** The replication of its defaults (Capsule ≥ 0.14, when it gets network isolation or a LimitRange). */
+  public readonly defaultsReplication?: TenantDefaultsReplication;
 
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
@@ -120,7 +123,7 @@ export class Tenant extends Construct {
     this.reservedNamespaces = props.reservedNamespaces ?? [];
     throwIfProblems(`tenant ${props.name}`, [
       ...checkTenantName(props.name, { platformNamespaces: this.reservedNamespaces, forceTenantPrefix: this.forceTenantPrefix }),
-      ...checkOwners(props.owners, { required: versionProfile(this).name === 'seed' }),
+      ...checkOwners(props.owners, { required: ownersRequired(versionProfile(this).name) }),
       ...checkMetadataTemplates(this.spec),
     ]);
     props.capsule.addUserGroup(this.userGroup);
@@ -137,7 +140,9 @@ export class Tenant extends Construct {
     this.memberGroups = unique(subjects.filter((s) => s.kind === 'Group').map((s) => s.name));
     this.groups = unique([this.userGroup, ...this.ownerGroups, ...this.memberGroups]);
 
-    const rendered = props.defaults ? withTenantDefaults(props.name, this.spec, props.defaults, props.optOut) : { spec: { ...this.spec }, skipped: [] };
+    // Capsule 0.14 deprecates the Tenant fields 0.10 copies defaults with: it replicates them instead.
+    const replicate = TenantDefaultsReplication.replicates(this);
+    const rendered = props.defaults ? withTenantDefaults(props.name, this.spec, props.defaults, props.optOut, { replicate }) : { spec: { ...this.spec }, skipped: [], replicated: undefined };
     this.skippedDefaults = rendered.skipped;
     const annotations = rendered.skipped.length ? { ...props.metadata?.annotations, [SKIPPED_DEFAULTS_ANNOTATION]: rendered.skipped.join(', ') } : props.metadata?.annotations;
     new ApiObject(this, 'Resource', {
@@ -147,6 +152,10 @@ export class Tenant extends Construct {
       // Without owners (Capsule ≥ 0.12 allows it) the field is left out, as the tenant file does.
       spec: { ...rendered.spec, owners: Lazy.any({ produce: () => (this.ownerList.length ? this.ownerList : undefined) }) },
     });
+    const replicated = rendered.replicated;
+    if (replicated && (replicated.networkPolicies.length || replicated.limitRanges.length)) {
+      this.defaultsReplication = new TenantDefaultsReplication(this, 'defaults', { tenant: props.name, defaults: replicated });
+    }
     this.node.addValidation({
       validate: () => explainedMessages(checkTenantNamespaces(this.name, this.namespaceList, this.spec, { platformNamespaces: this.reservedNamespaces, forceTenantPrefix: this.forceTenantPrefix })),
     });

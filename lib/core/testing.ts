@@ -4,11 +4,14 @@ import { Layer } from './delivery/delivery';
 import { FluxDelivery } from './delivery/flux/flux-delivery';
 import { Manifest, ManifestFile } from './output/manifest-file';
 import { PlatformApp, RenderedFile } from './output/platform-app';
+import { setVersionProfile } from './version-profile';
+import type { VersionProfileName } from '../versions';
 
-/** Test helpers: an app with a Flux delivery and an `infrastructure` layer for cluster `test`. */
-export function testCluster(): { app: PlatformApp; delivery: FluxDelivery; layer: Layer } {
+/** Test helpers: an app with a Flux delivery and an `infrastructure` layer for cluster `test` (of version profile `versions`, default seed). */
+export function testCluster(versions?: VersionProfileName): { app: PlatformApp; delivery: FluxDelivery; layer: Layer } {
   // Tests render in memory; nothing is written to this folder.
   const app = new PlatformApp({ outdir: path.join(os.tmpdir(), 'platform-test-unused') });
+  if (versions) setVersionProfile(app, versions);
   const delivery = new FluxDelivery(app, 'delivery', { clusterFolder: 'test' });
   const layer = new Layer(app, 'infrastructure', { delivery, folder: 'test/infrastructure' });
   return { app, delivery, layer };

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ProxySetting } from '../../imports/capsule-proxysettings-capsule.clastix.io';
-import { Capsule } from '../capsule/capsule';
+import { Capsule, CapsuleCertificates } from '../capsule/capsule';
 import { Tenant, TenantOwner } from '../capsule/tenant';
 import { TENANT_GITOPS_DEFAULTS, TenantGitOps } from '../capsule/tenant-gitops';
 import { CAPSULE_NAMESPACE_FIELDS, TenantNamespaceApplier } from '../capsule/tenant-namespace-applier';
@@ -153,6 +153,8 @@ export class ClusterPlatform extends Construct {
     this.capsule = new Capsule(this.infrastructure, 'capsule', {
       namespace: CAPSULE_NAMESPACE,
       forceTenantPrefix: settings.capsule?.forceTenantPrefix,
+      certificates: settings.capsule?.certificates as CapsuleCertificates | undefined,
+      certManager: this.certManager,
       userGroups: settings.capsule?.userGroups,
       values: settings.capsule?.values,
     });
@@ -164,6 +166,11 @@ export class ClusterPlatform extends Construct {
       issuer: certs?.issuer,
       featureGates: settings.capsuleProxy?.featureGates,
       extraArgs: settings.capsuleProxy?.extraArgs,
+      ignoredUserGroups: settings.capsuleProxy?.ignoredUserGroups,
+      ignoredUsernames: settings.capsuleProxy?.ignoredUsernames,
+      ignoredImpersonationGroups: settings.capsuleProxy?.ignoredImpersonationGroups,
+      impersonationGroupRegexp: settings.capsuleProxy?.impersonationGroupRegexp,
+      trustedProxyCidrs: settings.capsuleProxy?.trustedProxyCidrs,
       values: settings.capsuleProxy?.values,
     });
     if (settings.trustManager?.enabled) {
@@ -314,6 +321,8 @@ export class ClusterPlatform extends Construct {
         defaults,
         optOut: definition.platform.tenantDefaults,
       });
+      // Deleting the replication deletes its copies: it stays as long as the Tenant does.
+      tenant.defaultsReplication?.addAnnotations(this.keepOnRemoval);
       if (definition.platform.resourcePool) {
         new TenantResourcePool(tenant.node.scope!, 'resource-pool', { tenant: definition.name, spec: definition.platform.resourcePool });
       }

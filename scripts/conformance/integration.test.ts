@@ -1,5 +1,6 @@
 import type { RenderedRelease } from './helm';
-import { agentCa, agentToProxy, bundleSources, capsuleGroups, proxyConfiguration, proxyIssuer } from './integration';
+import { CapsuleCertificates } from '../../lib/capsule/capsule';
+import { agentCa, agentToProxy, bundleSources, capsuleGroups, capsuleWebhookTls, proxyConfiguration, proxyIssuer } from './integration';
 
 // Rendered objects shaped as the capsule-proxy 0.9.12 and teleport-kube-agent 18.2.1 charts render them.
 function proxy(tls: 'certgen' | 'cert-manager' = 'certgen'): RenderedRelease {
@@ -101,6 +102,44 @@ describe('integration facts on rendered charts', () => {
     expect(capsuleGroups(v014, [{ tenant: 'gas', group: 'tenant-gas' }])).toEqual([]);
     expect(capsuleGroups(v014, [{ tenant: 'oil', group: 'tenant-oil' }])).toHaveLength(1);
     expect(proxyConfiguration(capsule([]), proxy())).toEqual([]);
+  });
+
+  test("Capsule's webhook certificate has exactly the issuer capsule.certificates chose", () => {
+    // As chart 0.14.0 renders it: the CapsuleConfiguration, the webhook configurations and, with cert-manager, Issuer and Certificate.
+    const rendered = (options: { reconciler: boolean; certificate: boolean; inject?: string }) => {
+      const annotations = options.inject ? { 'cert-manager.io/inject-ca-from': options.inject } : undefined;
+      const objects: any[] = [
+        { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'CapsuleConfiguration', metadata: { name: 'default' }, spec: { enableTLSReconciler: options.reconciler, overrides: { TLSSecretName: 'capsule-tls' } } },
+        { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'capsule-validating-webhook-configuration', annotations } },
+      ];
+      if (options.certificate) {
+        objects.push({
+          apiVersion: 'cert-manager.io/v1',
+          kind: 'Certificate',
+          metadata: { name: 'capsule-webhook-cert', namespace: 'capsule-system' },
+          spec: { secretName: 'capsule-tls', dnsNames: ['capsule-webhook-service.capsule-system.svc'] },
+        });
+      }
+      return { chart: 'capsule', namespace: 'capsule-system', outputFile: 'capsule.yaml', objects } as unknown as RenderedRelease;
+    };
+    expect(capsuleWebhookTls(rendered({ reconciler: true, certificate: false }), CapsuleCertificates.CONTROLLER)).toEqual([]);
+    expect(capsuleWebhookTls(rendered({ reconciler: false, certificate: true, inject: 'capsule-system/capsule-webhook-cert' }), CapsuleCertificates.CERT_MANAGER)).toEqual([]);
+    // Chart 0.14.0's defaults on a cluster that chose the reconciler.
+    expect(capsuleWebhookTls(rendered({ reconciler: false, certificate: true, inject: 'capsule-system/capsule-webhook-cert' }), CapsuleCertificates.CONTROLLER)).toEqual([
+      'capsule.certificates is controller, but the chart renders cert-manager Certificate capsule-webhook-cert',
+    ]);
+    expect(capsuleWebhookTls(rendered({ reconciler: false, certificate: false }), CapsuleCertificates.CONTROLLER)).toEqual([
+      "nobody issues Capsule's webhook certificate: the TLS reconciler is off and no cert-manager Certificate writes Secret capsule-tls",
+    ]);
+    expect(capsuleWebhookTls(rendered({ reconciler: true, certificate: true, inject: 'capsule-system/capsule-webhook-cert' }), CapsuleCertificates.CERT_MANAGER)).toEqual([
+      "both Capsule's TLS reconciler and cert-manager Certificate capsule-webhook-cert write Secret capsule-tls",
+    ]);
+    expect(capsuleWebhookTls(rendered({ reconciler: true, certificate: false, inject: 'capsule-system/capsule-webhook-cert' }), CapsuleCertificates.CONTROLLER)).toEqual([
+      "ValidatingWebhookConfiguration capsule-validating-webhook-configuration asks cert-manager to inject capsule-system/capsule-webhook-cert, but Capsule's reconciler owns its caBundle",
+    ]);
+    expect(capsuleWebhookTls(rendered({ reconciler: false, certificate: true }), CapsuleCertificates.CERT_MANAGER)).toEqual([
+      'ValidatingWebhookConfiguration capsule-validating-webhook-configuration injects the CA from nowhere, not from Certificate capsule-system/capsule-webhook-cert',
+    ]);
   });
 });
 

@@ -11,10 +11,13 @@
  *   existing one the configuration declares);
  * - trust-manager's trust namespace (its Deployment's --trust-namespace, its Role on Secrets there)
  *   is the namespace of the Secret each Bundle reads, which is capsule-proxy's TLS Secret, with
- *   the key its TLS mode writes the CA to.
+ *   the key its TLS mode writes the CA to;
+ * - exactly one issuer owns Capsule's webhook certificate (its TLS reconciler, or a cert-manager
+ *   Certificate whose CA the webhook configurations inject), and it is the one `capsule.certificates` chose.
  */
 import { Manifest } from '../../lib/core/output/manifest-file';
 import { loadPlatform } from '../../lib/platform/config/load';
+import { CapsuleCertificates } from '../../lib/capsule/capsule';
 import { Tenant } from '../../lib/capsule/tenant';
 import type { RenderedRelease } from './helm';
 import { SynthesizedPlatform } from './platforms';
@@ -54,6 +57,8 @@ export function checkIntegration(platforms: readonly SynthesizedPlatform[], rele
         const groups = tenants.map((t) => ({ tenant: t.name, group: t.platform.userGroup ?? Tenant.defaultUserGroup(t.name) }));
         checks.push(fact(`${where}: CapsuleConfiguration carries the tenants' user groups`, () => capsuleGroups(capsule, groups)));
         if (proxy) checks.push(fact(`${where}: capsule-proxy reads the CapsuleConfiguration Capsule renders`, () => proxyConfiguration(capsule, proxy)));
+        const mode = (settings?.capsule?.certificates as CapsuleCertificates | undefined) ?? CapsuleCertificates.CONTROLLER;
+        checks.push(fact(`${where}: Capsule's webhook certificate has exactly one issuer (capsule.certificates: ${mode})`, () => capsuleWebhookTls(capsule, mode)));
       }
     }
   }
@@ -251,6 +256,42 @@ export function bundleSources(trustManager: RenderedRelease, proxy: RenderedRele
       if (source.secret.name !== tls.secret) problems.push(`Bundle ${bundle.metadata.name} reads Secret ${source.secret.name}, capsule-proxy serves with Secret ${tls.secret}`);
       else if (source.secret.key !== tls.caKey) problems.push(`Bundle ${bundle.metadata.name} reads key ${source.secret.key} of Secret ${tls.secret}, but ${tls.writer} writes the CA to key ${tls.caKey}`);
     }
+  }
+  return problems;
+}
+
+const INJECT_CA = 'cert-manager.io/inject-ca-from';
+const WEBHOOK_CONFIGURATIONS = new Set(['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
+
+/**
+ * Who issues Capsule's webhook certificate (Secret `spec.overrides.TLSSecretName`): Capsule's TLS
+ * reconciler (`spec.enableTLSReconciler`) or a cert-manager Certificate, never both and never
+ * neither; with cert-manager, every webhook configuration injects that Certificate's CA, without it none.
+ */
+export function capsuleWebhookTls(capsule: RenderedRelease, expected: CapsuleCertificates): string[] {
+  const configuration = capsuleConfiguration(capsule);
+  const secret: string | undefined = configuration.spec?.overrides?.TLSSecretName;
+  const reconciler = configuration.spec?.enableTLSReconciler === true;
+  const objects = capsule.objects as Obj[];
+  const certificate = objects.find((o) => o.kind === 'Certificate' && o.apiVersion.startsWith('cert-manager.io/') && o.spec?.secretName === secret);
+  const problems: string[] = [];
+  if (reconciler && certificate) problems.push(`both Capsule's TLS reconciler and cert-manager Certificate ${certificate.metadata.name} write Secret ${secret}`);
+  if (!reconciler && !certificate) problems.push(`nobody issues Capsule's webhook certificate: the TLS reconciler is off and no cert-manager Certificate writes Secret ${secret}`);
+  const rendered = certificate ? CapsuleCertificates.CERT_MANAGER : CapsuleCertificates.CONTROLLER;
+  if (!problems.length && rendered !== expected) {
+    problems.push(`capsule.certificates is ${expected}, but the chart renders ${certificate ? `cert-manager Certificate ${certificate.metadata.name}` : "Capsule's TLS reconciler"}`);
+  }
+  const namespace = capsule.namespace;
+  const injected = certificate ? `${namespace}/${certificate.metadata.name}` : undefined;
+  for (const webhook of objects.filter((o) => WEBHOOK_CONFIGURATIONS.has(o.kind))) {
+    const from = (webhook.metadata.annotations as Record<string, string> | undefined)?.[INJECT_CA];
+    if (from !== injected) {
+      problems.push(injected ? `${webhook.kind} ${webhook.metadata.name} injects the CA from ${from ?? 'nowhere'}, not from Certificate ${injected}` : `${webhook.kind} ${webhook.metadata.name} asks cert-manager to inject ${from}, but Capsule's reconciler owns its caBundle`);
+    }
+  }
+  if (certificate) {
+    const host = `capsule-webhook-service.${namespace}.svc`;
+    if (!(certificate.spec.dnsNames ?? []).includes(host)) problems.push(`Certificate ${certificate.metadata.name} does not name the webhook Service ${host}`);
   }
   return problems;
 }

@@ -5,12 +5,15 @@
  * cert-manager's. Only local folders are schema locations, so kubeconform never downloads; an object
  * without a schema fails.
  */
+import * as fs from 'fs';
 import * as path from 'path';
+import * as YAML from 'yaml';
 import { ENGINES } from '../../lib/versions';
 import { certManagerCrds, engineVersion, kubernetesSource, runEngine, SHARED_DIR } from './engines';
 import { renderedReleases } from './helm';
 import { Check, EngineReport } from './report';
 import { CrdSource, generateBuiltinSchemas, generateCrdSchemas, readCrdFiles, schemaLocation } from './schemas';
+import type { SynthesizedPlatform } from './platforms';
 import { StageContext } from './stages';
 
 interface Target {
@@ -65,6 +68,7 @@ export function kubeconformStage(context: StageContext): EngineReport[] {
           .filter((f) => f.manifests.length && clusterOf(f.path) === cluster)
           .map((f) => ({ file: path.join(platform.outDir, f.path), label: `${platform.name}/${f.path}`, objects: f.manifests.length })),
         ...inCluster.map((r) => ({ file: r.outputFile, label: `${platform.name}/${r.file} (chart ${r.chart} rendered: ${path.basename(r.outputFile)})`, objects: r.objects.length })),
+        ...replicatedTargets(platform, cluster, path.join(context.work, 'replicated', folderName(where))),
       ];
       allTargets.push(...targets);
       checks.push(...validate(targets, [custom.dir, builtins.dir]));
@@ -72,6 +76,27 @@ export function kubeconformStage(context: StageContext): EngineReport[] {
   }
   const schemaNotes = [...notes].map(([note, where]) => `${note} (${where.join(', ')})`);
   return [report(checks, allTargets, schemaNotes, notKubernetes, builtins.kinds.size + crdKinds.size)];
+}
+
+/**
+ * The objects Capsule replicates from the cluster's GlobalTenantResources / TenantResources
+ * (`rawItems`, kept as unknown fields by their CRD): written to a file per replication, to be
+ * judged as the objects they become in the tenant namespaces.
+ */
+function replicatedTargets(platform: SynthesizedPlatform, cluster: string, dir: string): Target[] {
+  const targets: Target[] = [];
+  for (const file of platform.files.filter((f) => clusterOf(f.path) === cluster)) {
+    for (const manifest of file.manifests.filter((m) => m.apiVersion.startsWith('capsule.clastix.io/') && (m.kind === 'GlobalTenantResource' || m.kind === 'TenantResource'))) {
+      const resources = ((manifest as { spec?: { resources?: Array<{ rawItems?: unknown[] }> } }).spec?.resources ?? []);
+      const items = resources.flatMap((r) => r.rawItems ?? []);
+      if (!items.length) continue;
+      fs.mkdirSync(dir, { recursive: true });
+      const out = path.join(dir, `${manifest.kind}_${manifest.metadata.name}.yaml`);
+      fs.writeFileSync(out, items.map((item) => YAML.stringify(item)).join('---\n'));
+      targets.push({ file: out, label: `${platform.name}/${file.path} (${manifest.kind} ${manifest.metadata.name}, rawItems)`, objects: items.length });
+    }
+  }
+  return targets;
 }
 
 function clusterOf(file: string): string {

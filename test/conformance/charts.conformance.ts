@@ -40,13 +40,19 @@ describe('conformance failure injection: Helm and kubeconform', () => {
   });
 
   // The control (a copy that must pass), in the TLS mode no shipped configuration combines with the
-  // agent: the rendered cert-manager Certificate, and the agent reading key ca.crt.
-  test('the fixture with capsule-proxy on cert-manager passes, the agent reading the CA from ca.crt', () => {
-    const dir = fixtureCopy((doc) => doc.setIn(['clusters', 0, 'capsuleProxy', 'certificates'], 'cert-manager'));
+  // agent: the rendered cert-manager Certificate, and the agent reading key ca.crt; Capsule's webhook
+  // certificate from cert-manager too (its Certificate, and the CA injected into its webhooks).
+  test('the fixture with capsule-proxy and Capsule on cert-manager passes, the agent reading the CA from ca.crt', () => {
+    const dir = fixtureCopy((doc) => {
+      doc.setIn(['clusters', 0, 'capsuleProxy', 'certificates'], 'cert-manager');
+      doc.setIn(['clusters', 0, 'capsule', 'certificates'], 'cert-manager');
+      // Both need a cert-manager; the platform CA (issuer self-signed-ca) issues the proxy's certificate.
+      doc.setIn(['clusters', 0, 'certManager'], { external: true });
+    });
     dirs.push(dir);
     const { status, output } = runConformance(dir);
     expect(failures(output)).toEqual([]);
     expect(status).toBe(0);
-    expect(output).toMatch(/\| chart integration +\| [^|]+\| 4 facts on rendered charts +\| 4 +\| 0 +\|/);
+    expect(output).toMatch(/\| chart integration +\| [^|]+\| 6 facts on rendered charts +\| 6 +\| 0 +\|/);
   });
 });

@@ -1,3 +1,4 @@
+import { CapsuleCertificates } from '../../capsule/capsule';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../../capsule-proxy/capsule-proxy';
 import { PlatformIssuerType } from '../../cert-manager/platform-issuer';
 import type { YamlFile } from '../../core/config/yaml-file';
@@ -12,10 +13,7 @@ interface CertManagerUser {
   readonly what: string;
 }
 
-/**
- * The components of `cluster` that need cert-manager. (Capsule's own webhook certificate in
- * cert-manager mode, `capsule.certificates`, belongs here too once the configuration has it.)
- */
+/** The components of `cluster` that need cert-manager. */
 export function certManagerUsers(cluster: ClusterSettings, index: number): CertManagerUser[] {
   const at = (...segments: string[]) => ['clusters', String(index), ...segments];
   const users: CertManagerUser[] = [];
@@ -28,6 +26,8 @@ export function certManagerUsers(cluster: ClusterSettings, index: number): CertM
         : { segments: at(...(cluster.versions ? ['versions'] : [])), what: `capsule-proxy under versions ${profile}, whose chart defaults to cert-manager (capsuleProxy.certificates)` },
     );
   }
+  // Capsule's webhook certificate: its TLS reconciler by default under both profiles.
+  if (cluster.capsule?.certificates === CapsuleCertificates.CERT_MANAGER) users.push({ segments: at('capsule', 'certificates'), what: 'capsule.certificates cert-manager' });
   if (cluster.trustManager?.enabled) users.push({ segments: at('trustManager', 'enabled'), what: "trust-manager (its webhook's certificate)" });
   return users;
 }
@@ -47,7 +47,7 @@ export function certificateChecks(cluster: ClusterSettings, index: number, platf
         platformFile.problem(
           user.segments,
           `${user.what} needs cert-manager, which cluster ${cluster.name} neither installs nor has: set certManager.enabled: true (the platform installs it first) or certManager.external: true (it is installed already)` +
-            (user.what.startsWith('capsule') ? ', or capsuleProxy.certificates: certgen' : ''),
+            (user.what.startsWith('capsuleProxy') || user.what.startsWith('capsule-proxy') ? ', or capsuleProxy.certificates: certgen' : user.what.startsWith('capsule.') ? ', or capsule.certificates: controller' : ''),
         ),
       );
     }

@@ -16,7 +16,6 @@ import { tenantRoleNameClashes } from './teleport-config';
 import { effectivePolicySettings } from './tenant-defaults-checks';
 import { LoadedTenant, TenantDefinition } from './tenant-file';
 import { PLATFORM_KEY } from './tenant-schema';
-import { profileRelease } from './profile-problems';
 import { DEFAULT_VERSION_PROFILE } from '../../versions';
 
 export const PLATFORM_FILE = 'platform.yaml';
@@ -67,11 +66,6 @@ function clusterChecks(cluster: ClusterSettings, index: number, settings: Platfo
   for (const { definition: t, yaml, at } of tenants) {
     // Fields (and values) the CRDs of this cluster's versions reject, though another profile's accept them.
     for (const problem of t.profileProblems?.[profile] ?? []) problems.push(problem(cluster.name));
-    if (profile === 'seed') {
-      for (const field of ['resourcePool', 'resourcePoolClaims'] as const) {
-        if (t.platform[field]) problems.push(yaml.problem([PLATFORM_KEY, field], `ResourcePools are rendered under ${profileRelease('capsule', 'current')} only; cluster ${cluster.name} runs ${profileRelease('capsule', profile)}`));
-      }
-    }
     const context = { platformNamespaces: reserved, forceTenantPrefix: prefixed(t) };
     for (const e of [...checkTenantName(t.name, context), ...checkTenantNamespaces(t.name, t.namespaces, t.spec, context)]) {
       problems.push(yaml.problem(at(e.segments), e.message));

@@ -5,7 +5,9 @@ import { Problem } from '../../core/errors';
 import { crdValidators } from '../../core/validation/crd-validators';
 import { DEFAULT_VERSION_PROFILE, KYVERNO_CLUSTER_POLICY, PROFILES, VersionProfileName } from '../../versions';
 import { ClusterSettings, PlatformSettings } from './platform-schema';
+import { withTenantDefaults, TenantDefaultName } from '../../capsule/tenant-defaults';
 import { profileRelease, ProfiledComponent } from './profile-problems';
+import { tenantDefaults } from './tenant-defaults-checks';
 import { LoadedTenant } from './tenant-file';
 import { PLATFORM_KEY, TENANT_KEY } from './tenant-schema';
 
@@ -16,7 +18,10 @@ import { PLATFORM_KEY, TENANT_KEY } from './tenant-schema';
  * - a version profile past upstream support (lib/versions.ts `pastSupport`);
  * - ClusterPolicy under a Kyverno that deprecates it (`KYVERNO_CLUSTER_POLICY`);
  * - a field of a tenant file that the CRD of its cluster's version marks deprecated, read from the
- *   CRD's own descriptions ("Deprecated: use …"), so each Capsule release brings its own list.
+ *   CRD's own descriptions ("Deprecated: use …"), so each Capsule release brings its own list;
+ * - a field the platform itself writes into Tenants from a cluster's tenantDefaults, judged the same
+ *   way (under Capsule 0.14 network isolation and the LimitRange are replicated instead, so only
+ *   resourceQuotas and tenantIdentity's namespace metadata remain).
  */
 export function deprecations(settings: PlatformSettings, platformFile: YamlFile, tenants: readonly LoadedTenant[]): Problem[] {
   const found: Problem[] = [];
@@ -38,6 +43,9 @@ export function deprecations(settings: PlatformSettings, platformFile: YamlFile,
         ),
       );
     }
+    for (const use of tenantDefaultsDeprecations(cluster, profile)) {
+      found.push(platformFile.problem(['clusters', String(i), 'tenantDefaults', use.setting], `rendered into every Tenant's ${use.field}, deprecated by ${profileRelease('capsule', profile)} (cluster ${cluster.name}): ${use.hint}`));
+    }
   });
 
   // A tenant field: one line per file and field, naming every cluster it is deprecated on.
@@ -57,6 +65,28 @@ export function deprecations(settings: PlatformSettings, platformFile: YamlFile,
     found.push(tenant.yaml.problem(tenant.at(segments), `deprecated by ${release} (cluster${clusters.length > 1 ? 's' : ''} ${clusters.join(', ')}): ${hint}`));
   }
   return found.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
+}
+
+/** Where each tenant default lands in the Tenant spec when it is not replicated (tenant-defaults.ts). */
+const DEFAULT_FIELDS: Readonly<Record<string, TenantDefaultName>> = {
+  networkPolicies: 'networkIsolation',
+  limitRanges: 'limitRange',
+  resourceQuotas: 'resourceQuotas',
+  'namespaceOptions.additionalMetadataList': 'tenantIdentity',
+};
+
+/** The deprecated Tenant fields the cluster's tenantDefaults render, by the CRD of `profile`. */
+function tenantDefaultsDeprecations(cluster: ClusterSettings, profile: VersionProfileName): Array<{ setting: TenantDefaultName; field: string; hint: string }> {
+  if (!cluster.tenantDefaults) return [];
+  // What the defaults add to a tenant that has none of its own, rendered as the cluster renders them.
+  const { spec } = withTenantDefaults('x', {}, tenantDefaults(cluster), {}, { replicate: profile !== 'seed' });
+  const schema = (crdValidators(profile)[TENANT_KEY]?.described?.() as Schema | undefined)?.properties?.spec;
+  if (!schema) return [];
+  return deprecatedIn(schema, spec, []).flatMap((use) => {
+    const field = use.segments.join('.');
+    const setting = DEFAULT_FIELDS[field];
+    return setting ? [{ setting, field, hint: use.hint }] : [];
+  });
 }
 
 /** The error that strict mode turns deprecations into. */

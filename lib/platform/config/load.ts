@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Capsule } from '../../capsule/capsule';
 import { CapsuleProxy } from '../../capsule-proxy/capsule-proxy';
+import { CAPSULE_PROXY_OPTION_NAMES, optionProblems, unsupportedOption } from '../../capsule-proxy/proxy-options';
 import { SchemaValidator } from '../../core/config/schema';
 import { displayPath, YamlFile } from '../../core/config/yaml-file';
 import { PlatformError, Problem } from '../../core/errors';
@@ -17,7 +18,7 @@ import { platformNameProblems } from './name-checks';
 import { PlatformSettings } from './platform-schema';
 import { peopleProblems } from './people-checks';
 import { teleportSettingsProblems } from './teleport-config';
-import { tenantDefaultsProblems } from './tenant-defaults-checks';
+import { cidrProblem, tenantDefaultsProblems } from './tenant-defaults-checks';
 import { LoadedTenant, loadTenant, TenantDefinition } from './tenant-file';
 
 export { PLATFORM_FILE } from './cross-checks';
@@ -80,6 +81,7 @@ function loadSettings(file: string, root: string, problems: Problem[]): { settin
       }
     }
   });
+  settings.clusters.forEach((cluster, i) => problems.push(...capsuleProxyOptionProblems(cluster, i).map(([segments, message]) => yaml.problem(segments, message))));
   problems.push(...yaml.problems(teleportSettingsProblems(settings)));
   problems.push(...yaml.problems(platformNameProblems(settings)));
   problems.push(...yaml.problems(settings.clusters.flatMap((cluster, i) => tenantDefaultsProblems(cluster, i))));
@@ -89,6 +91,24 @@ function loadSettings(file: string, root: string, problems: Problem[]): { settin
     seen.add(cluster.name);
   });
   return { settings, yaml };
+}
+
+/** capsule-proxy options the cluster's chart lacks, regular expressions that do not compile, malformed CIDRs. */
+function capsuleProxyOptionProblems(cluster: PlatformSettings['clusters'][number], index: number): Array<[string[], string]> {
+  const proxy = cluster.capsuleProxy ?? {};
+  const at = (...segments: string[]) => ['clusters', String(index), 'capsuleProxy', ...segments];
+  const profile = cluster.versions ?? DEFAULT_VERSION_PROFILE;
+  const problems: Array<[string[], string]> = [];
+  for (const name of CAPSULE_PROXY_OPTION_NAMES.filter((n) => proxy[n] !== undefined)) {
+    const unsupported = unsupportedOption(name, profile, `cluster ${cluster.name}`);
+    if (unsupported) problems.push([at(name), unsupported]);
+  }
+  for (const { name, message } of optionProblems(proxy)) problems.push([at(name), message]);
+  (proxy.trustedProxyCidrs ?? []).forEach((cidr, i) => {
+    const problem = cidrProblem(cidr);
+    if (problem) problems.push([at('trustedProxyCidrs', String(i)), problem]);
+  });
+  return problems;
 }
 
 /** A tenant file: `<name>.yaml` or `<name>.yml`, the extension in any case, not hidden. */

@@ -1,6 +1,8 @@
 import { Static, Type } from '@sinclair/typebox';
+import { CapsuleCertificates } from '../../capsule/capsule';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../../capsule-proxy/capsule-proxy';
 import { CAPSULE_PROXY_FEATURE_GATES, PROXY_CLUSTER_SCOPED } from '../../capsule-proxy/proxy-rules';
+import { CAPSULE_PROXY_OPTIONS, CapsuleProxyOptionName } from '../../capsule-proxy/proxy-options';
 import { DnsLabel, DnsSubdomain, Duration, StrictObject, StringEnum } from '../../core/config/schema';
 import { PATTERN_HINT } from '../../core/validation/explain';
 import { ARGOCD_DEFAULTS } from '../../core/delivery/argocd/argocd-delivery';
@@ -12,7 +14,7 @@ import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../
 import { CertManagerSettings, TrustManagerSettings } from './cert-schema';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
 import { PeopleSettings } from './people-schema';
-import { TenantDefaultsSettings } from './tenant-defaults-schema';
+import { CIDR_SHAPE, TenantDefaultsSettings } from './tenant-defaults-schema';
 
 /**
  * Schema of `config/platform.yaml`. Defaults are the components' own (stated in the descriptions),
@@ -80,10 +82,21 @@ export const CapsuleSettings = StrictObject(
           'Keep Tenants and the namespaces created from Git in the cluster when they are removed from the configuration (Flux prune disabled on them): deleting one then takes a second, manual step. Default: true',
       }),
     ),
+    certificates: Type.Optional(
+      StringEnum([CapsuleCertificates.CONTROLLER, CapsuleCertificates.CERT_MANAGER] as const, {
+        description:
+          "Who issues Capsule's webhook certificate (Secret capsule-tls) and injects its CA: controller, Capsule's own TLS reconciler (needs nothing else), or cert-manager (must be installed). Default: controller under both versions (chart 0.14.0's own default is cert-manager, which the platform switches off)",
+      }),
+    ),
     values: Type.Optional(HelmValues('capsule')),
   },
   { description: 'Capsule (multi-tenancy operator).' },
 );
+
+const sinceChart = (name: CapsuleProxyOptionName) =>
+  CAPSULE_PROXY_OPTIONS[name].profiles.length === VERSION_PROFILE_NAMES.length ? 'Both versions.' : `Versions ${CAPSULE_PROXY_OPTIONS[name].profiles.join(', ')} only (${PROFILES.current.charts.capsuleProxy.chart} chart ${PROFILES.current.charts.capsuleProxy.version}).`;
+const ProxyNames = (name: CapsuleProxyOptionName, what: string) =>
+  Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description: `${what} (options.${name}, ${CAPSULE_PROXY_OPTIONS[name].flag}). ${sinceChart(name)} Default: none` });
 
 export const CapsuleProxySettings = StrictObject(
   {
@@ -101,6 +114,21 @@ export const CapsuleProxySettings = StrictObject(
       ),
     ),
     extraArgs: Type.Optional(Type.Array(Type.String({ pattern: '^--', [PATTERN_HINT]: 'a command-line flag starting with --' }), { description: 'Extra command-line flags for capsule-proxy. Default: none' })),
+    ignoredUserGroups: Type.Optional(ProxyNames('ignoredUserGroups', 'Groups whose members capsule-proxy passes through with their own identity, unfiltered')),
+    ignoredUsernames: Type.Optional(ProxyNames('ignoredUsernames', 'Users (or system:serviceaccount:<ns>:<name> usernames) capsule-proxy passes through unfiltered')),
+    ignoredImpersonationGroups: Type.Optional(ProxyNames('ignoredImpersonationGroups', 'Groups dropped from incoming Impersonate-Group headers (after impersonationGroupRegexp)')),
+    impersonationGroupRegexp: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: `Only impersonated groups matching this regular expression are kept: fewer SubjectAccessReviews when Teleport impersonates many groups (options.impersonationGroupRegexp, ${CAPSULE_PROXY_OPTIONS.impersonationGroupRegexp.flag}). ${sinceChart('impersonationGroupRegexp')} Default: every group`,
+      }),
+    ),
+    trustedProxyCidrs: Type.Optional(
+      Type.Array(Type.String({ pattern: CIDR_SHAPE, [PATTERN_HINT]: 'a CIDR such as 10.0.0.0/8' }), {
+        uniqueItems: true,
+        description: `CIDRs of the trusted proxies allowed to make requests to capsule-proxy (options.trustedProxyCidrs, ${CAPSULE_PROXY_OPTIONS.trustedProxyCidrs.flag}). ${sinceChart('trustedProxyCidrs')} Default: none`,
+      }),
+    ),
     values: Type.Optional(HelmValues('capsule-proxy')),
   },
   { description: 'capsule-proxy (tenant-filtered Kubernetes API proxy).' },

@@ -14,7 +14,7 @@ import * as capsulePodLabels from '../../kyverno/policies/monitoring/capsule-pod
 const Off = (what: string) => Type.Literal(false, { description: `false: no ${what} for any tenant of this cluster.` });
 
 // The shape of an IPv4 or IPv6 CIDR; cidrProblem() (tenant-defaults-checks.ts) checks the address and prefix length.
-const CIDR = '^(([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$';
+export const CIDR_SHAPE = '^(([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$';
 
 const Egress = StrictObject(
   {
@@ -29,7 +29,7 @@ const Egress = StrictObject(
     ),
     toNamespaces: Type.Optional(Type.Array(DnsLabel(), { uniqueItems: true, description: 'Non-tenant namespaces tenant Pods may reach. Default: none' })),
     toCidrs: Type.Optional(
-      Type.Array(Type.String({ pattern: CIDR, [PATTERN_HINT]: 'a CIDR such as 0.0.0.0/0 or 10.0.0.0/8' }), { uniqueItems: true, description: 'CIDRs outside the cluster tenant Pods may reach (0.0.0.0/0: the internet). Default: none' }),
+      Type.Array(Type.String({ pattern: CIDR_SHAPE, [PATTERN_HINT]: 'a CIDR such as 0.0.0.0/0 or 10.0.0.0/8' }), { uniqueItems: true, description: 'CIDRs outside the cluster tenant Pods may reach (0.0.0.0/0: the internet). Default: none' }),
     ),
   },
   { description: "Restrict tenant Pods' egress too: to their tenant's namespaces, the cluster DNS and what is listed here. Default: egress is not restricted" },

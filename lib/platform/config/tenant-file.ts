@@ -2,7 +2,7 @@ import * as path from 'path';
 import { GlobalProxySettings } from '../../../imports/capsule-globalproxysettings-capsule.clastix.io';
 import { ProxySetting } from '../../../imports/capsule-proxysettings-capsule.clastix.io';
 import { TenantV1Beta2 } from '../../../imports/capsule-tenants-capsule.clastix.io';
-import { checkMetadataTemplates, checkOwners, checkQuotasAndLimits, checkRoleBindings, checkTenantFields, TenantNamespace } from '../../capsule/tenant-rules';
+import { checkMetadataTemplates, checkOwners, checkQuotasAndLimits, checkRoleBindings, checkTenantFields, ownersRequired, TenantNamespace } from '../../capsule/tenant-rules';
 import { checkClusterResources } from '../../capsule-proxy/proxy-rules';
 import { SchemaValidator } from '../../core/config/schema';
 import { displayPath, YamlFile } from '../../core/config/yaml-file';
@@ -131,15 +131,17 @@ export function loadTenant(file: string, problems: Problem[], root?: string): Lo
   const METADATA = '\u0000metadata';
   const tenantProblems = (profile: VersionProfileName): Explained[] => {
     const crd = loadCrdValidator(TENANT_KEY, profile)!;
-    if (crd.validate(tenant)) return [];
-    return explainErrors(crd.validate.errors ?? [], crd.entry.schema(), tenant).flatMap((e) =>
+    // An explicit `owners: []` passes both CRDs' schemas; only the versions that grant access otherwise accept it.
+    const noOwners = Array.isArray(spec.owners) && spec.owners.length === 0 && ownersRequired(profile) ? [{ segments: ['owners'], message: 'needs at least one owner' }] : [];
+    if (crd.validate(tenant)) return noOwners;
+    return noOwners.concat(explainErrors(crd.validate.errors ?? [], crd.entry.schema(), tenant).flatMap((e) =>
       e.segments[0] === 'spec'
         ? [{ segments: e.segments.slice(1), message: e.message }]
         : // metadata.name is checked by the header schema; other metadata fields only exist in manifests.
           e.segments[0] === 'metadata' && e.segments[1] !== 'name' && parts.metadata
           ? [{ segments: [METADATA, ...e.segments], message: e.message }]
           : [],
-    );
+    ));
   };
   const profileProblems: Partial<Record<VersionProfileName, ProfileProblem[]>> = {};
   const place = (segments: readonly string[]) => (segments[0] === METADATA ? segments.slice(1) : at(segments));
@@ -151,7 +153,7 @@ export function loadTenant(file: string, problems: Problem[], root?: string): Lo
     }
   };
   byProfile('capsule', tenantProblems);
-  report([...(Array.isArray(spec.owners) ? checkOwners(spec.owners) : []), ...checkMetadataTemplates(spec), ...checkRoleBindings(spec), ...checkTenantFields(spec), ...checkQuotasAndLimits(spec)]);
+  report([...(Array.isArray(spec.owners) ? checkOwners(spec.owners, { required: false }) : []), ...checkMetadataTemplates(spec), ...checkRoleBindings(spec), ...checkTenantFields(spec), ...checkQuotasAndLimits(spec)]);
   // Labels and selectors under platform (namespaces, proxy settings) follow the same rules; a
   // manifest's metadata.labels are checked by the CRD validator, its annotation keys here.
   if (isObject(parts.platform)) report(checkTenantFields(parts.platform, [PLATFORM_KEY]));
@@ -175,21 +177,17 @@ export function loadTenant(file: string, problems: Problem[], root?: string): Lo
     );
   }
 
-  // ResourcePools: judged by the CRDs of the profiles that import them (the cross-checks refuse
-  // them on clusters of the others).
-  const poolProfiles = VERSION_PROFILE_NAMES.filter((p) => loadCrdValidator('capsule.clastix.io/v1beta2/ResourcePool', p));
+  // ResourcePools: judged by the CRDs of every profile (Capsule 0.10.9 and 0.14.0 both have them).
   if (platform.resourcePool) {
     const poolSpec = platform.resourcePool;
-    for (const profile of poolProfiles) report(crdProblems(profile, { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'ResourcePool' }, poolSpec, [PLATFORM_KEY, 'resourcePool']));
+    byProfile('capsule', (profile) => crdProblems(profile, { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'ResourcePool' }, poolSpec, [PLATFORM_KEY, 'resourcePool']));
   }
   (platform.resourcePoolClaims ?? []).forEach((c, i) => {
     const names = (platform.namespaces ?? []).map((ns) => (typeof ns === 'string' ? ns : ns.name));
     if (!names.includes(c.namespace)) report([{ segments: [PLATFORM_KEY, 'resourcePoolClaims', String(i), 'namespace'], message: `must be one of the tenant's namespaces: ${names.join(', ') || 'none listed under platform.namespaces'}` }]);
     if (!c.pool && !platform.resourcePool) report([{ segments: [PLATFORM_KEY, 'resourcePoolClaims', String(i), 'pool'], message: 'name the pool, or give the tenant a resourcePool' }]);
     const claim = { pool: c.pool ?? 'x', claim: c.claim };
-    for (const profile of poolProfiles) {
-      report(crdProblems(profile, { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'ResourcePoolClaim' }, claim, [PLATFORM_KEY, 'resourcePoolClaims', String(i)]));
-    }
+    byProfile('capsule', (profile) => crdProblems(profile, { apiVersion: 'capsule.clastix.io/v1beta2', kind: 'ResourcePoolClaim' }, claim, [PLATFORM_KEY, 'resourcePoolClaims', String(i)]));
   });
 
   const expected = path.basename(file).replace(/\.ya?ml$/i, '');

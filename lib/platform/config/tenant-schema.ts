@@ -138,7 +138,7 @@ export const TenantPlatformSettings = StrictObject(
     resourcePool: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), {
         description:
-          'spec of a capsule.clastix.io/v1beta2 ResourcePool named after the tenant (quota required; defaults, config; selectors default to the tenant\'s namespaces). Versions current (Capsule 0.14) only.',
+          'spec of a capsule.clastix.io/v1beta2 ResourcePool named after the tenant (quota required; defaults, config; selectors default to the tenant\'s namespaces). Capsule 0.10.9 and 0.14.0 alike.',
       }),
     ),
     resourcePoolClaims: Type.Optional(
@@ -149,7 +149,7 @@ export const TenantPlatformSettings = StrictObject(
           pool: Type.Optional(DnsSubdomain({ description: "ResourcePool claimed from. Default: the tenant's resourcePool" })),
           claim: Type.Record(Type.String(), Type.Unknown(), { description: 'What is claimed: a resource list, e.g. requests.cpu: "2".' }),
         }),
-        { minItems: 1, description: 'ResourcePoolClaims in the tenant namespaces (capsule.clastix.io/v1beta2). Versions current (Capsule 0.14) only.' },
+        { minItems: 1, description: 'ResourcePoolClaims in the tenant namespaces (capsule.clastix.io/v1beta2). Capsule 0.10.9 and 0.14.0 alike.' },
       ),
     ),
     tenantDefaults: Type.Optional(TenantDefaultsOptOutSettings),
