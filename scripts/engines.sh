@@ -50,7 +50,7 @@ build() {
   echo "$name $version $out (built)"
 }
 
-# Module sources (the Kubernetes OpenAPI, cert-manager's CRDs) come from the module cache, not a build.
+# Module sources (the Kubernetes OpenAPI, cert-manager's CRDs and chart, trust-manager's chart) come from the module cache, not a build.
 module_src() {
   local name="$1" module version d
   module="$(pin "$name" module)"; version="$(pin "$name" version)"
@@ -60,7 +60,7 @@ module_src() {
 }
 
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(kubeconform helm kustomize kyverno kubernetes cert-manager)
+[ ${#names[@]} -gt 0 ] || names=(kubeconform helm kustomize kyverno kubernetes cert-manager trust-manager)
 for n in "${names[@]}"; do
   if [ -z "$(pin "$n" package)" ] && [ -n "$(pin "$n" module)" ]; then module_src "$n"; else build "$n"; fi
 done

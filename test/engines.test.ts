@@ -1,4 +1,4 @@
-import { CHARTS, ENGINES } from '../lib/versions';
+import { CERT_CHARTS, CHARTS, ENGINES } from '../lib/versions';
 
 const minor = (version: string) => /^v?(\d+\.\d+)\./.exec(version)?.[1];
 
@@ -14,6 +14,14 @@ describe('engine pins (lib/engines.json)', () => {
       expect(pin.version).toMatch(/^v\d+\.\d+\.\d+$/);
       expect(pin.package.startsWith(pin.module)).toBe(true);
       expect(pin.binary).toMatch(/^[a-z-]+$/);
+    }
+  });
+
+  test('the cert-manager and trust-manager module sources are the releases of the charts a cluster installs, and carry them', () => {
+    for (const [name, chart] of [['cert-manager', CERT_CHARTS.certManager], ['trust-manager', CERT_CHARTS.trustManager]] as const) {
+      const pin = ENGINES[name];
+      expect({ name, version: pin.version, chart: pin.chart }).toEqual({ name, version: chart.version, chart: `deploy/charts/${chart.chart}` });
+      expect(pin.module).toBe(`github.com/cert-manager/${name}`);
     }
   });
 

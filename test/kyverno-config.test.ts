@@ -126,6 +126,7 @@ describe("restrict-image-registries and the platform's own images", () => {
     const enterprise = (cluster: any) => {
       cluster.teleport.agent.values = { enterprise: true, enterpriseImage: 'registry.example.com/teleport-ent' };
       cluster.capsuleProxy.certificates = 'cert-manager';
+      cluster.certManager = { external: true };
     };
     expect(problems(config({ policies: registriesPolicy({ scope: 'cluster', failureAction: 'Enforce', registries: ['docker.io', 'ghcr.io', 'public.ecr.aws'] }), cluster: enterprise }))).toEqual([
       `${field}: does not allow registry.example.com, which the platform's own Pods pull from: teleport-kube-agent agent (enterprise) (clusters[0].teleport.agent.values.enterpriseImage); ${advice('registry.example.com')}`,

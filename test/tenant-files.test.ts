@@ -264,6 +264,7 @@ describe('the example platform (examples/platform)', () => {
     // staging has no rule that needs the gate, so gas's legacy owner proxySettings still work there.
     const staging = files.filter((f) => f.path.startsWith('staging/'));
     expect(helmValues(staging, 'capsule-proxy').options).not.toHaveProperty('extraArgs');
-    expect(helmValues(staging, 'capsule-proxy').certManager).toEqual({ generateCertificates: true });
+    // Issued by the platform CA (certManager.enabled, issuer self-signed-ca).
+    expect(helmValues(staging, 'capsule-proxy').certManager).toEqual({ generateCertificates: true, issuer: { kind: 'ClusterIssuer', name: 'platform-ca' } });
   });
 });

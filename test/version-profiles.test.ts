@@ -72,7 +72,15 @@ describe('the example platform: prod on seed, staging on current', () => {
 
   test("each cluster installs its profile's chart versions", () => {
     expect(chartVersions('prod')).toEqual({ capsule: '0.10.9', 'capsule-proxy': '0.9.12', 'teleport-kube-agent': '18.2.0' });
-    expect(chartVersions('staging')).toEqual({ capsule: '0.14.0', 'capsule-proxy': '0.14.0', 'teleport-kube-agent': '18.2.1', kyverno: '3.9.0' });
+    expect(chartVersions('staging')).toEqual({
+      capsule: '0.14.0',
+      'capsule-proxy': '0.14.0',
+      'teleport-kube-agent': '18.2.1',
+      kyverno: '3.9.0',
+      // Both profiles share them (CERT_CHARTS).
+      'cert-manager': 'v1.21.2',
+      'trust-manager': 'v0.24.0',
+    });
   });
 
   test('Capsule 0.14 gets users and administrators, not the deprecated capsuleUserGroups / userNames', () => {
@@ -116,9 +124,9 @@ describe('the versions setting', () => {
   });
 
   test("capsule.certificates: a current cluster defaults to Capsule's own TLS reconciler (no cert-manager needed); cert-manager is a choice, and values cannot bypass it", () => {
-    const current = (capsule: string) => configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n    capsule:\n', `  - name: demo\n    versions: current\n    capsule:\n${capsule}`) });
+    const current = (capsule: string, more = '') => configWith({ 'platform.yaml': (old) => old.replace('  - name: demo\n    capsule:\n', `  - name: demo\n    versions: current\n${more}    capsule:\n${capsule}`) });
     expect(helmValues(synth(current('')).files, 'capsule')).toMatchObject({ tls: { enableController: true, create: true }, certManager: { generateCertificates: false } });
-    expect(helmValues(synth(current('      certificates: cert-manager\n')).files, 'capsule')).toMatchObject({ tls: { enableController: false, create: false }, certManager: { generateCertificates: true } });
+    expect(helmValues(synth(current('      certificates: cert-manager\n', '    certManager:\n      external: true\n')).files, 'capsule')).toMatchObject({ tls: { enableController: false, create: false }, certManager: { generateCertificates: true } });
     expect(() => synth(current('      values:\n        certManager:\n          generateCertificates: true\n'))).toThrow(
       /platform\.yaml:\d+: clusters\[0\]\.capsule\.values\.certManager\.generateCertificates: cannot be overridden: set it with capsule\.certificates/,
     );
@@ -291,7 +299,8 @@ describe('tenant files under versions current', () => {
 
   test('a tenant on a seed and a current cluster is refused only for the seed one', () => {
     const dir = configWith({
-      'platform.yaml': (old) => `${old}\n  - name: next\n    versions: current\n`,
+      // capsule-proxy 0.14 defaults to cert-manager: the cluster says it has one.
+      'platform.yaml': (old) => `${old}\n  - name: next\n    versions: current\n    certManager:\n      external: true\n`,
       'tenants/oil.yaml': (old) => old.replace('name: oil\n', 'name: oil\nrules:\n  - enforce:\n      action: deny\n      services:\n        types: [NodePort]\n'),
     });
     let message = '';

@@ -2,6 +2,8 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ICapsule } from '../capsule/capsule';
+import type { ICertManager } from '../cert-manager/cert-manager';
+import type { ClusterIssuerRef } from '../cert-manager/platform-issuer';
 import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { deepMerge, helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
@@ -36,8 +38,13 @@ export interface IKubeApiProxy {
   readonly release: IHelmRelease;
   /** Namespace of the proxy. Its CA Secret can only be projected into pods of this namespace. */
   readonly namespace: string;
-  /** Env vars, volume and mount that route an in-cluster client through the proxy. */
-  inClusterApiAccess(volumeName?: string): InClusterApiAccess;
+  /**
+   * Env vars, volume and mount that route an in-cluster client through the proxy. The CA comes
+   * from the proxy's CA Secret (only in the proxy's namespace) unless `ca` is given: a projected
+   * volume source (wire format) that puts the CA at a path, e.g. the trust-manager ConfigMap of
+   * `ProxyCa` for a client elsewhere.
+   */
+  inClusterApiAccess(volumeName?: string, ca?: { projection(path?: string): Record<string, unknown> }): InClusterApiAccess;
 }
 
 /** The request-handling options (proxy-options.ts) are typed props; those chart 0.9.12 lacks are refused under `seed`. */
@@ -55,6 +62,19 @@ export interface CapsuleProxyProps extends CapsuleProxyOptions {
    *   CapsuleProxyCertificates.CERT_MANAGER under `current` (chart 0.14.0)
    */
   readonly certificates?: CapsuleProxyCertificates;
+  /**
+   * The cert-manager that issues the serving certificate (cert-manager mode): the release is
+   * installed after it, when the platform installs it.
+   * @default - cert-manager is installed out of band (the configuration loader checks that a
+   *   cluster in cert-manager mode has one)
+   */
+  readonly certManager?: ICertManager;
+  /**
+   * The ClusterIssuer of the serving certificate (cert-manager mode; `certManager.issuer`). Its
+   * Secret's `ca.crt` is then that issuer's CA.
+   * @default - the chart's own self-signed Issuer `<fullname>-ca-issuer`
+   */
+  readonly issuer?: ClusterIssuerRef;
   /**
    * Feature gates to switch on or off. Proxy settings that need a gate switch it on themselves;
    * switching such a gate off explicitly is an error.
@@ -98,6 +118,7 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     'options.enableSSL': 'clients are given the proxy CA and connect with TLS',
     'options.generateCertificates': 'set it with capsuleProxy.certificates',
     'certManager.generateCertificates': 'set it with capsuleProxy.certificates',
+    'certManager.issuer': 'set it with certManager.issuer',
     'options.certificateVolumeName': "clients read the CA from the chart's TLS Secret",
     'options.capsuleConfigurationName': "derived from Capsule's CapsuleConfiguration",
     'options.extraArgs': 'set it with capsuleProxy.featureGates and capsuleProxy.extraArgs (proxy settings add the gates they need)',
@@ -198,19 +219,24 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
         ...certificateValues.options,
         extraArgs: Lazy.any({ produce: () => this.renderArgs(extraArgs) }),
       },
-      certManager: certificateValues.certManager,
+      certManager: {
+        ...certificateValues.certManager,
+        ...(this.certificates === CapsuleProxyCertificates.CERT_MANAGER && props.issuer ? { issuer: { kind: props.issuer.kind, name: props.issuer.name } } : {}),
+      },
     };
     const exposed = { serviceName: this.serviceName, namespace: this.namespace, port: this.port, certManager: this.certificates === CapsuleProxyCertificates.CERT_MANAGER };
     this.exposure = props.exposure && new ProxyExposure(props.exposure, exposed);
     const releaseValues = mergeValues(this.exposure ? deepMerge(values, this.exposure.values) : values, props.values, CapsuleProxy.OWNED_VALUES);
     const certificateProblems = this.exposure?.certificateProblems(releaseValues) ?? [];
     if (certificateProblems.length) throw new Error(`capsule-proxy exposure: ${certificateProblems.join('; ')}`);
+    // The chart renders cert-manager Certificates (and Issuers): cert-manager must be ready first.
+    const certManagerRelease = this.certificates === CapsuleProxyCertificates.CERT_MANAGER ? props.certManager?.release : undefined;
     this.release = Layer.of(this).delivery.addHelmRelease(this, {
       chart: profile.charts.capsuleProxy,
       releaseName,
       namespace: this.namespace,
       values: releaseValues,
-      dependsOn: [props.capsule.release],
+      dependsOn: [props.capsule.release, ...(certManagerRelease ? [certManagerRelease] : [])],
     });
     this.node.addValidation({ validate: () => this.validateGates() });
   }
@@ -248,7 +274,7 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     return errors;
   }
 
-  public inClusterApiAccess(volumeName = 'kube-api-access-capsule'): InClusterApiAccess {
+  public inClusterApiAccess(volumeName = 'kube-api-access-capsule', ca?: { projection(path?: string): Record<string, unknown> }): InClusterApiAccess {
     const env: k8s.EnvVar[] = [
       { name: 'KUBERNETES_SERVICE_HOST', value: this.serviceHost },
       { name: 'KUBERNETES_SERVICE_PORT', value: String(this.port) },
@@ -264,9 +290,11 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
       },
     };
     const volumeMount: k8s.VolumeMount = { name: volumeName, mountPath: SERVICE_ACCOUNT_MOUNT_PATH, readOnly: true };
+    const volumeJson = k8s.toJson_Volume(volume)!;
+    if (ca) (volumeJson.projected as { sources: Record<string, unknown>[] }).sources[1] = ca.projection('ca.crt');
     return {
       env: env.map((e) => k8s.toJson_EnvVar(e)!),
-      volume: k8s.toJson_Volume(volume)!,
+      volume: volumeJson,
       volumeMount: k8s.toJson_VolumeMount(volumeMount)!,
     };
   }

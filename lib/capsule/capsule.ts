@@ -4,6 +4,7 @@ import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { mergeValues, OwnedValues } from '../core/helm-values';
 import { versionProfile } from '../core/version-profile';
+import type { ICertManager } from '../cert-manager/cert-manager';
 import type { VersionProfileName } from '../versions';
 
 /** Who issues Capsule's webhook certificate (Secret `capsule-tls`) and injects its CA into the webhooks and CRDs. */
@@ -66,6 +67,13 @@ export interface CapsuleProps {
    *   0.14.0 defaults to cert-manager, which the platform does not install)
    */
   readonly certificates?: CapsuleCertificates;
+  /**
+   * The cert-manager that issues the webhook certificate (cert-manager mode): Capsule is installed
+   * after it, when the platform installs it.
+   * @default - cert-manager is installed out of band (the configuration loader checks that a
+   *   cluster in cert-manager mode has one)
+   */
+  readonly certManager?: ICertManager;
   /**
    * Extra chart values, merged over the generated ones. Values listed in `Capsule.OWNED_VALUES`
    * cannot be overridden.
@@ -183,6 +191,8 @@ export class Capsule extends Construct implements ICapsule {
       releaseName: Capsule.RELEASE_NAME,
       namespace: this.namespace,
       values: mergeValues({ manager: { options }, ...Capsule.certificateValues(this.certificates, profile.name) }, props.values, Capsule.ownedValues(profile.name)),
+      // The chart renders a cert-manager Issuer and Certificate in cert-manager mode.
+      dependsOn: this.certificates === CapsuleCertificates.CERT_MANAGER && props.certManager?.release ? [props.certManager.release] : undefined,
       // Capsule's TLS controller (controller mode) or cert-manager's CA injector (cert-manager mode)
       // writes the CA into the chart's webhook configurations.
       controllerOwnedFields: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map((kind) => ({

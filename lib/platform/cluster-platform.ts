@@ -9,6 +9,11 @@ import { TenantResourcePool, TenantResourcePoolClaim } from '../capsule/resource
 import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule-proxy';
 import type { CapsuleProxyExposure } from '../capsule-proxy/exposure';
 import { KUBECONFIG_FOLDER, TenantKubeconfigs } from '../capsule-proxy/kubeconfig';
+import type { ICertManager } from '../cert-manager/cert-manager';
+import { addCertManager } from '../cert-manager/platform-certificates';
+import { ProxyCa } from '../trust-manager/proxy-ca';
+import { lazyProxyCaBundle } from '../trust-manager/proxy-ca-bundle';
+import { TrustManager } from '../trust-manager/trust-manager';
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
 import { ArgoCdDelivery } from '../core/delivery/argocd/argocd-delivery';
 import { IDelivery, Layer } from '../core/delivery/delivery';
@@ -66,7 +71,11 @@ export interface TeleportRegistration {
 /**
  * Everything one cluster runs, laid out in layers that the delivery tool (Flux or Argo CD) applies in order:
  *
- * - `infrastructure`: namespaces, Capsule, capsule-proxy, Kyverno (HelmReleases);
+ * - `cert-manager` (with `certManager.enabled`): cert-manager, first, and `issuers` (issuer type
+ *   self-signed-ca): the platform CA, after it; `infrastructure` follows them (see `addCertManager`);
+ * - `infrastructure`: namespaces, Capsule, capsule-proxy, Kyverno, trust-manager (HelmReleases);
+ * - `trust` (with trust-manager, once a client outside the proxy's namespace needs the proxy's CA):
+ *   the trust-manager Bundle that copies it there, after `infrastructure`;
  * - `policies` (with Kyverno): Kyverno's global configuration and the ClusterPolicies, applied once
  *   Kyverno and its CRDs are ready;
  * - `tenants`: the Tenants (and their GlobalProxySettings), once Capsule's CRDs and webhooks are
@@ -100,6 +109,12 @@ export class ClusterPlatform extends Construct {
   public readonly capsuleProxy: CapsuleProxy;
   /** `<cluster>/kubeconfigs/`: a kubeconfig template per tenant, when capsule-proxy is exposed. Never applied. */
   public readonly kubeconfigs?: TenantKubeconfigs;
+  /** cert-manager, installed by the platform or external (`certManager`). */
+  public readonly certManager?: ICertManager;
+  /** trust-manager (`trustManager.enabled`). */
+  public readonly trustManager?: TrustManager;
+  /** The proxy's CA for its clients, in their namespaces (a trust-manager Bundle outside the proxy's). */
+  public readonly proxyCa: ProxyCa;
   public readonly teleportAgent?: TeleportKubeAgent;
   public readonly kyverno?: Kyverno;
   public readonly namespaceApplier?: TenantNamespaceApplier;
@@ -134,7 +149,9 @@ export class ClusterPlatform extends Construct {
     this.delivery = argocd
       ? new ArgoCdDelivery(this, 'delivery', { clusterFolder: settings.name, ...argocd, chartSources })
       : new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.delivery?.flux, chartSources });
-    this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: this.layerFolder('infrastructure') });
+    const certs = addCertManager(this, { delivery: this.delivery, folder: (name) => this.layerFolder(name), settings: settings.certManager });
+    this.certManager = certs?.certManager;
+    this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: this.layerFolder('infrastructure'), dependsOn: certs?.before });
     if (settings.kyverno) {
       this.policiesLayer = new Layer(this, 'policies', {
         delivery: this.delivery,
@@ -150,6 +167,7 @@ export class ClusterPlatform extends Construct {
       namespace: CAPSULE_NAMESPACE,
       forceTenantPrefix: settings.capsule?.forceTenantPrefix,
       certificates: settings.capsule?.certificates as CapsuleCertificates | undefined,
+      certManager: this.certManager,
       userGroups: settings.capsule?.userGroups,
       values: settings.capsule?.values,
     });
@@ -157,6 +175,8 @@ export class ClusterPlatform extends Construct {
       capsule: this.capsule,
       releaseName: settings.capsuleProxy?.releaseName,
       certificates: settings.capsuleProxy?.certificates as CapsuleProxyCertificates | undefined,
+      certManager: this.certManager,
+      issuer: certs?.issuer,
       featureGates: settings.capsuleProxy?.featureGates,
       extraArgs: settings.capsuleProxy?.extraArgs,
       exposure: settings.capsuleProxy?.exposure as CapsuleProxyExposure | undefined,
@@ -177,6 +197,20 @@ export class ClusterPlatform extends Construct {
         deliveryTool: this.delivery.toolName,
       });
     }
+    if (settings.trustManager?.enabled) {
+      this.trustManager = new TrustManager(this.infrastructure, 'trust-manager', {
+        certManager: checked(this.certManager, 'certManager'),
+        // Bundles read their sources only there: the namespace of the CA they distribute.
+        trustNamespace: this.capsuleProxy.namespace,
+        values: settings.trustManager.values,
+      });
+    }
+    const trustManager = this.trustManager;
+    this.proxyCa = new ProxyCa({
+      proxy: this.capsuleProxy,
+      bundle: trustManager && lazyProxyCaBundle(this, { delivery: this.delivery, folder: this.layerFolder('trust'), trustManager, proxy: this.capsuleProxy }),
+      enableTrustManager: `set trustManager.enabled: true on cluster ${settings.name} in platform.yaml`,
+    });
 
     const teleport = settings.teleport;
     this.teleportClusterName = teleportClusterName(settings);
@@ -224,6 +258,7 @@ export class ClusterPlatform extends Construct {
           ? { method: 'kubernetes', tokenName: agentTokenName(settings), teleportClusterName: checked(this.teleportClusterName, 'teleport.clusterName') }
           : { method: 'token', secretName: agent.join?.secretName },
         kubeApiProxy: this.capsuleProxy,
+        proxyCa: this.proxyCa,
         values: agent.values,
       });
       this.teleportRegistration = { name: agent.kubeClusterName, labels: this.teleportAgent.labels, via: 'teleport-kube-agent' };

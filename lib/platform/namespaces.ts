@@ -1,5 +1,6 @@
 import { ARGOCD_DEFAULTS } from '../core/delivery/argocd/argocd-delivery';
 import { FLUX_DEFAULTS } from '../core/delivery/flux/flux-delivery';
+import { CertManager } from '../cert-manager/cert-manager';
 import { Kyverno } from '../kyverno/kyverno';
 import { TeleportOperator } from '../teleport/operator';
 import type { ClusterSettings, DeliverySettings } from './config/platform-schema';
@@ -16,6 +17,8 @@ export function platformNamespaces(cluster: ClusterSettings, delivery: DeliveryS
     CAPSULE_NAMESPACE,
     deliveryNamespace(delivery),
     ...(cluster.kyverno ? [Kyverno.DEFAULT_NAMESPACE] : []),
+    // cert-manager's (and trust-manager's), installed by the platform or not.
+    ...(cluster.certManager?.enabled || cluster.certManager?.external ? [cluster.certManager.namespace ?? CertManager.DEFAULT_NAMESPACE] : []),
     ...(cluster.teleport?.operator ? [cluster.teleport.operator.namespace ?? TeleportOperator.DEFAULT_NAMESPACE] : []),
   ].sort();
 }

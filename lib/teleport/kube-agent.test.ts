@@ -1,7 +1,12 @@
 import { Capsule } from '../capsule/capsule';
 import { CapsuleProxy } from '../capsule-proxy/capsule-proxy';
 import { imageSources } from '../core/chart-images';
+import { externalCertManager } from '../cert-manager/cert-manager';
+import { Layer } from '../core/delivery/delivery';
 import { helmValues, testCluster } from '../core/testing';
+import { ProxyCa } from '../trust-manager/proxy-ca';
+import { ProxyCaBundle } from '../trust-manager/proxy-ca-bundle';
+import { TrustManager } from '../trust-manager/trust-manager';
 import { TeleportKubeAgent, TeleportKubeAgentProps } from './kube-agent';
 
 function setup(props: Partial<TeleportKubeAgentProps> = {}) {
@@ -82,6 +87,23 @@ describe('TeleportKubeAgent', () => {
 
   test('must run in the proxy namespace, where the proxy CA Secret is', () => {
     expect(() => setup({ namespace: 'teleport' })).toThrow(/must run in capsule-system to read the capsule-proxy CA/);
+  });
+
+  test("outside the proxy's namespace, reads the CA from the trust-manager Bundle's ConfigMap, in a layer after it", () => {
+    const cluster = testCluster();
+    const capsule = new Capsule(cluster.layer, 'capsule', { namespace: 'capsule-system', userGroups: ['tenant-oil'] });
+    const proxy = new CapsuleProxy(cluster.layer, 'capsule-proxy', { capsule });
+    const trustManager = new TrustManager(cluster.layer, 'trust-manager', { certManager: externalCertManager(), trustNamespace: proxy.namespace });
+    const trust = new Layer(cluster.app, 'trust', { delivery: cluster.delivery, folder: 'test/trust', dependsOn: [cluster.layer] });
+    const proxyCa = new ProxyCa({ proxy, bundle: () => (trust.node.tryFindChild('ca') as ProxyCaBundle | undefined) ?? new ProxyCaBundle(trust, 'ca', { trustManager, proxy }) });
+    const base = { namespace: 'teleport', proxyAddr: 'teleport.demo:443', kubeClusterName: 'teleport.demo', kubeApiProxy: proxy, proxyCa };
+    expect(() => new TeleportKubeAgent(cluster.layer, 'early', base)).toThrow(/layer infrastructure must depend on layer trust/);
+    const agentLayer = new Layer(cluster.app, 'teleport-agent', { delivery: cluster.delivery, folder: 'test/teleport-agent', dependsOn: [trust] });
+    new TeleportKubeAgent(agentLayer, 'agent', base);
+    const files = cluster.app.render();
+    expect(helmValues(files, 'teleport-agent').extraVolumes[0].projected.sources[1]).toEqual({ configMap: { name: 'capsule-proxy-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+    const bundle = files.flatMap((f) => f.manifests).find((m) => m.kind === 'Bundle') as any;
+    expect(bundle.spec.target.namespaceSelector.matchExpressions[0].values).toEqual(['teleport']);
   });
 
   test('talks to the API server directly without a proxy', () => {

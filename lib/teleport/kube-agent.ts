@@ -4,6 +4,7 @@ import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { mergeValues, OwnedValues } from '../core/helm-values';
 import { versionProfile } from '../core/version-profile';
+import type { ProxyCa, ProxyCaReference } from '../trust-manager/proxy-ca';
 
 /**
  * The agent joins with a `token`-method join token kept in an existing Secret (never rendered).
@@ -68,6 +69,13 @@ export interface TeleportKubeAgentProps {
    * @default - the agent talks to the API server directly
    */
   readonly kubeApiProxy?: IKubeApiProxy;
+  /**
+   * Where the agent finds the proxy's CA, when it runs outside the proxy's namespace: the
+   * cluster's `ProxyCa`, which hands it the trust-manager Bundle's ConfigMap. The agent's layer
+   * must then come after the Bundle's.
+   * @default - the agent must run in the proxy's namespace, where the proxy's CA Secret is
+   */
+  readonly proxyCa?: ProxyCa;
   /**
    * Extra chart values, merged over the generated ones. Values in
    * `TeleportKubeAgent.OWNED_VALUES` cannot be overridden.
@@ -191,13 +199,19 @@ export class TeleportKubeAgent extends Construct {
     this.joinSecretName = join.method === 'token' ? (join.secretName ?? TeleportKubeAgent.DEFAULT_JOIN_SECRET) : `${releaseName}-join-token-name`;
 
     const proxy = props.kubeApiProxy;
+    let ca: ProxyCaReference | undefined;
     if (proxy && proxy.namespace !== this.namespace) {
-      throw new Error(
-        `teleport-kube-agent must run in ${proxy.namespace} to read the capsule-proxy CA (it is in namespace ${this.namespace}); ` +
-          'install it there, or replicate the CA Secret (e.g. trust-manager) and route it yourself',
-      );
+      if (!props.proxyCa) {
+        throw new Error(
+          `teleport-kube-agent must run in ${proxy.namespace} to read the capsule-proxy CA (it is in namespace ${this.namespace}); ` +
+            "install it there, or give it the cluster's proxyCa (a trust-manager Bundle copies the CA into its namespace)",
+        );
+      }
+      ca = props.proxyCa.for(this.namespace, 'teleport-kube-agent');
+      const layer = Layer.of(this);
+      if (layer !== ca.layer && !layer.isAfter(ca.layer)) throw new Error(`${this.node.path}: layer ${layer.name} must depend on layer ${ca.layer.name}, where the proxy's CA reaches namespace ${this.namespace}`);
     }
-    const access = proxy?.inClusterApiAccess();
+    const access = proxy?.inClusterApiAccess(undefined, ca);
     const chartJoin = TeleportKubeAgent.CHART_JOIN_VOLUME;
     if (join.method === 'kubernetes' && access && (access.volume.name === chartJoin.name || access.volumeMount.mountPath === chartJoin.mountPath)) {
       throw new Error(`the kubernetes join method mounts volume ${chartJoin.name} at ${chartJoin.mountPath}; the API proxy routing must use another name and path`);

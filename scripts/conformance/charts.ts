@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { runEngine, SHARED_DIR } from './engines';
+import { moduleChartSource, runEngine, SHARED_DIR } from './engines';
 
 /** A chart ready for `helm template`, with what its values are checked against. */
 export interface PreparedChart {
@@ -60,8 +60,14 @@ export function prepareChart(work: string, name: string, version: string, cache:
     sourceVersion = SUBSTITUTES[id];
     notes.push(`${name} ${version} is not available offline; rendered with the upstream ${name} ${sourceVersion} chart (../shared/charts/README.md, note B)`);
   }
-  const sourceDir = path.join(SHARED_DIR, 'charts', `${name}-${sourceVersion}`);
-  if (!fs.existsSync(path.join(sourceDir, 'Chart.yaml'))) throw new Error(`no chart source ${path.relative(process.cwd(), sourceDir)} for ${name} ${version}`);
+  let sourceDir = path.join(SHARED_DIR, 'charts', `${name}-${sourceVersion}`);
+  if (!fs.existsSync(path.join(sourceDir, 'Chart.yaml'))) {
+    // Charts whose source ships in a pinned Go module (cert-manager's, trust-manager's), at the same tag.
+    const module = moduleChartSource(name, version);
+    if (!module) throw new Error(`no chart source ${path.relative(process.cwd(), sourceDir)} for ${name} ${version}`);
+    sourceDir = module.dir;
+    notes.push(`${name} ${version}: rendered from the chart source in Go module ${module.source} (lib/engines.json), version and appVersion stamped as its release does`);
+  }
 
   const copy = path.join(work, 'charts', 'src', `${name}-${sourceVersion}`);
   fs.rmSync(copy, { recursive: true, force: true });
@@ -122,7 +128,8 @@ function packageChart(dir: string, version: string, outDir: string): string {
   fs.mkdirSync(outDir, { recursive: true });
   const chart = YAML.parse(fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')) as ChartYaml & { appVersion?: string };
   const args = ['package', dir, '-d', outDir];
-  if (chart.version === '0.0.0') args.push('--version', version, '--app-version', version);
+  // The Capsule charts carry 0.0.0 in git, the cert-manager project's v0.0.0; their releases stamp the tag.
+  if (chart.version === '0.0.0' || chart.version === 'v0.0.0') args.push('--version', version, '--app-version', version);
   else if (chart.version !== version) throw new Error(`${dir}: Chart.yaml says version ${chart.version}, expected ${version}`);
   const result = runEngine('helm', args);
   if (result.status !== 0) throw new Error(`helm package ${dir} failed: ${result.stderr.trim()}`);

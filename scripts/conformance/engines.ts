@@ -49,3 +49,19 @@ export function kubernetesSource(): string {
   if (!fs.existsSync(path.join(dir, 'api', 'openapi-spec'))) throw new Error('the Kubernetes sources are missing: run npm run engines (needs Go)');
   return dir;
 }
+
+/**
+ * The chart `name` at `version` in a Go module source pinned in lib/engines.json (its `chart`
+ * folder, e.g. cert-manager's deploy/charts/cert-manager), as scripts/engines.sh links it into
+ * ENGINES_DIR; undefined when no pin has that chart at that version.
+ * @throws when the pin exists but its source was not fetched
+ */
+export function moduleChartSource(name: string, version: string): { readonly dir: string; readonly source: string } | undefined {
+  for (const [pinName, pin] of Object.entries(ENGINES as Record<string, { module?: string; version?: string; chart?: string }>)) {
+    if (!pin.chart || path.posix.basename(pin.chart) !== name || pin.version !== version) continue;
+    const dir = path.join(ENGINES_DIR, pinName, pin.chart);
+    if (!fs.existsSync(path.join(dir, 'Chart.yaml'))) throw new Error(`the ${pinName} sources are missing: run npm run engines ${pinName} (needs Go)`);
+    return { dir, source: `${pin.module}@${pin.version} ${pin.chart}` };
+  }
+  return undefined;
+}

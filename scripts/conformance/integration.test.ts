@@ -1,6 +1,6 @@
 import type { RenderedRelease } from './helm';
 import { CapsuleCertificates } from '../../lib/capsule/capsule';
-import { agentCa, agentToProxy, capsuleGroups, capsuleWebhookTls, proxyConfiguration } from './integration';
+import { agentCa, agentToProxy, bundleSources, capsuleGroups, capsuleWebhookTls, proxyConfiguration, proxyIssuer } from './integration';
 
 // Rendered objects shaped as the capsule-proxy 0.9.12 and teleport-kube-agent 18.2.1 charts render them.
 function proxy(tls: 'certgen' | 'cert-manager' = 'certgen'): RenderedRelease {
@@ -29,7 +29,12 @@ function proxy(tls: 'certgen' | 'cert-manager' = 'certgen'): RenderedRelease {
       spec: { template: { spec: { containers: [{ name: 'post-install-job', args: ['create', '--host=capsule-proxy,capsule-proxy.capsule-system.svc', '--secret-name=capsule-proxy'] }] } } },
     });
   } else {
-    objects.push({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'capsule-proxy-serving-cert' }, spec: { secretName: 'capsule-proxy', dnsNames: ['capsule-proxy.capsule-system.svc'] } });
+    objects.push({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'capsule-proxy-serving-cert' },
+      spec: { secretName: 'capsule-proxy', dnsNames: ['capsule-proxy.capsule-system.svc'], issuerRef: { kind: 'ClusterIssuer', name: 'platform-ca' } },
+    });
   }
   return { chart: 'capsule-proxy', namespace: 'capsule-system', objects, outputFile: 'proxy.yaml' } as unknown as RenderedRelease;
 }
@@ -135,5 +140,42 @@ describe('integration facts on rendered charts', () => {
     expect(capsuleWebhookTls(rendered({ reconciler: false, certificate: true }), CapsuleCertificates.CERT_MANAGER)).toEqual([
       'ValidatingWebhookConfiguration capsule-validating-webhook-configuration injects the CA from nowhere, not from Certificate capsule-system/capsule-webhook-cert',
     ]);
+  });
+});
+
+// Shaped as the trust-manager v0.24.0 chart renders them.
+function trustManager(trustNamespace = 'capsule-system'): RenderedRelease {
+  const objects: any[] = [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'trust-manager', namespace: 'cert-manager' },
+      spec: { template: { spec: { containers: [{ name: 'trust-manager', args: ['--log-level=1', `--trust-namespace=${trustNamespace}`] }] } } },
+    },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'trust-manager', namespace: trustNamespace }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }] },
+  ];
+  return { chart: 'trust-manager', namespace: 'cert-manager', objects, outputFile: 'trust-manager.yaml' } as unknown as RenderedRelease;
+}
+
+const bundle = (key: string, name = 'capsule-proxy') => ({ apiVersion: 'trust.cert-manager.io/v1alpha1', kind: 'Bundle', metadata: { name: 'capsule-proxy-ca' }, spec: { sources: [{ secret: { name, key } }] } }) as any;
+
+describe('cert-manager and trust-manager facts', () => {
+  test("capsule-proxy's Certificate asks a ClusterIssuer the output renders or the configuration declares", () => {
+    const platformCa = { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'platform-ca' } } as any;
+    expect(proxyIssuer(proxy('cert-manager'), [platformCa])).toEqual([]);
+    expect(proxyIssuer(proxy('cert-manager'), [], { type: 'cluster-issuer', name: 'platform-ca' })).toEqual([]);
+    expect(proxyIssuer(proxy('cert-manager'), [])).toEqual([
+      'Certificate capsule-proxy-serving-cert asks ClusterIssuer platform-ca, which neither the output renders nor the configuration declares (certManager.issuer)',
+    ]);
+  });
+
+  test("Bundles read capsule-proxy's TLS Secret, with the key its TLS mode writes, in trust-manager's trust namespace", () => {
+    expect(bundleSources(trustManager(), proxy('cert-manager'), [bundle('ca.crt')])).toEqual([]);
+    expect(bundleSources(trustManager(), proxy('certgen'), [bundle('ca')])).toEqual([]);
+    expect(bundleSources(trustManager(), proxy('certgen'), [bundle('ca.crt')])).toEqual([
+      'Bundle capsule-proxy-ca reads key ca.crt of Secret capsule-proxy, but certgen Job capsule-proxy-certgen writes the CA to key ca',
+    ]);
+    expect(bundleSources(trustManager(), proxy('cert-manager'), [bundle('ca.crt', 'other')])).toEqual(['Bundle capsule-proxy-ca reads Secret other, capsule-proxy serves with Secret capsule-proxy']);
+    expect(bundleSources(trustManager('cert-manager'), proxy('cert-manager'), [])).toEqual(["capsule-proxy's Secret capsule-proxy is in capsule-system, trust-manager reads sources only in cert-manager"]);
   });
 });

@@ -9,6 +9,11 @@
  *   CapsuleConfiguration;
  * - an exposed capsule-proxy (LoadBalancer or Ingress) is reachable at its host with a certificate
  *   for it, and the tenant kubeconfigs point there (exposure.ts).
+ * - capsule-proxy's cert-manager Certificate names a ClusterIssuer the output renders (or the
+ *   existing one the configuration declares);
+ * - trust-manager's trust namespace (its Deployment's --trust-namespace, its Role on Secrets there)
+ *   is the namespace of the Secret each Bundle reads, which is capsule-proxy's TLS Secret, with
+ *   the key its TLS mode writes the CA to;
  * - exactly one issuer owns Capsule's webhook certificate (its TLS reconciler, or a cert-manager
  *   Certificate whose CA the webhook configurations inject), and it is the one `capsule.certificates` chose.
  */
@@ -47,12 +52,20 @@ export function checkIntegration(platforms: readonly SynthesizedPlatform[], rele
         const subject = `${where}: capsule-proxy is exposed by ${exposure.type} at ${exposure.host}, its certificate names it, the tenant kubeconfigs point at it`;
         checks.push(fact(subject, () => exposureProblems(exposure, proxy, proxyTls(proxy), { platform, cluster, tenants })));
       }
+      const platformObjects = platform.files.filter((f) => f.path.startsWith(`${cluster}/`)).flatMap((f) => f.manifests) as Obj[];
+      const settings = definition.settings.clusters.find((c) => c.name === cluster);
+      if (proxy && proxyTls(proxy)?.writer.startsWith('cert-manager')) {
+        checks.push(fact(`${where}: capsule-proxy's certificate is issued by a ClusterIssuer the cluster has`, () => proxyIssuer(proxy, platformObjects, settings?.certManager?.issuer)));
+      }
+      const trustManager = byChart('trust-manager');
+      if (trustManager && proxy) {
+        checks.push(fact(`${where}: trust-manager's Bundles read capsule-proxy's CA in its trust namespace`, () => bundleSources(trustManager, proxy, platformObjects)));
+      }
       if (capsule) {
         const tenants = definition.tenants.filter((t) => !t.platform.clusters || t.platform.clusters.includes(cluster));
         const groups = tenants.map((t) => ({ tenant: t.name, group: t.platform.userGroup ?? Tenant.defaultUserGroup(t.name) }));
         checks.push(fact(`${where}: CapsuleConfiguration carries the tenants' user groups`, () => capsuleGroups(capsule, groups)));
         if (proxy) checks.push(fact(`${where}: capsule-proxy reads the CapsuleConfiguration Capsule renders`, () => proxyConfiguration(capsule, proxy)));
-        const settings = definition.settings.clusters.find((c) => c.name === cluster);
         const mode = (settings?.capsule?.certificates as CapsuleCertificates | undefined) ?? CapsuleCertificates.CONTROLLER;
         checks.push(fact(`${where}: Capsule's webhook certificate has exactly one issuer (capsule.certificates: ${mode})`, () => capsuleWebhookTls(capsule, mode)));
       }
@@ -217,6 +230,43 @@ export function proxyConfiguration(capsule: RenderedRelease, proxy: RenderedRele
   if (!flag) return [`capsule-proxy's Pods take no --capsule-configuration-name (rendered args: ${args.join(' ')})`];
   const used = flag.slice('--capsule-configuration-name='.length);
   return used === name ? [] : [`capsule-proxy reads CapsuleConfiguration ${used}, Capsule renders ${name}`];
+}
+
+/** The Certificate capsule-proxy serves with names an issuer: its own Issuer, or a ClusterIssuer of the output or declared to exist. */
+export function proxyIssuer(proxy: RenderedRelease, platformObjects: readonly Obj[], issuer?: { type: string; name?: string }): string[] {
+  const tls = proxyTls(proxy)!;
+  const certificate = (proxy.objects as Obj[]).find((o) => o.kind === 'Certificate' && o.spec?.secretName === tls.secret)!;
+  const ref = certificate.spec.issuerRef ?? {};
+  if (ref.kind === 'ClusterIssuer') {
+    if (platformObjects.some((o) => o.kind === 'ClusterIssuer' && o.metadata.name === ref.name)) return [];
+    if (issuer?.type === 'cluster-issuer' && issuer.name === ref.name) return [];
+    return [`Certificate ${certificate.metadata.name} asks ClusterIssuer ${ref.name}, which neither the output renders nor the configuration declares (certManager.issuer)`];
+  }
+  const own = (proxy.objects as Obj[]).find((o) => o.kind === (ref.kind ?? 'Issuer') && o.metadata.name === ref.name);
+  return own ? [] : [`Certificate ${certificate.metadata.name} asks ${ref.kind ?? 'Issuer'} ${ref.name}, which the capsule-proxy chart does not render`];
+}
+
+export function bundleSources(trustManager: RenderedRelease, proxy: RenderedRelease, platformObjects: readonly Obj[]): string[] {
+  const args = workloads(trustManager).flatMap((w) => (w.spec.template.spec.containers ?? []).flatMap((c: any) => c.args ?? []));
+  const flag = args.find((a: string) => a.startsWith('--trust-namespace='));
+  if (!flag) return [`the trust-manager chart (${trustManager.outputFile}) renders no --trust-namespace`];
+  const trustNamespace = flag.slice('--trust-namespace='.length);
+  const problems: string[] = [];
+  const readsSecrets = (trustManager.objects as Obj[]).some(
+    (o) => o.kind === 'Role' && o.metadata.namespace === trustNamespace && ((o as any).rules ?? []).some((r: any) => r.resources?.includes('secrets') && r.verbs?.includes('get')),
+  );
+  if (!readsSecrets) problems.push(`the trust-manager chart grants no Role on Secrets in its trust namespace ${trustNamespace}`);
+  const tls = proxyTls(proxy);
+  if (!tls) return [...problems, `the capsule-proxy chart (${proxy.outputFile}) renders neither a cert-manager Certificate nor a certgen Job for the Secret its Pods serve with`];
+  if (proxy.namespace !== trustNamespace) problems.push(`capsule-proxy's Secret ${tls.secret} is in ${proxy.namespace}, trust-manager reads sources only in ${trustNamespace}`);
+  for (const bundle of platformObjects.filter((o) => o.kind === 'Bundle')) {
+    for (const source of bundle.spec?.sources ?? []) {
+      if (!source.secret) continue;
+      if (source.secret.name !== tls.secret) problems.push(`Bundle ${bundle.metadata.name} reads Secret ${source.secret.name}, capsule-proxy serves with Secret ${tls.secret}`);
+      else if (source.secret.key !== tls.caKey) problems.push(`Bundle ${bundle.metadata.name} reads key ${source.secret.key} of Secret ${tls.secret}, but ${tls.writer} writes the CA to key ${tls.caKey}`);
+    }
+  }
+  return problems;
 }
 
 const INJECT_CA = 'cert-manager.io/inject-ca-from';

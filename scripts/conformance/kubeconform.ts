@@ -41,7 +41,8 @@ export function kubeconformStage(context: StageContext): EngineReport[] {
   const releases = renderedReleases(context.work);
   const builtins = generateBuiltinSchemas(path.join(context.work, 'schemas', 'builtin'), swagger);
   const sharedCrds = readCrdFiles(path.join(SHARED_DIR, 'crds')).map((c) => ({ ...c, source: path.relative(path.join(SHARED_DIR, '..'), c.source) }));
-  // cert-manager is not installed by the platform, but capsule-proxy's cert-manager mode renders its resources.
+  // For kinds no chart of the cluster installs: capsule-proxy's cert-manager mode and the platform CA
+  // render cert-manager's kinds on clusters whose cert-manager is external.
   const certManager = readCrdFiles(certManagerCrds()).map((c) => ({ ...c, source: `cert-manager ${ENGINES['cert-manager'].version} ${path.basename(c.source)}` }));
 
   const checks: Check[] = [];
@@ -157,7 +158,7 @@ function report(checks: Check[], targets: readonly Target[], schemaNotes: readon
     scope: `${objects} objects in ${targets.length} files, ${kinds} schemas`,
     checks,
     notes: [
-      `schemas: Kubernetes ${ENGINES.kubernetes.version} OpenAPI (k8s.io/kubernetes api/openapi-spec/swagger.json), ../shared/crds, the charts' CRDs and cert-manager ${ENGINES['cert-manager'].version}'s CRDs (the platform does not install cert-manager); CEL rules and webhooks are not evaluated`,
+      `schemas: Kubernetes ${ENGINES.kubernetes.version} OpenAPI (k8s.io/kubernetes api/openapi-spec/swagger.json), ../shared/crds, the charts' CRDs and cert-manager ${ENGINES['cert-manager'].version}'s CRDs (module source); CEL rules and webhooks are not evaluated`,
       ...schemaNotes,
       ...(notKubernetes.length ? [`not Kubernetes objects, not validated: ${notKubernetes.length} files (tctl resources, kubeconfig templates, Markdown, .sourceignore), e.g. ${notKubernetes.slice(0, 3).join(', ')}`] : []),
     ],

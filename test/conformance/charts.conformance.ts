@@ -46,11 +46,13 @@ describe('conformance failure injection: Helm and kubeconform', () => {
     const dir = fixtureCopy((doc) => {
       doc.setIn(['clusters', 0, 'capsuleProxy', 'certificates'], 'cert-manager');
       doc.setIn(['clusters', 0, 'capsule', 'certificates'], 'cert-manager');
+      // Both need a cert-manager; the platform CA (issuer self-signed-ca) issues the proxy's certificate.
+      doc.setIn(['clusters', 0, 'certManager'], { external: true });
     });
     dirs.push(dir);
     const { status, output } = runConformance(dir);
     expect(failures(output)).toEqual([]);
     expect(status).toBe(0);
-    expect(output).toMatch(/\| chart integration +\| [^|]+\| 5 facts on rendered charts +\| 5 +\| 0 +\|/);
+    expect(output).toMatch(/\| chart integration +\| [^|]+\| 6 facts on rendered charts +\| 6 +\| 0 +\|/);
   });
 });

@@ -10,6 +10,7 @@ import { re2Problem } from '../../core/validation/re2';
 import { Problem } from '../../core/errors';
 import { platformNamespaces } from '../namespaces';
 import { platformImages } from '../platform-images';
+import { certificateChecks } from './cert-checks';
 import { ClusterSettings, PlatformSettings } from './platform-schema';
 import { tenantRoleNameClashes } from './teleport-config';
 import { effectivePolicySettings } from './tenant-defaults-checks';
@@ -105,6 +106,7 @@ function clusterChecks(cluster: ClusterSettings, index: number, settings: Platfo
   }
 
   problems.push(...kyvernoChecks(cluster, index, platformFile, tenants, needsGate || gate === true));
+  problems.push(...certificateChecks(cluster, index, platformFile));
   return problems;
 }
 
