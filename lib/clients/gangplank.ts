@@ -73,9 +73,9 @@ export interface GangplankProps {
    * The CA written into the kubeconfigs.
    * @default { from: 'capsule-proxy' }
    */
-  readonly kubeconfigCa?: GangplankKubeconfigCa;
+  readonly kubeconfigCA?: GangplankKubeconfigCa;
   /**
-   * Distributes the proxy's CA into `namespace` when that is not the proxy's (kubeconfigCa capsule-proxy).
+   * Distributes the proxy's CA into `namespace` when that is not the proxy's (kubeconfigCA capsule-proxy).
    * @default - none
    */
   readonly caDistribution?: IProxyCaDistribution;
@@ -114,7 +114,7 @@ export class Gangplank extends Construct {
   public readonly name: string;
   public readonly namespace: string;
   /** The CA at `clusterCAPath`, if any; from the proxy, a `ClientProxyCa`. */
-  public readonly kubeconfigCa?: CaCertificateSource;
+  public readonly kubeconfigCaSource?: CaCertificateSource;
   /** Layer that distributes the proxy CA, which Gangplank needs first. */
   public readonly ca?: ClientProxyCa;
   /** The configuration file Gangplank reads (`config.yaml`). */
@@ -133,12 +133,12 @@ export class Gangplank extends Construct {
     ] as const) {
       if (!/^https:\/\/[^\s/]+/.test(url)) throw new Error(`gangplank ${field} must be an https:// URL (got ${JSON.stringify(url)})`);
     }
-    const caChoice = props.kubeconfigCa ?? { from: 'capsule-proxy' };
+    const caChoice = props.kubeconfigCA ?? { from: 'capsule-proxy' };
     if (caChoice.from === 'capsule-proxy') {
       this.ca = clientProxyCa('Gangplank', props.proxy, this.namespace, props.caDistribution);
-      this.kubeconfigCa = this.ca.source;
+      this.kubeconfigCaSource = this.ca.source;
     } else if (caChoice.from === 'secret') {
-      this.kubeconfigCa = { kind: 'Secret', name: caChoice.name, key: caChoice.key };
+      this.kubeconfigCaSource = { kind: 'Secret', name: caChoice.name, key: caChoice.key };
     }
 
     // Gangplank's config file; keys are its yaml names (internal/config/config.go). No secrets here.
@@ -152,7 +152,7 @@ export class Gangplank extends Construct {
       ...(oidc.scopes?.length ? { scopes: [...oidc.scopes] } : {}),
       ...(oidc.usernameClaim ? { usernameClaim: oidc.usernameClaim } : {}),
       ...(oidc.audience ? { audience: oidc.audience } : {}),
-      ...(this.kubeconfigCa ? { clusterCAPath: `${Gangplank.CA_DIR}/ca.crt` } : { removeCAFromKubeconfig: true }),
+      ...(this.kubeconfigCaSource ? { clusterCAPath: `${Gangplank.CA_DIR}/ca.crt` } : { removeCAFromKubeconfig: true }),
     };
 
     const labels = { 'app.kubernetes.io/name': 'gangplank', 'app.kubernetes.io/instance': this.name };
@@ -161,8 +161,8 @@ export class Gangplank extends Construct {
 
     const volumes: k8s.Volume[] = [{ name: 'config', configMap: { name: this.name } }];
     const mounts: k8s.VolumeMount[] = [{ name: 'config', mountPath: Gangplank.CONFIG_DIR, readOnly: true }];
-    if (this.kubeconfigCa) {
-      volumes.push({ name: 'kubeconfig-ca', projected: { sources: [caProjection(this.kubeconfigCa)] } });
+    if (this.kubeconfigCaSource) {
+      volumes.push({ name: 'kubeconfig-ca', projected: { sources: [caProjection(this.kubeconfigCaSource)] } });
       mounts.push({ name: 'kubeconfig-ca', mountPath: Gangplank.CA_DIR, readOnly: true });
     }
     new k8s.KubeDeployment(props.file, `${id}-deployment`, {

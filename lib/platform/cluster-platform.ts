@@ -28,6 +28,7 @@ import type { TenantDefinition } from './config/load';
 import { effectivePolicySettings, tenantDefaults } from './config/tenant-defaults-checks';
 import { agentTokenName, teleportClusterName, teleportKubeClusterName } from './config/teleport-config';
 import type { ClusterSettings, DeliverySettings } from './config/platform-schema';
+import { ProxyClients } from './clients';
 import { CAPSULE_NAMESPACE, platformNamespaces } from './namespaces';
 
 /** The command that completes a cluster's `kube_cluster` resource with a kubeconfig (package.json). */
@@ -104,6 +105,8 @@ export class ClusterPlatform extends Construct {
   public readonly teleportAgentLayer?: Layer;
   /** The layer of the Teleport operator, if this cluster runs it. */
   public readonly teleportOperatorLayer?: Layer;
+  /** The capsule-proxy clients (Headlamp, dashboards, Gangplank) and their layer, if any is enabled. */
+  public readonly clients?: ProxyClients;
   private teleportLayerCache?: Layer;
   private readonly teleportLayerDependsOn: Layer[] = [];
   /** Annotations on Tenants and tenant namespaces that keep them when removed from Git (capsule.deletionProtection). */
@@ -300,6 +303,17 @@ export class ClusterPlatform extends Construct {
       }
       return tenant;
     });
+
+    if (ProxyClients.enabled(settings.clients)) {
+      this.clients = new ProxyClients(this, 'proxy-clients', {
+        delivery: this.delivery,
+        folder: this.layerFolder('clients'),
+        infrastructure: this.infrastructure,
+        proxy: this.capsuleProxy,
+        clusterName: this.name,
+        settings: settings.clients,
+      });
+    }
   }
 
   /** The tenant's namespaces (and ProxySetting, which must live in one) in its own file. */

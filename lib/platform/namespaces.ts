@@ -2,6 +2,7 @@ import { ARGOCD_DEFAULTS } from '../core/delivery/argocd/argocd-delivery';
 import { FLUX_DEFAULTS } from '../core/delivery/flux/flux-delivery';
 import { Kyverno } from '../kyverno/kyverno';
 import { TeleportOperator } from '../teleport/operator';
+import { ProxyClients } from './clients';
 import type { ClusterSettings, DeliverySettings } from './config/platform-schema';
 
 /** Namespace of Capsule, capsule-proxy and the Teleport agent (the agent must share the proxy's CA Secret). */
@@ -17,6 +18,7 @@ export function platformNamespaces(cluster: ClusterSettings, delivery: DeliveryS
     deliveryNamespace(delivery),
     ...(cluster.kyverno ? [Kyverno.DEFAULT_NAMESPACE] : []),
     ...(cluster.teleport?.operator ? [cluster.teleport.operator.namespace ?? TeleportOperator.DEFAULT_NAMESPACE] : []),
+    ...ProxyClients.namespaces(cluster.clients, CAPSULE_NAMESPACE).filter((ns) => ns !== CAPSULE_NAMESPACE),
   ].sort();
 }
 

@@ -9,6 +9,7 @@ import { TeleportKubeAgent } from '../../teleport/kube-agent';
 import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_POLICY_API, POLICY_APIS } from '../../kyverno/policies/catalog';
 import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
+import { ClientsSettings } from './clients-schema';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
 import { PeopleSettings } from './people-schema';
 import { TenantDefaultsSettings } from './tenant-defaults-schema';
@@ -203,6 +204,7 @@ export const ClusterSettings = StrictObject({
   teleport: Type.Optional(TeleportSettings),
   kyverno: Type.Optional(KyvernoSettings),
   tenantDefaults: Type.Optional(TenantDefaultsSettings),
+  clients: Type.Optional(ClientsSettings),
 });
 
 export const PlatformSettings = StrictObject(
