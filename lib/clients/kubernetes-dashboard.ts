@@ -94,9 +94,10 @@ export class KubernetesDashboard extends Construct {
     this.ca = clientProxyCa('the Kubernetes Dashboard', proxy, this.namespace, props.caDistribution);
     const access = proxy.inClusterApiAccess('kube-api-access-capsule', this.ca.source);
     // A fresh object per module: shared references would come out as YAML aliases.
+    // (JSON copies: structuredClone's objects come from another realm under jest, which cdk8s mangles.)
     const routed = () => ({
-      containers: { env: structuredClone(access.env), volumeMounts: [{ ...TMP_MOUNT }, structuredClone(access.volumeMount)] },
-      volumes: [structuredClone(TMP_VOLUME), structuredClone(access.volume)],
+      containers: { env: copy(access.env), volumeMounts: [copy(TMP_MOUNT), copy(access.volumeMount)] },
+      volumes: [copy(TMP_VOLUME), copy(access.volume)],
       // The projected volume replaces the automatic mount at the same path (the ServiceAccount
       // admission plugin skips containers that already mount it), so the token still comes from it.
       automountServiceAccountToken: true,
@@ -110,4 +111,9 @@ export class KubernetesDashboard extends Construct {
       dependsOn: [proxy.release],
     });
   }
+}
+
+/** A deep copy of wire-format (JSON) values. */
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
