@@ -62,8 +62,9 @@ describe('the example platform: prod on seed, staging on current', () => {
     Object.fromEntries(on(cluster).flatMap((f) => f.manifests).filter((m) => m.kind === 'HelmRelease').map((m: any) => [m.spec.chart.spec.chart, m.spec.chart.spec.version]));
 
   test("each cluster installs its profile's chart versions", () => {
-    expect(chartVersions('prod')).toEqual({ capsule: '0.10.9', 'capsule-proxy': '0.9.12', 'teleport-kube-agent': '18.2.0' });
-    expect(chartVersions('staging')).toEqual({ capsule: '0.14.0', 'capsule-proxy': '0.14.0', 'teleport-kube-agent': '18.2.1', kyverno: '3.9.0' });
+    // The capsule-proxy clients (Headlamp, Kubernetes Dashboard) have one pin for both profiles.
+    expect(chartVersions('prod')).toEqual({ capsule: '0.10.9', 'capsule-proxy': '0.9.12', 'teleport-kube-agent': '18.2.0', headlamp: '0.45.0' });
+    expect(chartVersions('staging')).toEqual({ capsule: '0.14.0', 'capsule-proxy': '0.14.0', 'teleport-kube-agent': '18.2.1', kyverno: '3.9.0', 'kubernetes-dashboard': '7.13.0' });
   });
 
   test('Capsule 0.14 gets users and administrators, not the deprecated capsuleUserGroups / userNames', () => {
