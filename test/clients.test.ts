@@ -63,8 +63,12 @@ describe('clients in platform.yaml', () => {
         /^platform\.yaml:\d+: clusters\[0\]\.clients\.headlamp\.namespace: Headlamp cannot read the capsule-proxy CA in namespace headlamp .*: install Headlamp in the capsule-proxy namespace \(capsule-system, the default\) or enable trust-manager \(cluster demo\)$/,
       ),
     ]);
-    // Gangplank that hands out another CA needs none in its namespace.
-    expect(() => loadPlatform(withClients({ gangplank: { ...GANGPLANK, namespace: 'gangplank', kubeconfigCA: { from: 'none' } } }))).not.toThrow();
+    // Gangplank that hands out another CA needs none in its namespace; the clients layer creates that namespace.
+    const { files } = synth(withClients({ gangplank: { ...GANGPLANK, namespace: 'gangplank', kubeconfigCA: { from: 'none' } } }));
+    expect(files.find((f) => f.path === 'demo/clients/namespaces.yaml')!.manifests).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gangplank' } }]);
+    expect(findManifest(files, 'Deployment', 'gangplank').metadata.namespace).toBe('gangplank');
+    // It is the platform's: no tenant may be named after it.
+    expect(problems(withClients({ gangplank: { ...GANGPLANK, namespace: 'oil', kubeconfigCA: { from: 'none' } } })).join('\n')).toMatch(/tenants\/oil\.yaml.*oil/);
   });
 
   test('OIDC settings are typed and checked; secrets are only referenced', () => {

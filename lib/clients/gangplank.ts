@@ -113,9 +113,9 @@ export class Gangplank extends Construct {
 
   public readonly name: string;
   public readonly namespace: string;
-  /** The CA at `clusterCAPath`, if any; from the proxy, a `ClientProxyCa`. */
+  /** Where the CA at `clusterCAPath` comes from; none with `kubeconfigCA` `none`. */
   public readonly kubeconfigCaSource?: CaCertificateSource;
-  /** Layer that distributes the proxy CA, which Gangplank needs first. */
+  /** How Gangplank reads the proxy's CA, when it hands that one out. */
   public readonly ca?: ClientProxyCa;
   /** The configuration file Gangplank reads (`config.yaml`). */
   public readonly config: Record<string, unknown>;

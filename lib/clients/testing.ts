@@ -6,11 +6,17 @@ import type { IProxyCaDistribution, ProxyCaTarget } from './proxy-ca';
 
 /** Test helpers: capsule-proxy in `infrastructure` (namespace capsule-system) and a `clients` layer after it. */
 export function clientsCluster(certificates?: CapsuleProxyCertificates) {
+  const cluster = proxyCluster(certificates);
+  const clients = new Layer(cluster.app, 'clients', { delivery: cluster.delivery, folder: 'test/clients', dependsOn: [cluster.layer] });
+  return { ...cluster, clients };
+}
+
+/** Test helpers: capsule-proxy in `infrastructure` (namespace capsule-system), no other layer. */
+export function proxyCluster(certificates?: CapsuleProxyCertificates) {
   const cluster = testCluster();
   const capsule = new Capsule(cluster.layer, 'capsule', { namespace: 'capsule-system', userGroups: ['tenant-oil'] });
   const proxy = new CapsuleProxy(cluster.layer, 'capsule-proxy', { capsule, certificates });
-  const clients = new Layer(cluster.app, 'clients', { delivery: cluster.delivery, folder: 'test/clients', dependsOn: [cluster.layer] });
-  return { ...cluster, proxy, clients };
+  return { ...cluster, proxy };
 }
 
 /** A stand-in for a trust-manager Bundle: ConfigMap `capsule-proxy-ca`, key `ca.crt`, in every labelled namespace. */

@@ -110,10 +110,11 @@ export class ProxyClients extends Construct {
       });
     }
 
-    // Namespaces outside the proxy's, labelled so that the CA distribution reaches them (each
-    // client's construct has checked that a distribution exists).
+    // Namespaces outside the proxy's, labelled so that the CA distribution reaches them (a client
+    // that needs the CA there has checked that a distribution exists; Gangplank handing out another
+    // CA needs none).
     for (const namespace of others) {
-      const labels = caDistribution!.distributeTo(namespace).namespaceLabels;
+      const labels = caDistribution?.distributeTo(namespace).namespaceLabels ?? {};
       new k8s.KubeNamespace(layer.sharedFile('namespaces'), `namespace-${namespace}`, {
         metadata: { name: namespace, ...(Object.keys(labels).length ? { labels: { ...labels } } : {}) },
       });
