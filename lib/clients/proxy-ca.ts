@@ -6,11 +6,10 @@ import type { Layer } from '../core/delivery/delivery';
  * that do not run in the proxy's namespace: a projected volume can only read its own namespace.
  */
 export interface IProxyCaDistribution {
-  /** The layer that applies the distribution: clients are applied after it. */
-  readonly layer: Layer;
   /**
-   * Makes the CA available in `namespace`.
-   * @returns where a pod of `namespace` reads it, and the labels `namespace` must carry to receive it
+   * Makes the CA available in `namespace` (may create the distribution on first use).
+   * @returns where a pod of `namespace` reads it, the labels `namespace` must carry to receive it,
+   *   and the layer that applies the distribution
    */
   distributeTo(namespace: string): ProxyCaTarget;
 }
@@ -20,10 +19,15 @@ export interface ProxyCaTarget {
   readonly source: CaCertificateSource;
   /** Labels the namespace must carry for the distribution to reach it. */
   readonly namespaceLabels: Readonly<Record<string, string>>;
+  /** The layer that applies the distribution: clients there are applied after it. */
+  readonly layer: Layer;
 }
 
 /** Where a client in `namespace` reads the proxy's CA, and what must exist first. */
-export interface ClientProxyCa extends ProxyCaTarget {
+export interface ClientProxyCa {
+  readonly source: CaCertificateSource;
+  /** Labels the client's namespace must carry. */
+  readonly namespaceLabels: Readonly<Record<string, string>>;
   /** The layer distributing the CA, when the client is outside the proxy's namespace. */
   readonly distributionLayer?: Layer;
 }
@@ -43,5 +47,6 @@ export function clientProxyCa(client: string, proxy: IKubeApiProxy, namespace: s
         `install ${client} in the capsule-proxy namespace (${proxy.namespace}) or enable trust-manager`,
     );
   }
-  return { ...distribution.distributeTo(namespace), distributionLayer: distribution.layer };
+  const { source, namespaceLabels, layer } = distribution.distributeTo(namespace);
+  return { source, namespaceLabels, distributionLayer: layer };
 }

@@ -23,11 +23,10 @@ export function proxyCluster(certificates?: CapsuleProxyCertificates) {
 export function testDistribution(layer: Layer): IProxyCaDistribution & { readonly namespaces: string[] } {
   const namespaces: string[] = [];
   return {
-    layer,
     namespaces,
     distributeTo(namespace: string): ProxyCaTarget {
-      namespaces.push(namespace);
-      return { source: { kind: 'ConfigMap', name: 'capsule-proxy-ca', key: 'ca.crt' }, namespaceLabels: { 'example.com/capsule-proxy-ca': 'true' } };
+      if (!namespaces.includes(namespace)) namespaces.push(namespace);
+      return { source: { kind: 'ConfigMap', name: 'capsule-proxy-ca', key: 'ca.crt' }, namespaceLabels: { 'example.com/capsule-proxy-ca': 'true' }, layer };
     },
   };
 }

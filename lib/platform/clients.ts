@@ -53,11 +53,16 @@ export class ProxyClients extends Construct {
   constructor(scope: Construct, id: string, props: ProxyClientsProps) {
     super(scope, id);
     const { settings, proxy, caDistribution } = props;
+    // Namespaces outside the proxy's receive its CA from the distribution (labelled so that it
+    // reaches them), which the layer then waits for. A client that needs the CA there checks that
+    // a distribution exists; Gangplank handing out another CA needs none.
     const others = ProxyClients.namespaces(settings, proxy.namespace).filter((ns) => ns !== proxy.namespace);
+    const targets = new Map(others.map((ns) => [ns, caDistribution?.distributeTo(ns)]));
+    const distributionLayers = [...new Set([...targets.values()].flatMap((t) => (t ? [t.layer] : [])))];
     this.layer = new Layer(scope, 'clients', {
       delivery: props.delivery,
       folder: props.folder,
-      dependsOn: others.length && caDistribution ? [props.infrastructure, caDistribution.layer] : [props.infrastructure],
+      dependsOn: [props.infrastructure, ...distributionLayers],
     });
     const layer = this.layer;
     const common = { proxy, caDistribution };
@@ -110,11 +115,8 @@ export class ProxyClients extends Construct {
       });
     }
 
-    // Namespaces outside the proxy's, labelled so that the CA distribution reaches them (a client
-    // that needs the CA there has checked that a distribution exists; Gangplank handing out another
-    // CA needs none).
     for (const namespace of others) {
-      const labels = caDistribution?.distributeTo(namespace).namespaceLabels ?? {};
+      const labels = targets.get(namespace)?.namespaceLabels ?? {};
       new k8s.KubeNamespace(layer.sharedFile('namespaces'), `namespace-${namespace}`, {
         metadata: { name: namespace, ...(Object.keys(labels).length ? { labels: { ...labels } } : {}) },
       });
