@@ -145,6 +145,23 @@ export const CLIENT_VERSIONS = {
    */
   tektonDashboard: { image: 'ghcr.io/tektoncd/dashboard/dashboard-9623576a202fe86c8b7d1bc489905f86', tag: 'v0.68.0' },
 } as const satisfies Record<string, HelmChart | PinnedImage>;
+const JETSTACK = { repositoryName: 'jetstack', repositoryUrl: 'https://charts.jetstack.io' };
+
+/**
+ * cert-manager and trust-manager, which a cluster installs when it opts in (`certManager`,
+ * `trustManager` in platform.yaml): the same pins under every version profile. Their chart sources
+ * are not in ../shared/charts, so `npm run conformance` cannot render them with helm; their values
+ * are asserted on the rendered HelmRelease instead. Jetstack's chart versions carry the `v`.
+ */
+export const CERT_CHARTS = {
+  /**
+   * cert-manager v1.21.2: the release whose CRDs (deploy/crds of the Go module, lib/engines.json)
+   * the imports and kubeconform judge Certificates and ClusterIssuers by (a test checks).
+   */
+  certManager: { ...JETSTACK, chart: 'cert-manager', version: 'v1.21.2' },
+  /** trust-manager v0.24.0: its chart installs the Bundle CRD (trust.cert-manager.io/v1alpha1) pinned in cdk8s.yaml. */
+  trustManager: { ...JETSTACK, chart: 'trust-manager', version: 'v0.24.0' },
+} as const satisfies Record<string, HelmChart>;
 
 /**
  * Upstream deprecations the synth reports (Kyverno releases as its appVersion, without the `v`):

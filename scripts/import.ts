@@ -13,6 +13,9 @@
  * - a file of a chart source (`…/v<version>/…/charts/<chart>/<path>`) from the chart mirror
  *   (CHART_MIRROR, default ../shared/charts), as `<chart>-<version>/<path>`; never by file name
  *   alone, because every Capsule release names its CRD files alike;
+ * - a file of a Go module source pinned in lib/engines.json (`…/<owner>/<repo>/<version>/<path>` of the
+ *   module `github.com/<owner>/<repo>` at that version, e.g. cert-manager's deploy/crds) from that module's
+ *   source: the link scripts/engines.sh makes in ENGINES_DIR (default .engines), else Go's module cache;
  * - any other from the CRD mirror (CRD_MIRROR, default ../shared/crds), matched by file name.
  * Nothing is copied into the repo except what is generated.
  */
@@ -60,9 +63,53 @@ export function chartMirrorPath(url: string): string | undefined {
   return match ? path.join(`${match[2]}-${match[1]}`, ...match[3].split('/')) : undefined;
 }
 
+interface ModulePin {
+  readonly module?: string;
+  readonly version?: string;
+  readonly package?: string;
+}
+
+/**
+ * `https://raw.githubusercontent.com/<owner>/<repo>/<version>/<path>` → `{ name, module, version, path }`
+ * when lib/engines.json pins the module source `github.com/<owner>/<repo>` at exactly `<version>`.
+ */
+export function moduleSourceFile(url: string, engines: Readonly<Record<string, unknown>>): { name: string; module: string; version: string; path: string } | undefined {
+  const parsed = new URL(url);
+  if (parsed.hostname !== 'raw.githubusercontent.com') return undefined;
+  const [owner, repo, version, ...rest] = parsed.pathname.split('/').filter(Boolean);
+  if (!rest.length) return undefined;
+  const module = `github.com/${owner}/${repo}`;
+  for (const [name, pin] of Object.entries(engines)) {
+    const p = pin as ModulePin;
+    if (typeof pin === 'object' && p.module === module && p.version === version && !p.package) return { name, module, version, path: rest.join('/') };
+  }
+  return undefined;
+}
+
+/** The file of a module source: the engines link, else Go's module cache (without downloading). */
+export function readModuleSource(url: string): string | undefined {
+  const source = moduleSourceFile(url, JSON.parse(fs.readFileSync(path.join(ROOT, 'lib', 'engines.json'), 'utf8')));
+  if (!source) return undefined;
+  const enginesDir = path.resolve(ROOT, process.env.ENGINES_DIR ?? '.engines');
+  let modCache = process.env.GOMODCACHE;
+  if (!modCache) {
+    try {
+      modCache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
+    } catch {
+      modCache = undefined;
+    }
+  }
+  // The module cache escapes upper-case letters as '!' + lower case.
+  const escaped = source.module.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
+  const candidates = [path.join(enginesDir, source.name, source.path), ...(modCache ? [path.join(modCache, `${escaped}@${source.version}`, source.path)] : [])];
+  return candidates.find((f) => fs.existsSync(f));
+}
+
 async function readCrd(spec: ImportSpec, mirror: Map<string, string>, chartMirror: string): Promise<string> {
   const inChart = chartMirrorPath(spec.url);
-  const local = inChart ? [path.join(chartMirror, inChart)].find((f) => fs.existsSync(f)) : mirror.get(path.posix.basename(new URL(spec.url).pathname));
+  const local = inChart
+    ? [path.join(chartMirror, inChart)].find((f) => fs.existsSync(f))
+    : (readModuleSource(spec.url) ?? mirror.get(path.posix.basename(new URL(spec.url).pathname)));
   if (local) {
     console.log(`  ${spec.name}: ${path.relative(ROOT, local)}`);
     return fs.readFileSync(local, 'utf8');

@@ -140,16 +140,26 @@ describe.each([
     expect(checked).toBeGreaterThan(0);
   });
 
-  test('applies Kyverno server-side, ignores the fields controllers own, and creates no namespace the output renders', () => {
+  test('applies Kyverno and cert-manager server-side, ignores the fields controllers own, and creates no namespace the output renders', () => {
     const applications = manifests(argo.files).filter((m) => m.kind === 'Application') as (Manifest & Record<string, any>)[];
     const namespaces = new Set(manifests(argo.files).filter((m) => m.kind === 'Namespace').map((m) => m.metadata.name));
     for (const app of applications.filter((a) => a.spec.source.chart)) {
       expect((app.spec.syncPolicy.syncOptions ?? []).includes('CreateNamespace=true')).toBe(!namespaces.has(app.spec.destination.namespace));
     }
-    const kyverno = applications.filter((a) => a.spec.source.chart === 'kyverno');
-    for (const app of kyverno) expect(app.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
-    for (const app of applications.filter((a) => a.spec.source.chart && a.spec.source.chart !== 'kyverno')) {
+    // Their CRDs are too large for client-side apply (Kyverno's ~1.4 MB, cert-manager's ClusterIssuer ~330 KB).
+    const serverSide = applications.filter((a) => a.spec.source.chart === 'kyverno' || a.spec.source.chart === 'cert-manager');
+    for (const app of serverSide) expect(app.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
+    for (const app of applications.filter((a) => a.spec.source.chart && !serverSide.includes(a))) {
       expect(app.spec.syncPolicy.syncOptions ?? []).not.toContain('ServerSideApply=true');
+    }
+    // cert-manager's cainjector writes the webhooks' caBundle: of cert-manager's own, and of trust-manager's.
+    for (const app of applications.filter((a) => a.spec.source.chart === 'cert-manager')) {
+      expect(app.spec.ignoreDifferences.map((d: any) => d.kind)).toEqual(['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
+    }
+    for (const app of applications.filter((a) => a.spec.source.chart === 'trust-manager')) {
+      expect(app.spec.ignoreDifferences).toEqual([
+        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', name: 'trust-manager', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
+      ]);
     }
     for (const app of applications.filter((a) => a.spec.source.chart === 'capsule')) {
       expect(app.spec.ignoreDifferences.map((d: any) => [d.kind, d.jqPathExpressions])).toEqual([

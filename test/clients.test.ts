@@ -53,6 +53,7 @@ describe('clients in platform.yaml', () => {
     const { files } = synth(withClients({ kubernetesDashboard: {} }, (c) => {
       c.versions = 'current';
       c.capsuleProxy = { certificates: 'cert-manager' };
+      c.certManager = { external: true };
     }));
     expect(helmValues(files, 'kubernetes-dashboard').api.volumes[1].projected.sources).toContainEqual({ secret: { name: 'capsule-proxy', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
   });
@@ -60,15 +61,33 @@ describe('clients in platform.yaml', () => {
   test('a client outside the capsule-proxy namespace is refused, naming the file, the field and what to do', () => {
     expect(problems(withClients({ headlamp: { ...HEADLAMP, namespace: 'headlamp' } }))).toEqual([
       expect.stringMatching(
-        /^platform\.yaml:\d+: clusters\[0\]\.clients\.headlamp\.namespace: Headlamp cannot read the capsule-proxy CA in namespace headlamp .*: install Headlamp in the capsule-proxy namespace \(capsule-system, the default\) or enable trust-manager \(cluster demo\)$/,
+        /^platform\.yaml:\d+: clusters\[0\]\.clients\.headlamp\.namespace: Headlamp cannot read the capsule-proxy CA in namespace headlamp .*: install Headlamp in the capsule-proxy namespace \(capsule-system, the default\) or enable trust-manager with trustManager.enabled: true, which copies the CA there \(cluster demo\)$/,
       ),
     ]);
     // Gangplank that hands out another CA needs none in its namespace; the clients layer creates that namespace.
     const { files } = synth(withClients({ gangplank: { ...GANGPLANK, namespace: 'gangplank', kubeconfigCA: { from: 'none' } } }));
-    expect(files.find((f) => f.path === 'demo/clients/namespaces.yaml')!.manifests).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gangplank' } }]);
+    expect(files.find((f) => f.path === 'demo/clients/namespaces.yaml')!.manifests).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gangplank', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } }]);
     expect(findManifest(files, 'Deployment', 'gangplank').metadata.namespace).toBe('gangplank');
     // It is the platform's: no tenant may be named after it.
     expect(problems(withClients({ gangplank: { ...GANGPLANK, namespace: 'oil', kubeconfigCA: { from: 'none' } } })).join('\n')).toMatch(/tenants\/oil\.yaml.*oil/);
+  });
+
+  test("with trust-manager, a client elsewhere reads the proxy CA from the Bundle's ConfigMap, after the trust layer", () => {
+    const { files } = synth(withClients({ headlamp: { ...HEADLAMP, namespace: 'headlamp' }, tektonDashboard: {} }, (c) => {
+      c.certManager = { enabled: true };
+      c.trustManager = { enabled: true };
+    }));
+    const bundle = findManifest(files, 'Bundle', 'capsule-proxy-ca');
+    // The certgen CA key of the proxy's Secret, into the client's namespace only.
+    expect(bundle.spec.sources).toEqual([{ secret: { name: 'capsule-proxy', key: 'ca' } }]);
+    expect(bundle.spec.target.namespaceSelector.matchExpressions[0].values).toEqual(['headlamp']);
+    const volumes = helmValues(files, 'headlamp').volumes;
+    for (const v of volumes) expect(v.projected.sources).toContainEqual({ configMap: { name: 'capsule-proxy-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+    expect(findManifest(files, 'HelmRelease', 'headlamp').spec.targetNamespace).toBe('headlamp');
+    expect(findManifest(files, 'Kustomization', 'platform-clients').spec.dependsOn).toEqual([{ name: 'platform-infrastructure' }, { name: 'platform-trust' }]);
+    expect(findManifest(files, 'Namespace', 'headlamp').metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    // The Tekton Dashboard stays next to the proxy and reads its Secret.
+    expect(findManifest(files, 'Deployment', 'tekton-dashboard').spec.template.spec.volumes[0].projected.sources).toContainEqual({ secret: { name: 'capsule-proxy', items: [{ key: 'ca', path: 'ca.crt' }] } });
   });
 
   test('OIDC settings are typed and checked; secrets are only referenced', () => {
@@ -110,6 +129,8 @@ describe('clients in platform.yaml', () => {
     const { files } = synth(path.join(ROOT, 'examples', 'platform'));
     const layers = (cluster: string) => files.filter((f) => f.path.startsWith(`${cluster}/clients/`) && f.path !== `${cluster}/clients/kustomization.yaml`).map((f) => path.basename(f.path));
     expect(layers('prod')).toEqual(['gangplank.yaml', 'headlamp.yaml']);
-    expect(layers('staging')).toEqual(['kubernetes-dashboard.yaml', 'tekton-dashboard.yaml']);
+    expect(layers('staging')).toEqual(['kubernetes-dashboard.yaml', 'namespaces.yaml', 'tekton-dashboard.yaml']);
+    // Staging's Tekton Dashboard runs in tekton-pipelines: trust-manager copies the proxy CA there.
+    expect(findManifest(files, 'Bundle', 'capsule-proxy-ca').spec.target.namespaceSelector.matchExpressions[0].values).toEqual(['tekton-pipelines']);
   });
 });

@@ -69,7 +69,9 @@ describe('synth', () => {
 const SECRETS = [
   /^kind: Secret$/m,
   /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /^\s*(authToken|auth-token|password|clientSecret|client-secret|privateKey):\s*\S/m,
+  // A value on the key's line (block scalars `|` included): cert-manager's `privateKey:` is a map of
+  // key-generation settings (algorithm, size), not a key.
+  /^\s*(authToken|auth-token|password|clientSecret|client-secret|privateKey):[ \t]*\S/m,
   // `token` also names join tokens of delegated methods (the operator's `token: operator-bot`), which
   // are public; a token value looks like tctl's 32 hex digits.
   /^\s*token:\s*["']?[A-Za-z0-9]{16,}/m,

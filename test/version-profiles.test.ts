@@ -64,7 +64,16 @@ describe('the example platform: prod on seed, staging on current', () => {
   test("each cluster installs its profile's chart versions", () => {
     // The capsule-proxy clients (Headlamp, Kubernetes Dashboard) have one pin for both profiles.
     expect(chartVersions('prod')).toEqual({ capsule: '0.10.9', 'capsule-proxy': '0.9.12', 'teleport-kube-agent': '18.2.0', headlamp: '0.45.0' });
-    expect(chartVersions('staging')).toEqual({ capsule: '0.14.0', 'capsule-proxy': '0.14.0', 'teleport-kube-agent': '18.2.1', kyverno: '3.9.0', 'kubernetes-dashboard': '7.13.0' });
+    expect(chartVersions('staging')).toEqual({
+      capsule: '0.14.0',
+      'capsule-proxy': '0.14.0',
+      'teleport-kube-agent': '18.2.1',
+      kyverno: '3.9.0',
+      // Both profiles share them (CERT_CHARTS).
+      'cert-manager': 'v1.21.2',
+      'trust-manager': 'v0.24.0',
+      'kubernetes-dashboard': '7.13.0',
+    });
   });
 
   test('Capsule 0.14 gets users and administrators, not the deprecated capsuleUserGroups / userNames', () => {
@@ -242,7 +251,8 @@ describe('tenant files under versions current', () => {
 
   test('a tenant on a seed and a current cluster is refused only for the seed one', () => {
     const dir = configWith({
-      'platform.yaml': (old) => `${old}\n  - name: next\n    versions: current\n`,
+      // capsule-proxy 0.14 defaults to cert-manager: the cluster says it has one.
+      'platform.yaml': (old) => `${old}\n  - name: next\n    versions: current\n    certManager:\n      external: true\n`,
       'tenants/oil.yaml': (old) => old.replace('name: oil\n', 'name: oil\nrules:\n  - enforce:\n      action: deny\n      services:\n        types: [NodePort]\n'),
     });
     let message = '';

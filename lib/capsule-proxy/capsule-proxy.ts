@@ -2,6 +2,8 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ICapsule } from '../capsule/capsule';
+import type { ICertManager } from '../cert-manager/cert-manager';
+import type { ClusterIssuerRef } from '../cert-manager/platform-issuer';
 import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
 import { deepMerge, helmFullname, mergeValues, OwnedValues } from '../core/helm-values';
@@ -78,6 +80,19 @@ export interface CapsuleProxyProps {
    */
   readonly certificates?: CapsuleProxyCertificates;
   /**
+   * The cert-manager that issues the serving certificate (cert-manager mode): the release is
+   * installed after it, when the platform installs it.
+   * @default - cert-manager is installed out of band (the configuration loader checks that a
+   *   cluster in cert-manager mode has one)
+   */
+  readonly certManager?: ICertManager;
+  /**
+   * The ClusterIssuer of the serving certificate (cert-manager mode; `certManager.issuer`). Its
+   * Secret's `ca.crt` is then that issuer's CA.
+   * @default - the chart's own self-signed Issuer `<fullname>-ca-issuer`
+   */
+  readonly issuer?: ClusterIssuerRef;
+  /**
    * Feature gates to switch on or off. Proxy settings that need a gate switch it on themselves;
    * switching such a gate off explicitly is an error.
    * @default - all gates at their default (off), except those proxy settings require
@@ -114,6 +129,7 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     'options.enableSSL': 'clients are given the proxy CA and connect with TLS',
     'options.generateCertificates': 'set it with capsuleProxy.certificates',
     'certManager.generateCertificates': 'set it with capsuleProxy.certificates',
+    'certManager.issuer': 'set it with certManager.issuer',
     'options.certificateVolumeName': "clients read the CA from the chart's TLS Secret",
     'options.capsuleConfigurationName': "derived from Capsule's CapsuleConfiguration",
     'options.extraArgs': 'set it with capsuleProxy.featureGates and capsuleProxy.extraArgs (proxy settings add the gates they need)',
@@ -205,14 +221,19 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
         ...certificateValues.options,
         extraArgs: Lazy.any({ produce: () => this.renderArgs(extraArgs) }),
       },
-      certManager: certificateValues.certManager,
+      certManager: {
+        ...certificateValues.certManager,
+        ...(this.certificates === CapsuleProxyCertificates.CERT_MANAGER && props.issuer ? { issuer: { kind: props.issuer.kind, name: props.issuer.name } } : {}),
+      },
     };
+    // The chart renders cert-manager Certificates (and Issuers): cert-manager must be ready first.
+    const certManagerRelease = this.certificates === CapsuleProxyCertificates.CERT_MANAGER ? props.certManager?.release : undefined;
     this.release = Layer.of(this).delivery.addHelmRelease(this, {
       chart: profile.charts.capsuleProxy,
       releaseName,
       namespace: this.namespace,
       values: mergeValues(values, props.values, CapsuleProxy.OWNED_VALUES),
-      dependsOn: [props.capsule.release],
+      dependsOn: [props.capsule.release, ...(certManagerRelease ? [certManagerRelease] : [])],
     });
     this.node.addValidation({ validate: () => this.validateGates() });
   }

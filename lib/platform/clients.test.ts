@@ -28,7 +28,12 @@ describe('ProxyClients', () => {
     });
     expect(clients.layer.dependsOn).toEqual([cluster.layer, trust]);
     const files = cluster.app.render();
-    expect(findManifest(files, 'Namespace', 'headlamp').metadata).toEqual({ name: 'headlamp', labels: { 'example.com/capsule-proxy-ca': 'true' } });
+    expect(findManifest(files, 'Namespace', 'headlamp').metadata).toEqual({
+      name: 'headlamp',
+      labels: { 'example.com/capsule-proxy-ca': 'true' },
+      // Never deleted with the client (it may hold other things: tekton-pipelines holds Tekton).
+      annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+    });
     expect(files.flatMap((f) => f.manifests).filter((m) => m.kind === 'Namespace').map((m) => m.metadata.name)).toEqual(['headlamp']);
     expect(JSON.stringify(helmValues(files, 'headlamp').volumes)).toContain('"configMap":{"items":[{"key":"ca.crt","path":"ca.crt"}],"name":"capsule-proxy-ca"}');
     // The Tekton Dashboard stays in the proxy namespace and reads the proxy's own Secret.

@@ -7,6 +7,7 @@ import { KubernetesDashboard } from '../clients/kubernetes-dashboard';
 import type { IProxyCaDistribution } from '../clients/proxy-ca';
 import { TektonDashboard } from '../clients/tekton-dashboard';
 import { IDelivery, Layer } from '../core/delivery/delivery';
+import type { ProxyCa } from '../trust-manager/proxy-ca';
 import type { ClientsSettings } from './config/clients-schema';
 
 export interface ProxyClientsProps {
@@ -115,11 +116,27 @@ export class ProxyClients extends Construct {
       });
     }
 
+    // A client's namespace may hold more than the client (tekton-pipelines holds Tekton itself):
+    // the delivery leaves it in place when the client goes away.
+    const keep = props.delivery.keepOnRemovalAnnotations;
     for (const namespace of others) {
       const labels = targets.get(namespace)?.namespaceLabels ?? {};
       new k8s.KubeNamespace(layer.sharedFile('namespaces'), `namespace-${namespace}`, {
-        metadata: { name: namespace, ...(Object.keys(labels).length ? { labels: { ...labels } } : {}) },
+        metadata: { name: namespace, annotations: { ...keep }, ...(Object.keys(labels).length ? { labels: { ...labels } } : {}) },
       });
     }
   }
+}
+
+/**
+ * The cluster's trust-manager `ProxyCaBundle` (through `ProxyCa`, which creates it on first use) as
+ * the clients' CA distribution: it selects its target namespaces by name, so they need no labels.
+ */
+export function trustManagerDistribution(proxyCa: ProxyCa): IProxyCaDistribution {
+  return {
+    distributeTo(namespace: string) {
+      const ca = proxyCa.for(namespace, 'capsule-proxy clients');
+      return { source: { kind: ca.kind, name: ca.name, key: ca.key }, namespaceLabels: {}, layer: ca.layer };
+    },
+  };
 }

@@ -7,6 +7,11 @@ import { TENANT_GITOPS_DEFAULTS, TenantGitOps } from '../capsule/tenant-gitops';
 import { CAPSULE_NAMESPACE_FIELDS, TenantNamespaceApplier } from '../capsule/tenant-namespace-applier';
 import { TenantResourcePool, TenantResourcePoolClaim } from '../capsule/resource-pool';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../capsule-proxy/capsule-proxy';
+import type { ICertManager } from '../cert-manager/cert-manager';
+import { addCertManager } from '../cert-manager/platform-certificates';
+import { ProxyCa } from '../trust-manager/proxy-ca';
+import { lazyProxyCaBundle } from '../trust-manager/proxy-ca-bundle';
+import { TrustManager } from '../trust-manager/trust-manager';
 import { TenantGlobalProxySettings, TenantProxySetting } from '../capsule-proxy/proxy-settings';
 import { ArgoCdDelivery } from '../core/delivery/argocd/argocd-delivery';
 import { IDelivery, Layer } from '../core/delivery/delivery';
@@ -28,7 +33,7 @@ import type { TenantDefinition } from './config/load';
 import { effectivePolicySettings, tenantDefaults } from './config/tenant-defaults-checks';
 import { agentTokenName, teleportClusterName, teleportKubeClusterName } from './config/teleport-config';
 import type { ClusterSettings, DeliverySettings } from './config/platform-schema';
-import { ProxyClients } from './clients';
+import { ProxyClients, trustManagerDistribution } from './clients';
 import { CAPSULE_NAMESPACE, platformNamespaces } from './namespaces';
 
 /** The command that completes a cluster's `kube_cluster` resource with a kubeconfig (package.json). */
@@ -58,7 +63,11 @@ export interface TeleportRegistration {
 /**
  * Everything one cluster runs, laid out in layers that the delivery tool (Flux or Argo CD) applies in order:
  *
- * - `infrastructure`: namespaces, Capsule, capsule-proxy, Kyverno (HelmReleases);
+ * - `cert-manager` (with `certManager.enabled`): cert-manager, first, and `issuers` (issuer type
+ *   self-signed-ca): the platform CA, after it; `infrastructure` follows them (see `addCertManager`);
+ * - `infrastructure`: namespaces, Capsule, capsule-proxy, Kyverno, trust-manager (HelmReleases);
+ * - `trust` (with trust-manager, once a client outside the proxy's namespace needs the proxy's CA):
+ *   the trust-manager Bundle that copies it there, after `infrastructure`;
  * - `policies` (with Kyverno): Kyverno's global configuration and the ClusterPolicies, applied once
  *   Kyverno and its CRDs are ready;
  * - `tenants`: the Tenants (and their GlobalProxySettings), once Capsule's CRDs and webhooks are
@@ -89,6 +98,12 @@ export class ClusterPlatform extends Construct {
   public readonly tenantGitOpsLayer?: Layer;
   public readonly capsule: Capsule;
   public readonly capsuleProxy: CapsuleProxy;
+  /** cert-manager, installed by the platform or external (`certManager`). */
+  public readonly certManager?: ICertManager;
+  /** trust-manager (`trustManager.enabled`). */
+  public readonly trustManager?: TrustManager;
+  /** The proxy's CA for its clients, in their namespaces (a trust-manager Bundle outside the proxy's). */
+  public readonly proxyCa: ProxyCa;
   public readonly teleportAgent?: TeleportKubeAgent;
   public readonly kyverno?: Kyverno;
   public readonly namespaceApplier?: TenantNamespaceApplier;
@@ -124,7 +139,9 @@ export class ClusterPlatform extends Construct {
     this.delivery = argocd
       ? new ArgoCdDelivery(this, 'delivery', { clusterFolder: settings.name, ...argocd })
       : new FluxDelivery(this, 'delivery', { clusterFolder: settings.name, ...props.delivery?.flux });
-    this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: this.layerFolder('infrastructure') });
+    const certs = addCertManager(this, { delivery: this.delivery, folder: (name) => this.layerFolder(name), settings: settings.certManager });
+    this.certManager = certs?.certManager;
+    this.infrastructure = new Layer(this, 'infrastructure', { delivery: this.delivery, folder: this.layerFolder('infrastructure'), dependsOn: certs?.before });
     if (settings.kyverno) {
       this.policiesLayer = new Layer(this, 'policies', {
         delivery: this.delivery,
@@ -146,9 +163,25 @@ export class ClusterPlatform extends Construct {
       capsule: this.capsule,
       releaseName: settings.capsuleProxy?.releaseName,
       certificates: settings.capsuleProxy?.certificates as CapsuleProxyCertificates | undefined,
+      certManager: this.certManager,
+      issuer: certs?.issuer,
       featureGates: settings.capsuleProxy?.featureGates,
       extraArgs: settings.capsuleProxy?.extraArgs,
       values: settings.capsuleProxy?.values,
+    });
+    if (settings.trustManager?.enabled) {
+      this.trustManager = new TrustManager(this.infrastructure, 'trust-manager', {
+        certManager: checked(this.certManager, 'certManager'),
+        // Bundles read their sources only there: the namespace of the CA they distribute.
+        trustNamespace: this.capsuleProxy.namespace,
+        values: settings.trustManager.values,
+      });
+    }
+    const trustManager = this.trustManager;
+    this.proxyCa = new ProxyCa({
+      proxy: this.capsuleProxy,
+      bundle: trustManager && lazyProxyCaBundle(this, { delivery: this.delivery, folder: this.layerFolder('trust'), trustManager, proxy: this.capsuleProxy }),
+      enableTrustManager: `set trustManager.enabled: true on cluster ${settings.name} in platform.yaml`,
     });
 
     const teleport = settings.teleport;
@@ -312,6 +345,7 @@ export class ClusterPlatform extends Construct {
         proxy: this.capsuleProxy,
         clusterName: this.name,
         settings: settings.clients,
+        caDistribution: this.trustManager && trustManagerDistribution(this.proxyCa),
       });
     }
   }

@@ -18,6 +18,8 @@ const CLIENT_TITLES: Readonly<Record<ClientName, string>> = {
  */
 export function clientChecks(cluster: ClusterSettings, index: number, platformFile: YamlFile): Problem[] {
   const problems: Problem[] = [];
+  // trust-manager's Bundle copies the CA into every client namespace (lib/trust-manager/proxy-ca.ts).
+  if (cluster.trustManager?.enabled) return problems;
   for (const [name, client] of Object.entries(cluster.clients ?? {}) as Array<[ClientName, { namespace?: string; kubeconfigCA?: { from: string } }]>) {
     if (!client?.namespace || client.namespace === CAPSULE_NAMESPACE) continue;
     // Gangplank reads the proxy CA only to hand it out; without it, it needs none in its namespace.
@@ -26,7 +28,7 @@ export function clientChecks(cluster: ClusterSettings, index: number, platformFi
       platformFile.problem(
         ['clusters', String(index), 'clients', name, 'namespace'],
         `${CLIENT_TITLES[name]} cannot read the capsule-proxy CA in namespace ${client.namespace} (the CA Secret is in ${CAPSULE_NAMESPACE}, and nothing distributes it): ` +
-          `install ${CLIENT_TITLES[name]} in the capsule-proxy namespace (${CAPSULE_NAMESPACE}, the default) or enable trust-manager (cluster ${cluster.name})`,
+          `install ${CLIENT_TITLES[name]} in the capsule-proxy namespace (${CAPSULE_NAMESPACE}, the default) or enable trust-manager with trustManager.enabled: true, which copies the CA there (cluster ${cluster.name})`,
       ),
     );
   }

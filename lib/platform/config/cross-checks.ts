@@ -11,6 +11,7 @@ import { Problem } from '../../core/errors';
 import { platformNamespaces } from '../namespaces';
 import { platformImages } from '../platform-images';
 import { clientChecks } from './clients-checks';
+import { certificateChecks } from './cert-checks';
 import { ClusterSettings, PlatformSettings } from './platform-schema';
 import { tenantRoleNameClashes } from './teleport-config';
 import { effectivePolicySettings } from './tenant-defaults-checks';
@@ -112,6 +113,7 @@ function clusterChecks(cluster: ClusterSettings, index: number, settings: Platfo
   }
 
   problems.push(...kyvernoChecks(cluster, index, platformFile, tenants, needsGate || gate === true));
+  problems.push(...certificateChecks(cluster, index, platformFile));
   return problems;
 }
 

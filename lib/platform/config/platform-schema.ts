@@ -10,6 +10,7 @@ import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_POLICY_API, POLICY_APIS } from '../../kyverno/policies/catalog';
 import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
 import { ClientsSettings } from './clients-schema';
+import { CertManagerSettings, TrustManagerSettings } from './cert-schema';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
 import { PeopleSettings } from './people-schema';
 import { TenantDefaultsSettings } from './tenant-defaults-schema';
@@ -203,6 +204,8 @@ export const ClusterSettings = StrictObject({
   capsuleProxy: Type.Optional(CapsuleProxySettings),
   teleport: Type.Optional(TeleportSettings),
   kyverno: Type.Optional(KyvernoSettings),
+  certManager: Type.Optional(CertManagerSettings),
+  trustManager: Type.Optional(TrustManagerSettings),
   tenantDefaults: Type.Optional(TenantDefaultsSettings),
   clients: Type.Optional(ClientsSettings),
 });
