@@ -129,6 +129,31 @@ export const PROFILES: Readonly<Record<VersionProfileName, VersionProfile>> = {
   },
 };
 
+/** A container image the platform renders manifests for itself (upstream ships no Helm chart for it). */
+export interface PinnedImage {
+  /** Image reference without its tag. */
+  readonly image: string;
+  /** Exact tag (the upstream release). */
+  readonly tag: string;
+}
+
+/**
+ * The capsule-proxy clients (lib/clients/), opt-in per cluster. Their versions do not depend on the
+ * cluster's version profile: they talk to capsule-proxy's Kubernetes API, which both profiles serve.
+ */
+export const CLIENT_VERSIONS = {
+  /** Headlamp 0.45.0 (chart version = app version; image ghcr.io/headlamp-k8s/headlamp:v0.45.0). */
+  headlamp: { repositoryName: 'headlamp', repositoryUrl: 'https://kubernetes-sigs.github.io/headlamp/', chart: 'headlamp', version: '0.45.0' },
+  /** Kubernetes Dashboard chart 7.13.0: dashboard-api 1.13.0, -auth 1.3.0, -web 1.7.0, Kong chart 2.46.0. */
+  kubernetesDashboard: { repositoryName: 'kubernetes-dashboard', repositoryUrl: 'https://kubernetes.github.io/dashboard/', chart: 'kubernetes-dashboard', version: '7.13.0' },
+  /** Gangplank 1.1.1 (sighupio/gangplank); its chart is not published in a Helm repository, so the platform renders the manifests. */
+  gangplank: { image: 'registry.sighup.io/fury/gangplank', tag: '1.1.1' },
+  /**
+   * Tekton Dashboard v0.68.0 (tektoncd/dashboard), which ships manifests (release.yaml), no chart; its
+   * config/ is unchanged up to v0.71.0. The image name is ko's (hash of the import path).
+   */
+  tektonDashboard: { image: 'ghcr.io/tektoncd/dashboard/dashboard-9623576a202fe86c8b7d1bc489905f86', tag: 'v0.68.0' },
+} as const satisfies Record<string, HelmChart | PinnedImage>;
 const JETSTACK = { repositoryName: 'jetstack', repositoryUrl: 'https://charts.jetstack.io' };
 
 /**

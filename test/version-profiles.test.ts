@@ -71,7 +71,8 @@ describe('the example platform: prod on seed, staging on current', () => {
   };
 
   test("each cluster installs its profile's chart versions", () => {
-    expect(chartVersions('prod')).toEqual({ capsule: '0.10.9', 'capsule-proxy': '0.9.12', 'teleport-kube-agent': '18.2.0' });
+    // The capsule-proxy clients (Headlamp, Kubernetes Dashboard) have one pin for both profiles.
+    expect(chartVersions('prod')).toEqual({ capsule: '0.10.9', 'capsule-proxy': '0.9.12', 'teleport-kube-agent': '18.2.0', headlamp: '0.45.0' });
     expect(chartVersions('staging')).toEqual({
       capsule: '0.14.0',
       'capsule-proxy': '0.14.0',
@@ -80,6 +81,7 @@ describe('the example platform: prod on seed, staging on current', () => {
       // Both profiles share them (CERT_CHARTS).
       'cert-manager': 'v1.21.2',
       'trust-manager': 'v0.24.0',
+      'kubernetes-dashboard': '7.13.0',
     });
   });
 

@@ -32,19 +32,39 @@ export interface InClusterApiAccess {
   readonly volumeMount: Record<string, unknown>;
 }
 
+/**
+ * Where a pod reads the proxy's CA certificate from: a key of a Secret or ConfigMap in the pod's own
+ * namespace (projected volumes only read their own namespace).
+ */
+export interface CaCertificateSource {
+  readonly kind: 'Secret' | 'ConfigMap';
+  readonly name: string;
+  readonly key: string;
+}
+
+/** `InClusterApiAccess` as typed pod spec parts (cdk8s-plus-28 `k8s` types). */
+export interface InClusterApiSpec {
+  readonly env: k8s.EnvVar[];
+  readonly volume: k8s.Volume;
+  readonly volumeMount: k8s.VolumeMount;
+}
+
 /** A Kubernetes API proxy that in-cluster clients can be routed through. */
 export interface IKubeApiProxy {
   /** The proxy's release; clients should be installed after it. */
   readonly release: IHelmRelease;
   /** Namespace of the proxy. Its CA Secret can only be projected into pods of this namespace. */
   readonly namespace: string;
+  /** The proxy's CA in its own namespace: its TLS Secret and the key its issuer writes the CA to. */
+  readonly caCertificate: CaCertificateSource;
   /**
-   * Env vars, volume and mount that route an in-cluster client through the proxy. The CA comes
-   * from the proxy's CA Secret (only in the proxy's namespace) unless `ca` is given: a projected
-   * volume source (wire format) that puts the CA at a path, e.g. the trust-manager ConfigMap of
-   * `ProxyCa` for a client elsewhere.
+   * Env vars, volume and mount that route an in-cluster client through the proxy, trusting the CA
+   * from `ca` (in the client's namespace).
+   * @param ca - default: `caCertificate`, for clients in the proxy's namespace
    */
-  inClusterApiAccess(volumeName?: string, ca?: { projection(path?: string): Record<string, unknown> }): InClusterApiAccess;
+  inClusterApiAccess(volumeName?: string, ca?: CaCertificateSource): InClusterApiAccess;
+  /** The same as typed pod spec parts. */
+  inClusterApiSpec(volumeName?: string, ca?: CaCertificateSource): InClusterApiSpec;
 }
 
 /** The request-handling options (proxy-options.ts) are typed props; those chart 0.9.12 lacks are refused under `seed`. */
@@ -274,28 +294,43 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     return errors;
   }
 
-  public inClusterApiAccess(volumeName = 'kube-api-access-capsule', ca?: { projection(path?: string): Record<string, unknown> }): InClusterApiAccess {
-    const env: k8s.EnvVar[] = [
-      { name: 'KUBERNETES_SERVICE_HOST', value: this.serviceHost },
-      { name: 'KUBERNETES_SERVICE_PORT', value: String(this.port) },
-    ];
-    const volume: k8s.Volume = {
-      name: volumeName,
-      projected: {
-        sources: [
-          { serviceAccountToken: { path: 'token' } },
-          { secret: { name: this.tlsSecretName, items: [{ key: this.caKey, path: 'ca.crt' }] } },
-          { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
-        ],
-      },
-    };
-    const volumeMount: k8s.VolumeMount = { name: volumeName, mountPath: SERVICE_ACCOUNT_MOUNT_PATH, readOnly: true };
-    const volumeJson = k8s.toJson_Volume(volume)!;
-    if (ca) (volumeJson.projected as { sources: Record<string, unknown>[] }).sources[1] = ca.projection('ca.crt');
+  public get caCertificate(): CaCertificateSource {
+    return { kind: 'Secret', name: this.tlsSecretName, key: this.caKey };
+  }
+
+  public inClusterApiAccess(volumeName = 'kube-api-access-capsule', ca: CaCertificateSource = this.caCertificate): InClusterApiAccess {
+    const { env, volume, volumeMount } = this.inClusterApiSpec(volumeName, ca);
     return {
       env: env.map((e) => k8s.toJson_EnvVar(e)!),
-      volume: volumeJson,
+      volume: k8s.toJson_Volume(volume)!,
       volumeMount: k8s.toJson_VolumeMount(volumeMount)!,
     };
   }
+
+  /** `inClusterApiAccess` as typed pod spec parts, for manifests the platform renders itself. */
+  public inClusterApiSpec(volumeName = 'kube-api-access-capsule', ca: CaCertificateSource = this.caCertificate): InClusterApiSpec {
+    return {
+      env: [
+        { name: 'KUBERNETES_SERVICE_HOST', value: this.serviceHost },
+        { name: 'KUBERNETES_SERVICE_PORT', value: String(this.port) },
+      ],
+      volume: {
+        name: volumeName,
+        projected: {
+          sources: [
+            { serviceAccountToken: { path: 'token' } },
+            caProjection(ca),
+            { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+          ],
+        },
+      },
+      volumeMount: { name: volumeName, mountPath: SERVICE_ACCOUNT_MOUNT_PATH, readOnly: true },
+    };
+  }
+}
+
+/** A projected-volume source that puts the CA of `ca` at `ca.crt`. */
+export function caProjection(ca: CaCertificateSource): k8s.VolumeProjection {
+  const items = [{ key: ca.key, path: 'ca.crt' }];
+  return ca.kind === 'Secret' ? { secret: { name: ca.name, items } } : { configMap: { name: ca.name, items } };
 }

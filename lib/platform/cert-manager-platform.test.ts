@@ -52,7 +52,8 @@ describe('cert-manager and trust-manager on examples/platform (staging opts in, 
     expect(kustomization('staging', 'trust').spec.dependsOn).toEqual([{ name: 'platform-infrastructure' }]);
     expect(findManifest(on('staging'), 'Bundle', 'capsule-proxy-ca').spec).toEqual({
       sources: [{ secret: { name: 'capsule-proxy', key: 'ca.crt' } }],
-      target: { configMap: { key: 'ca.crt' }, namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['headlamp'] }] } },
+      // tekton-pipelines: the example's Tekton Dashboard (clients.tektonDashboard.namespace).
+      target: { configMap: { key: 'ca.crt' }, namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['headlamp', 'tekton-pipelines'] }] } },
     });
   });
 

@@ -37,6 +37,7 @@ import type { TenantDefinition } from './config/load';
 import { effectivePolicySettings, tenantDefaults } from './config/tenant-defaults-checks';
 import { agentTokenName, teleportClusterName, teleportKubeClusterName } from './config/teleport-config';
 import type { ClusterSettings, DeliverySettings } from './config/platform-schema';
+import { ProxyClients, trustManagerDistribution } from './clients';
 import { CAPSULE_NAMESPACE, platformNamespaces } from './namespaces';
 
 /** The command that completes a cluster's `kube_cluster` resource with a kubeconfig (package.json). */
@@ -131,6 +132,8 @@ export class ClusterPlatform extends Construct {
   public readonly teleportAgentLayer?: Layer;
   /** The layer of the Teleport operator, if this cluster runs it. */
   public readonly teleportOperatorLayer?: Layer;
+  /** The capsule-proxy clients (Headlamp, dashboards, Gangplank) and their layer, if any is enabled. */
+  public readonly clients?: ProxyClients;
   private teleportLayerCache?: Layer;
   private readonly teleportLayerDependsOn: Layer[] = [];
   /** Annotations on Tenants and tenant namespaces that keep them when removed from Git (capsule.deletionProtection). */
@@ -369,6 +372,17 @@ export class ClusterPlatform extends Construct {
       return tenant;
     });
 
+    if (ProxyClients.enabled(settings.clients)) {
+      this.clients = new ProxyClients(this, 'proxy-clients', {
+        delivery: this.delivery,
+        folder: this.layerFolder('clients'),
+        infrastructure: this.infrastructure,
+        proxy: this.capsuleProxy,
+        clusterName: this.name,
+        settings: settings.clients,
+        caDistribution: this.trustManager && trustManagerDistribution(this.proxyCa),
+      });
+    }
     new EncryptedSecrets(this, 'encrypted-secrets', {
       layers: this.node.children.filter((c): c is Layer => c instanceof Layer),
       files: props.encryptedSecrets ?? [],

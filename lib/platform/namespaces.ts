@@ -3,6 +3,7 @@ import { FLUX_DEFAULTS } from '../core/delivery/flux/flux-delivery';
 import { CertManager } from '../cert-manager/cert-manager';
 import { Kyverno } from '../kyverno/kyverno';
 import { TeleportOperator } from '../teleport/operator';
+import { ProxyClients } from './clients';
 import type { ClusterSettings, DeliverySettings } from './config/platform-schema';
 
 /** Namespace of Capsule, capsule-proxy and the Teleport agent (the agent must share the proxy's CA Secret). */
@@ -20,6 +21,7 @@ export function platformNamespaces(cluster: ClusterSettings, delivery: DeliveryS
     // cert-manager's (and trust-manager's), installed by the platform or not.
     ...(cluster.certManager?.enabled || cluster.certManager?.external ? [cluster.certManager.namespace ?? CertManager.DEFAULT_NAMESPACE] : []),
     ...(cluster.teleport?.operator ? [cluster.teleport.operator.namespace ?? TeleportOperator.DEFAULT_NAMESPACE] : []),
+    ...ProxyClients.namespaces(cluster.clients, CAPSULE_NAMESPACE).filter((ns) => ns !== CAPSULE_NAMESPACE),
   ].sort();
 }
 

@@ -10,6 +10,7 @@ import { re2Problem } from '../../core/validation/re2';
 import { Problem } from '../../core/errors';
 import { platformNamespaces } from '../namespaces';
 import { platformImages } from '../platform-images';
+import { clientChecks } from './clients-checks';
 import { certificateChecks } from './cert-checks';
 import { ClusterSettings, PlatformSettings } from './platform-schema';
 import { tenantRoleNameClashes } from './teleport-config';
@@ -157,6 +158,7 @@ function kyvernoChecks(cluster: ClusterSettings, index: number, platformFile: Ya
   }
 
   problems.push(...platformRegistryChecks(cluster, index, platformFile));
+  problems.push(...clientChecks(cluster, index, platformFile));
 
   const labels = policies?.[capsulePodLabels.NAME];
   if (labels && labels.enabled !== false) {

@@ -6,6 +6,8 @@ import { CAPSULE_PROXY_OPTION_NAMES, optionProblems, unsupportedOption } from '.
 import { SchemaValidator } from '../../core/config/schema';
 import { displayPath, YamlFile } from '../../core/config/yaml-file';
 import { PlatformError, Problem } from '../../core/errors';
+import { Headlamp } from '../../clients/headlamp';
+import { KubernetesDashboard } from '../../clients/kubernetes-dashboard';
 import { ownedValueConflicts, OwnedValues } from '../../core/helm-values';
 import { Kyverno } from '../../kyverno/kyverno';
 import { TeleportKubeAgent } from '../../teleport/kube-agent';
@@ -80,6 +82,8 @@ function loadSettings(file: string, root: string, problems: Problem[]): { settin
       [['teleport', 'agent'], cluster.teleport?.agent?.values, TeleportKubeAgent.OWNED_VALUES],
       [['kyverno'], cluster.kyverno?.values, Kyverno.OWNED_VALUES],
       [['teleport', 'operator'], cluster.teleport?.operator?.values, TeleportOperator.OWNED_VALUES],
+      [['clients', 'headlamp'], cluster.clients?.headlamp?.values, Headlamp.OWNED_VALUES],
+      [['clients', 'kubernetesDashboard'], cluster.clients?.kubernetesDashboard?.values, KubernetesDashboard.OWNED_VALUES],
     ];
     for (const [component, values, owned] of overrides) {
       for (const conflict of ownedValueConflicts(values ?? {}, owned)) {

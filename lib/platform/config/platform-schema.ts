@@ -12,6 +12,7 @@ import { TeleportOperator } from '../../teleport/operator';
 import { DEFAULT_POLICY_API, POLICY_APIS } from '../../kyverno/policies/catalog';
 import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
 import { ChartsSettings } from './charts-schema';
+import { ClientsSettings } from './clients-schema';
 import { CertManagerSettings, TrustManagerSettings } from './cert-schema';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
 import { CapsuleProxyExposureSettings } from './exposure-schema';
@@ -238,6 +239,7 @@ export const ClusterSettings = StrictObject({
   trustManager: Type.Optional(TrustManagerSettings),
   tenantDefaults: Type.Optional(TenantDefaultsSettings),
   charts: Type.Optional(ChartsSettings),
+  clients: Type.Optional(ClientsSettings),
 });
 
 export const PlatformSettings = StrictObject(
