@@ -49,7 +49,7 @@ describe('capsule-proxy exposure (capsuleProxy.exposure in platform.yaml)', () =
   });
 
   test('an Ingress on 443; OIDC settings fill in the credential plugin; kubeconfigs: false writes none', () => {
-    const oidc = '        oidc:\n          issuerUrl: https://sso.example.com/realms/demo\n          clientId: kubectl\n';
+    const oidc = '        oidc:\n          issuerURL: https://sso.example.com/realms/demo\n          clientID: kubectl\n';
     const { files } = synth(configWith(exposed(INGRESS + oidc)));
     const kubeconfig = YAML.parse(files.find((f) => f.path === 'demo/kubeconfigs/oil.yaml')!.content);
     expect(kubeconfig.clusters[0].cluster.server).toBe('https://proxy.demo.example.com');

@@ -101,6 +101,16 @@ describe('clients in platform.yaml', () => {
     expect(missing.join('\n')).toContain('apiServerURL');
   });
 
+  test("Gangplank's apiServerURL is capsule-proxy's exposed URL, owned by the exposure: derived, never retyped", () => {
+    const { oidc } = GANGPLANK;
+    const expose = (c: any) => { c.capsuleProxy = { ...c.capsuleProxy, exposure: { type: 'LoadBalancer', host: 'capsule-proxy.demo.example.com' } }; };
+    const { files } = synth(withClients({ gangplank: { oidc } }, expose));
+    expect(YAML.parse(findManifest(files, 'ConfigMap', 'gangplank').data['config.yaml']).apiServerURL).toBe('https://capsule-proxy.demo.example.com:9001');
+    expect(problems(withClients({ gangplank: GANGPLANK }, expose))).toEqual([
+      expect.stringMatching(/clusters\[0\]\.clients\.gangplank\.apiServerURL: .*capsuleProxy\.exposure \(host capsule-proxy\.demo\.example\.com\).*remove apiServerURL/),
+    ]);
+  });
+
   test('values the platform derives cannot be overridden', () => {
     expect(problems(withClients({ headlamp: { ...HEADLAMP, values: { env: [] } } }))).toEqual([
       expect.stringMatching(/clusters\[0\]\.clients\.headlamp\.values\.env: cannot be overridden: routes Headlamp through capsule-proxy/),

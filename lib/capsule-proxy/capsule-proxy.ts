@@ -58,6 +58,12 @@ export interface IKubeApiProxy {
   /** The proxy's CA in its own namespace: its TLS Secret and the key its issuer writes the CA to. */
   readonly caCertificate: CaCertificateSource;
   /**
+   * The URL users reach the proxy at from outside the cluster (`exposure`), e.g. for the kubeconfigs
+   * clients hand out.
+   * @default - none: not exposed
+   */
+  readonly externalUrl?: string;
+  /**
    * Env vars, volume and mount that route an in-cluster client through the proxy, trusting the CA
    * from `ca` (in the client's namespace).
    * @param ca - default: `caCertificate`, for clients in the proxy's namespace
@@ -292,6 +298,10 @@ export class CapsuleProxy extends Construct implements IKubeApiProxy {
     const clusterScoped = this.featureGates[PROXY_CLUSTER_SCOPED] === true;
     if (clusterScoped) errors.push(...this.legacyUsers.map((where) => `${where}: ${LEGACY_DISABLED_MESSAGE}`));
     return errors;
+  }
+
+  public get externalUrl(): string | undefined {
+    return this.exposure?.url;
   }
 
   public get caCertificate(): CaCertificateSource {

@@ -7,9 +7,9 @@ import type { ProxyExposure } from './exposure';
 /** The OIDC client kubectl users log in with (kubelogin), when known. */
 export interface KubeconfigOidc {
   /** The issuer URL the API server trusts. */
-  readonly issuerUrl: string;
+  readonly issuerURL: string;
   /** The (public) client ID. */
-  readonly clientId: string;
+  readonly clientID: string;
 }
 
 export interface TenantKubeconfigsProps {
@@ -109,7 +109,7 @@ export class TenantKubeconfigs extends Construct {
             exec: {
               apiVersion: 'client.authentication.k8s.io/v1',
               command: 'kubectl',
-              args: ['oidc-login', 'get-token', `--oidc-issuer-url=${oidc?.issuerUrl ?? '<OIDC_ISSUER_URL>'}`, `--oidc-client-id=${oidc?.clientId ?? '<OIDC_CLIENT_ID>'}`],
+              args: ['oidc-login', 'get-token', `--oidc-issuer-url=${oidc?.issuerURL ?? '<OIDC_ISSUER_URL>'}`, `--oidc-client-id=${oidc?.clientID ?? '<OIDC_CLIENT_ID>'}`],
               interactiveMode: 'IfAvailable',
             },
           },

@@ -60,8 +60,12 @@ export interface GangplankProps {
   readonly name?: string;
   /** Cluster name shown to users and used in the kubeconfig (`clusterName`). */
   readonly clusterName: string;
-  /** capsule-proxy's URL as users reach it from outside the cluster (`apiServerURL`), e.g. `https://capsule-proxy.example.com:443`. */
-  readonly apiServerURL: string;
+  /**
+   * capsule-proxy's URL as users reach it from outside the cluster (`apiServerURL`), e.g.
+   * `https://capsule-proxy.example.com:443`. Must be the exposure's URL when the proxy is exposed.
+   * @default - the proxy's `externalUrl` (required when the proxy is not exposed)
+   */
+  readonly apiServerURL?: string;
   readonly oidc: GangplankOidc;
   /**
    * Existing Secret in Gangplank's namespace with keys `GANGPLANK_CONFIG_CLIENT_SECRET` and
@@ -125,8 +129,13 @@ export class Gangplank extends Construct {
     const { oidc } = props;
     this.name = props.name ?? Gangplank.DEFAULT_NAME;
     this.namespace = props.namespace ?? props.proxy.namespace;
+    const apiServerURL = props.apiServerURL ?? props.proxy.externalUrl;
+    if (!apiServerURL) throw new Error('gangplank apiServerURL is required: capsule-proxy is not exposed (capsuleProxy.exposure), so there is no URL to derive it from');
+    if (props.proxy.externalUrl && apiServerURL !== props.proxy.externalUrl) {
+      throw new Error(`gangplank apiServerURL ${apiServerURL} is not capsule-proxy's exposed URL ${props.proxy.externalUrl}: leave it out to use the exposure's`);
+    }
     for (const [field, url] of [
-      ['apiServerURL', props.apiServerURL],
+      ['apiServerURL', apiServerURL],
       ['oidc.authorizeURL', oidc.authorizeURL],
       ['oidc.tokenURL', oidc.tokenURL],
       ['oidc.redirectURL', oidc.redirectURL],
@@ -144,7 +153,7 @@ export class Gangplank extends Construct {
     // Gangplank's config file; keys are its yaml names (internal/config/config.go). No secrets here.
     this.config = {
       clusterName: props.clusterName,
-      apiServerURL: props.apiServerURL,
+      apiServerURL,
       authorizeURL: oidc.authorizeURL,
       tokenURL: oidc.tokenURL,
       clientID: oidc.clientID,

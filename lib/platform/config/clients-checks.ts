@@ -18,6 +18,24 @@ const CLIENT_TITLES: Readonly<Record<ClientName, string>> = {
  */
 export function clientChecks(cluster: ClusterSettings, index: number, platformFile: YamlFile): Problem[] {
   const problems: Problem[] = [];
+  const gangplank = cluster.clients?.gangplank;
+  // The URL Gangplank's kubeconfigs point at is the exposure's, owned by capsule-proxy (lib/capsule-proxy/exposure.ts).
+  if (gangplank && cluster.capsuleProxy?.exposure && gangplank.apiServerURL !== undefined) {
+    problems.push(
+      platformFile.problem(
+        ['clusters', String(index), 'clients', 'gangplank', 'apiServerURL'],
+        `Gangplank's kubeconfigs point at the URL of capsuleProxy.exposure (host ${cluster.capsuleProxy.exposure.host}) on cluster ${cluster.name}: remove apiServerURL`,
+      ),
+    );
+  }
+  if (gangplank && !cluster.capsuleProxy?.exposure && gangplank.apiServerURL === undefined) {
+    problems.push(
+      platformFile.problem(
+        ['clusters', String(index), 'clients', 'gangplank'],
+        `Gangplank needs the URL users reach capsule-proxy at: expose the proxy with capsuleProxy.exposure (the URL follows), or set clients.gangplank.apiServerURL to an https:// URL of your own Ingress or LoadBalancer (cluster ${cluster.name})`,
+      ),
+    );
+  }
   // trust-manager's Bundle copies the CA into every client namespace (lib/trust-manager/proxy-ca.ts).
   if (cluster.trustManager?.enabled) return problems;
   for (const [name, client] of Object.entries(cluster.clients ?? {}) as Array<[ClientName, { namespace?: string; kubeconfigCA?: { from: string } }]>) {

@@ -64,7 +64,11 @@ export const GangplankSettings = StrictObject(
     namespace: Type.Optional(Namespace('Gangplank')),
     name: Type.Optional(DnsLabel({ description: `Name of Gangplank's Deployment, Service and ConfigMap. Default: ${Gangplank.DEFAULT_NAME}` })),
     clusterName: Type.Optional(Type.String({ minLength: 1, description: 'Cluster name shown to users and used in their kubeconfig. Default: the cluster name' })),
-    apiServerURL: HttpsUrl("capsule-proxy's URL as users reach it from outside the cluster (its Ingress or LoadBalancer), e.g. https://capsule-proxy.example.com:443."),
+    apiServerURL: Type.Optional(
+      HttpsUrl(
+        "capsule-proxy's URL as users reach it from outside the cluster, e.g. https://capsule-proxy.example.com:443: only when the platform does not expose the proxy itself. Default: the URL of capsuleProxy.exposure (required without it)",
+      ),
+    ),
     oidc: StrictObject(
       {
         authorizeURL: HttpsUrl('URL that starts the authorization flow, e.g. https://keycloak/realms/x/protocol/openid-connect/auth.'),
