@@ -146,7 +146,10 @@ export const CLIENT_VERSIONS = {
   headlamp: { repositoryName: 'headlamp', repositoryUrl: 'https://kubernetes-sigs.github.io/headlamp/', chart: 'headlamp', version: '0.45.0' },
   /** Kubernetes Dashboard chart 7.13.0: dashboard-api 1.13.0, -auth 1.3.0, -web 1.7.0, Kong chart 2.46.0. */
   kubernetesDashboard: { repositoryName: 'kubernetes-dashboard', repositoryUrl: 'https://kubernetes.github.io/dashboard/', chart: 'kubernetes-dashboard', version: '7.13.0' },
-  /** Gangplank 1.1.1 (sighupio/gangplank); its chart is not published in a Helm repository, so the platform renders the manifests. */
+  /**
+   * Gangplank 1.1.1 (sighupio/gangplank). Its own chart is not published in a Helm repository; capsule-proxy 0.14.0's chart embeds
+   * one (gangplank.enabled, image v1.2.0) that renders the session key as a Secret from values, so the platform renders the manifests.
+   */
   gangplank: { image: 'registry.sighup.io/fury/gangplank', tag: '1.1.1' },
   /**
    * Tekton Dashboard v0.68.0 (tektoncd/dashboard), which ships manifests (release.yaml), no chart; its

@@ -163,12 +163,13 @@ describe('the kyverno test suites', () => {
     }
   });
 
-  test('gives a suite with clusterResources the CRDs of the custom kinds its policy matches (the CLI maps kinds from them)', () => {
+  // The Flux CRDs come from ../shared/crds, which a user's clone does not have: skipped (and reported by jest) without it.
+  const withSharedCrds = fs.existsSync(path.join(ROOT, '..', 'shared', 'crds')) ? test : test.skip;
+  withSharedCrds('gives a suite with clusterResources the CRDs of the custom kinds its policy matches (the CLI maps kinds from them)', () => {
     const suite = findSuites(ROOT).suites.find((s) => s.policy === 'tenant-compare')!;
     const prepared = prepareSuite(ROOT, work, CEL_POLICIES, rendered.get(CEL_POLICIES)!, suite);
     const resources = YAML.parse(fs.readFileSync(path.join(prepared.copy, 'platform-resources.yaml'), 'utf8'));
     const crds = resources.spec.crds as string[];
-    if (!fs.existsSync(path.join(ROOT, '..', 'shared', 'crds'))) return;
     expect(crds.map((f) => path.basename(f))).toEqual(['helm.toolkit.fluxcd.io_helmreleases.yaml', 'kustomize.toolkit.fluxcd.io_kustomizations.yaml']);
     for (const file of crds) {
       expect(path.isAbsolute(file)).toBe(true);
