@@ -111,6 +111,27 @@ describe('clients in platform.yaml', () => {
     ]);
   });
 
+  test("one OIDC issuer per cluster: Headlamp and the tenant kubeconfigs read the cluster's oidc.issuerURL, never a copy", () => {
+    const issuer = 'https://sso.example.com/realms/demo';
+    const { oidc: headlampOidc } = HEADLAMP;
+    const { issuerURL: _own, ...withoutIssuer } = headlampOidc;
+    const onCluster = (c: any) => {
+      c.oidc = { issuerURL: issuer };
+      c.capsuleProxy = { ...c.capsuleProxy, exposure: { type: 'LoadBalancer', host: 'capsule-proxy.demo.example.com', oidc: { clientID: 'kubectl' } } };
+    };
+    const { files } = synth(withClients({ headlamp: { oidc: withoutIssuer } }, onCluster));
+    expect(helmValues(files, 'headlamp').env).toContainEqual({ name: 'OIDC_ISSUER_URL', value: issuer });
+    const kubeconfigs = files.filter((f) => f.path.startsWith('demo/kubeconfigs/') && f.path.endsWith('.yaml'));
+    expect(kubeconfigs.length).toBeGreaterThan(0);
+    for (const kubeconfig of kubeconfigs) expect(JSON.stringify(kubeconfig)).toContain(`--oidc-issuer-url=${issuer}`);
+    expect(problems(withClients({ headlamp: HEADLAMP }, onCluster))).toEqual([
+      expect.stringMatching(/clusters\[0\]\.clients\.headlamp\.oidc\.issuerURL: the issuer is clusters\[0\]\.oidc\.issuerURL \(https:\/\/sso\.example\.com\/realms\/demo\).*remove issuerURL here/),
+    ]);
+    expect(problems(withClients({ headlamp: { oidc: withoutIssuer } }))).toEqual([
+      expect.stringMatching(/clusters\[0\]\.clients\.headlamp\.oidc: needs the OIDC issuer: set clusters\[0\]\.oidc\.issuerURL/),
+    ]);
+  });
+
   test('values the platform derives cannot be overridden', () => {
     expect(problems(withClients({ headlamp: { ...HEADLAMP, values: { env: [] } } }))).toEqual([
       expect.stringMatching(/clusters\[0\]\.clients\.headlamp\.values\.env: cannot be overridden: routes Headlamp through capsule-proxy/),

@@ -9,6 +9,7 @@ import { TektonDashboard } from '../clients/tekton-dashboard';
 import { IDelivery, Layer } from '../core/delivery/delivery';
 import type { ProxyCa } from '../trust-manager/proxy-ca';
 import type { ClientsSettings } from './config/clients-schema';
+import { ClusterOidcSettings, withIssuer } from './config/oidc-schema';
 
 export interface ProxyClientsProps {
   readonly delivery: IDelivery;
@@ -20,6 +21,11 @@ export interface ProxyClientsProps {
   /** Name of the cluster, Gangplank's default cluster name. */
   readonly clusterName: string;
   readonly settings: ClientsSettings;
+  /**
+   * The cluster's OIDC issuer, for clients whose settings name none.
+   * @default - none: each client names its own
+   */
+  readonly oidc?: ClusterOidcSettings;
   /**
    * Distributes the proxy's CA to clients outside its namespace.
    * @default - none: every client must run in the proxy's namespace
@@ -74,7 +80,7 @@ export class ProxyClients extends Construct {
         ...common,
         namespace: h.namespace,
         releaseName: h.releaseName,
-        oidc: h.oidc,
+        oidc: h.oidc && withIssuer(h.oidc, { name: props.clusterName, oidc: props.oidc }),
         values: h.values,
       });
     }

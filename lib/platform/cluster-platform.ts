@@ -34,6 +34,7 @@ import { TctlFolder } from '../teleport/tctl';
 import { chartSourceSettings } from './config/charts-schema';
 import type { KyvernoPolicySettings } from './config/kyverno-schema';
 import type { TenantDefinition } from './config/load';
+import { withIssuer } from './config/oidc-schema';
 import { effectivePolicySettings, tenantDefaults } from './config/tenant-defaults-checks';
 import { agentTokenName, teleportClusterName, teleportKubeClusterName } from './config/teleport-config';
 import type { ClusterSettings, DeliverySettings } from './config/platform-schema';
@@ -196,7 +197,7 @@ export class ClusterPlatform extends Construct {
         folder: this.layerFolder(KUBECONFIG_FOLDER),
         clusterName: this.name,
         proxy: this.capsuleProxy,
-        oidc: exposure.oidc,
+        oidc: exposure.oidc && withIssuer(exposure.oidc, settings),
         deliveryTool: this.delivery.toolName,
       });
     }
@@ -380,6 +381,7 @@ export class ClusterPlatform extends Construct {
         proxy: this.capsuleProxy,
         clusterName: this.name,
         settings: settings.clients,
+        oidc: settings.oidc,
         caDistribution: this.trustManager && trustManagerDistribution(this.proxyCa),
       });
     }

@@ -35,7 +35,7 @@ export const HeadlampSettings = StrictObject(
     oidc: Type.Optional(
       StrictObject(
         {
-          issuerURL: HttpsUrl('OIDC issuer URL (the API server must accept tokens of this issuer for clientID).'),
+          issuerURL: Type.Optional(HttpsUrl('OIDC issuer URL (the API server must accept tokens of this issuer for clientID); only without the cluster\'s oidc.issuerURL. Default: the cluster\'s oidc.issuerURL')),
           clientID: Type.String({ minLength: 1, description: 'OIDC client ID (a confidential client).' }),
           clientSecretName: SecretName(`Existing Secret in Headlamp's namespace whose key ${Headlamp.CLIENT_SECRET_KEY} holds the client secret (never in Git).`),
           scopes: Type.Optional(Type.Array(Type.String({ minLength: 1, pattern: '^[^\\s,]+$' }), { minItems: 1, uniqueItems: true, description: "Scopes to request. Default: Headlamp's (profile, email)" })),

@@ -11,6 +11,7 @@ import { Problem } from '../../core/errors';
 import { platformNamespaces } from '../namespaces';
 import { platformImages } from '../platform-images';
 import { clientChecks } from './clients-checks';
+import { oidcProblems } from './oidc-schema';
 import { certificateChecks } from './cert-checks';
 import { ClusterSettings, PlatformSettings } from './platform-schema';
 import { tenantRoleNameClashes } from './teleport-config';
@@ -159,6 +160,7 @@ function kyvernoChecks(cluster: ClusterSettings, index: number, platformFile: Ya
 
   problems.push(...platformRegistryChecks(cluster, index, platformFile));
   problems.push(...clientChecks(cluster, index, platformFile));
+  problems.push(...oidcProblems(cluster, index, platformFile));
 
   const labels = policies?.[capsulePodLabels.NAME];
   if (labels && labels.enabled !== false) {

@@ -15,7 +15,9 @@ const passthrough = Object.entries(INGRESS_NGINX_PASSTHROUGH)
 
 export const CapsuleProxyOidcSettings = StrictObject(
   {
-    issuerURL: Type.String({ pattern: '^https://[^\\s]+$', [PATTERN_HINT]: 'an https:// URL, e.g. https://keycloak.example.com/realms/platform', description: 'OIDC issuer URL the API server trusts (--oidc-issuer-url).' }),
+    issuerURL: Type.Optional(
+      Type.String({ pattern: '^https://[^\\s]+$', [PATTERN_HINT]: 'an https:// URL, e.g. https://keycloak.example.com/realms/platform', description: "OIDC issuer URL the API server trusts (--oidc-issuer-url); only without the cluster's oidc.issuerURL. Default: the cluster's oidc.issuerURL" }),
+    ),
     clientID: Type.String({ minLength: 1, pattern: '^[^\\s]+$', description: 'OIDC client ID kubectl users log in with (a public client: no secret).' }),
   },
   { description: "Fills in the tenant kubeconfigs' kubelogin (kubectl oidc-login) credential plugin. Default: placeholders <OIDC_ISSUER_URL> and <OIDC_CLIENT_ID> to replace" },

@@ -13,6 +13,7 @@ import { DEFAULT_POLICY_API, POLICY_APIS } from '../../kyverno/policies/catalog'
 import { DEFAULT_VERSION_PROFILE, PROFILES, VERSION_PROFILE_NAMES } from '../../versions';
 import { ChartsSettings } from './charts-schema';
 import { ClientsSettings } from './clients-schema';
+import { ClusterOidcSettings } from './oidc-schema';
 import { CertManagerSettings, TrustManagerSettings } from './cert-schema';
 import { KyvernoGlobalConfigSettings, KyvernoPolicySettings } from './kyverno-schema';
 import { CapsuleProxyExposureSettings } from './exposure-schema';
@@ -238,6 +239,7 @@ export const ClusterSettings = StrictObject({
   certManager: Type.Optional(CertManagerSettings),
   trustManager: Type.Optional(TrustManagerSettings),
   tenantDefaults: Type.Optional(TenantDefaultsSettings),
+  oidc: Type.Optional(ClusterOidcSettings),
   charts: Type.Optional(ChartsSettings),
   clients: Type.Optional(ClientsSettings),
 });
