@@ -162,7 +162,14 @@ export class Headlamp extends Construct {
   }
 }
 
-/** The OIDC settings as the environment variables the chart turns into flags (`$(OIDC_…)`). */
+/**
+ * The OIDC settings as the environment variables the chart turns into flags. Chart 0.45.0
+ * (templates/deployment.yaml) scans values `env` for OIDC_CALLBACK_URL (non-empty) and
+ * OIDC_USE_ACCESS_TOKEN (`"true"`) and then adds `-oidc-callback-url=$(OIDC_CALLBACK_URL)` and
+ * `-oidc-use-access-token=$(OIDC_USE_ACCESS_TOKEN)`, which the kubelet expands from this env; with
+ * `externalSecret` the chart's own `config.oidc.callbackURL`/`useAccessToken` would add the same
+ * flags but define no such variable, leaving `$(…)` unexpanded.
+ */
 function oidcEnv(oidc: HeadlampOidc): k8s.EnvVar[] {
   return [
     { name: 'OIDC_ISSUER_URL', value: oidc.issuerURL },
