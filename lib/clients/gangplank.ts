@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { caProjection, CaCertificateSource, IKubeApiProxy } from '../capsule-proxy/capsule-proxy';
 import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
+import type { ReadSecret } from '../core/delivery/encrypted-secrets';
 import { ManifestFile } from '../core/output/manifest-file';
 import { CLIENT_VERSIONS } from '../versions';
 import { ClientProxyCa, clientProxyCa, IProxyCaDistribution } from './proxy-ca';
@@ -123,12 +124,15 @@ export class Gangplank extends Construct {
   public readonly ca?: ClientProxyCa;
   /** The configuration file Gangplank reads (`config.yaml`). */
   public readonly config: Record<string, unknown>;
+  /** The Secret with the client secret and session key, which the user supplies (`envFrom`). */
+  public readonly secret: ReadSecret;
 
   constructor(scope: Construct, id: string, props: GangplankProps) {
     super(scope, id);
     const { oidc } = props;
     this.name = props.name ?? Gangplank.DEFAULT_NAME;
     this.namespace = props.namespace ?? props.proxy.namespace;
+    this.secret = { namespace: this.namespace, name: props.secretName ?? Gangplank.DEFAULT_NAME, keys: [...Gangplank.SECRET_KEYS] };
     const apiServerURL = props.apiServerURL ?? props.proxy.externalUrl;
     if (!apiServerURL) throw new Error('gangplank apiServerURL is required: capsule-proxy is not exposed (capsuleProxy.exposure), so there is no URL to derive it from');
     if (props.proxy.externalUrl && apiServerURL !== props.proxy.externalUrl) {
@@ -189,7 +193,7 @@ export class Gangplank extends Construct {
                 name: 'gangplank',
                 image: props.image ?? Gangplank.IMAGES[0].chartDefault,
                 command: ['gangplank', '-config', `${Gangplank.CONFIG_DIR}/config.yaml`],
-                envFrom: [{ secretRef: { name: props.secretName ?? Gangplank.DEFAULT_NAME } }],
+                envFrom: [{ secretRef: { name: this.secret.name } }],
                 ports: [{ name: 'http', containerPort: Gangplank.PORT, protocol: 'TCP' }],
                 livenessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('http') } },
                 readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('http') } },

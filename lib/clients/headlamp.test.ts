@@ -13,6 +13,23 @@ function setup(props: Partial<HeadlampProps> = {}, certificates?: CapsuleProxyCe
 
 const env = (values: Record<string, any>) => Object.fromEntries(values.env.map((e: { name: string; value: string }) => [e.name, e.value]));
 
+/**
+ * The OIDC arguments chart 0.45.0 gives Headlamp's container with config.oidc.externalSecret
+ * (templates/deployment.yaml, the branch after `if not $oidc.externalSecret.enabled`), as the kubelet
+ * expands `$(VAR)` from the container's env: values `env`, and OIDC_CLIENT_SECRET from the Secret
+ * (envFrom). An undefined variable stays `$(VAR)`. Checked against `helm template` of the chart.
+ */
+function chartOidcArgs(v: Record<string, any>): string[] {
+  const e = env(v);
+  const oidc = { callbackURL: '', useAccessToken: false, ...v.config.oidc };
+  const args = ['-oidc-client-id=$(OIDC_CLIENT_ID)', '-oidc-client-secret=$(OIDC_CLIENT_SECRET)', '-oidc-idp-issuer-url=$(OIDC_ISSUER_URL)'];
+  if (oidc.externalSecret.hasScopes) args.push('-oidc-scopes=$(OIDC_SCOPES)');
+  if (oidc.callbackURL !== '' || (e.OIDC_CALLBACK_URL ?? '') !== '') args.push('-oidc-callback-url=$(OIDC_CALLBACK_URL)');
+  if (String(oidc.useAccessToken) === 'true' || e.OIDC_USE_ACCESS_TOKEN === 'true') args.push('-oidc-use-access-token=$(OIDC_USE_ACCESS_TOKEN)');
+  const fromSecret: Record<string, string> = { [Headlamp.CLIENT_SECRET_KEY]: '<from Secret headlamp-oidc>' };
+  return args.map((a) => a.replace(/\$\(([A-Z_]+)\)/g, (ref, name: string) => e[name] ?? fromSecret[name] ?? ref));
+}
+
 describe('Headlamp', () => {
   test('installs chart headlamp 0.45.0 from its Helm repository in the proxy namespace, after capsule-proxy', () => {
     const { app, headlamp } = setup();
@@ -67,6 +84,28 @@ describe('Headlamp', () => {
     // OIDC_CLIENT_SECRET comes from the Secret (envFrom), never from values.
     expect(Object.keys(env(v))).not.toContain(Headlamp.CLIENT_SECRET_KEY);
     expect(JSON.stringify(v)).not.toMatch(/clientSecret/);
+  });
+
+  test('OIDC: the chart turns callbackURL and useAccessToken into -oidc-callback-url and -oidc-use-access-token, fully expanded', () => {
+    const v = setup({ oidc: { ...OIDC, scopes: ['openid', 'groups'], callbackURL: 'https://headlamp.example.com/oidc-callback', useAccessToken: true } }).values();
+    expect(chartOidcArgs(v)).toEqual([
+      '-oidc-client-id=headlamp',
+      '-oidc-client-secret=<from Secret headlamp-oidc>',
+      '-oidc-idp-issuer-url=https://keycloak.example.com/realms/example',
+      '-oidc-scopes=openid,groups',
+      '-oidc-callback-url=https://headlamp.example.com/oidc-callback',
+      '-oidc-use-access-token=true',
+    ]);
+    // The chart's own config.oidc.callbackURL/useAccessToken would add these flags with externalSecret
+    // but define no variable for them: they stay unset.
+    expect(v.config.oidc).not.toHaveProperty('callbackURL');
+    expect(v.config.oidc).not.toHaveProperty('useAccessToken');
+    // Without them, neither flag (-oidc-use-access-token defaults to false, the callback to <host>/oidc-callback).
+    expect(chartOidcArgs(setup({ oidc: { ...OIDC, useAccessToken: false } }).values())).toEqual([
+      '-oidc-client-id=headlamp',
+      '-oidc-client-secret=<from Secret headlamp-oidc>',
+      '-oidc-idp-issuer-url=https://keycloak.example.com/realms/example',
+    ]);
   });
 
   test('without OIDC the chart creates no OIDC Secret and no OIDC flag source', () => {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { caProjection, IKubeApiProxy } from '../capsule-proxy/capsule-proxy';
 import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
+import type { ReadSecret } from '../core/delivery/encrypted-secrets';
 import { mergeValues, OwnedValues } from '../core/helm-values';
 import { CLIENT_VERSIONS } from '../versions';
 import { ClientProxyCa, clientProxyCa, IProxyCaDistribution } from './proxy-ca';
@@ -115,6 +116,8 @@ export class Headlamp extends Construct {
   public readonly namespace: string;
   /** Where Headlamp reads the proxy's CA. */
   public readonly ca: ClientProxyCa;
+  /** The Secret with the OIDC client secret, which the user supplies (with `oidc` only). */
+  public readonly clientSecret?: ReadSecret;
 
   constructor(scope: Construct, id: string, props: HeadlampProps) {
     super(scope, id);
@@ -122,7 +125,10 @@ export class Headlamp extends Construct {
     this.namespace = props.namespace ?? proxy.namespace;
     this.ca = clientProxyCa('Headlamp', proxy, this.namespace, props.caDistribution);
     const oidc = props.oidc;
-    if (oidc) checkOidc(oidc);
+    if (oidc) {
+      checkOidc(oidc);
+      this.clientSecret = { namespace: this.namespace, name: oidc.clientSecretName, keys: [Headlamp.CLIENT_SECRET_KEY] };
+    }
 
     const access = proxy.inClusterApiAccess('kube-api-access-capsule', this.ca.source);
     const caVolume: k8s.Volume = { name: 'capsule-proxy-ca', projected: { sources: [caProjection(this.ca.source)] } };
@@ -136,7 +142,7 @@ export class Headlamp extends Construct {
         inCluster: true,
         oidc: oidc
           ? // The chart reads OIDC_CLIENT_SECRET from the user's Secret (envFrom); the public settings are plain env.
-            { secret: { create: false }, externalSecret: { enabled: true, name: oidc.clientSecretName, hasScopes: Boolean(oidc.scopes?.length) } }
+            { secret: { create: false }, externalSecret: { enabled: true, name: this.clientSecret!.name, hasScopes: Boolean(oidc.scopes?.length) } }
           : { secret: { create: false } },
       },
       env: [...access.env, ...env.map((e) => k8s.toJson_EnvVar(e))],
@@ -156,7 +162,14 @@ export class Headlamp extends Construct {
   }
 }
 
-/** The OIDC settings as the environment variables the chart turns into flags (`$(OIDC_…)`). */
+/**
+ * The OIDC settings as the environment variables the chart turns into flags. Chart 0.45.0
+ * (templates/deployment.yaml) scans values `env` for OIDC_CALLBACK_URL (non-empty) and
+ * OIDC_USE_ACCESS_TOKEN (`"true"`) and then adds `-oidc-callback-url=$(OIDC_CALLBACK_URL)` and
+ * `-oidc-use-access-token=$(OIDC_USE_ACCESS_TOKEN)`, which the kubelet expands from this env; with
+ * `externalSecret` the chart's own `config.oidc.callbackURL`/`useAccessToken` would add the same
+ * flags but define no such variable, leaving `$(…)` unexpanded.
+ */
 function oidcEnv(oidc: HeadlampOidc): k8s.EnvVar[] {
   return [
     { name: 'OIDC_ISSUER_URL', value: oidc.issuerURL },

@@ -7,6 +7,7 @@ import { KubernetesDashboard } from '../clients/kubernetes-dashboard';
 import type { IProxyCaDistribution } from '../clients/proxy-ca';
 import { TektonDashboard } from '../clients/tekton-dashboard';
 import { IDelivery, Layer } from '../core/delivery/delivery';
+import type { ReadSecret, SecretReader } from '../core/delivery/encrypted-secrets';
 import type { ProxyCa } from '../trust-manager/proxy-ca';
 import type { ClientsSettings } from './config/clients-schema';
 import { ClusterOidcSettings, withIssuer } from './config/oidc-schema';
@@ -56,6 +57,8 @@ export class ProxyClients extends Construct {
   public readonly kubernetesDashboard?: KubernetesDashboard;
   public readonly gangplank?: Gangplank;
   public readonly tektonDashboard?: TektonDashboard;
+  /** The Secrets the clients read from the user, which may be kept encrypted in Git (applied with this layer). */
+  public readonly secretReaders: readonly SecretReader[];
 
   constructor(scope: Construct, id: string, props: ProxyClientsProps) {
     super(scope, id);
@@ -70,6 +73,8 @@ export class ProxyClients extends Construct {
       delivery: props.delivery,
       folder: props.folder,
       dependsOn: [props.infrastructure, ...distributionLayers],
+      // Headlamp's OIDC client secret and Gangplank's Secret: the delivery decrypts them when they are kept in Git.
+      readsSecretsFromGit: Boolean(settings.headlamp?.oidc || settings.gangplank),
     });
     const layer = this.layer;
     const common = { proxy, caDistribution };
@@ -121,6 +126,13 @@ export class ProxyClients extends Construct {
         image: t.image,
       });
     }
+
+    const reads: [ReadSecret | undefined, string][] = [
+      [this.headlamp?.clientSecret, 'Headlamp (clients.headlamp.oidc.clientSecretName)'],
+      [this.gangplank?.secret, 'Gangplank (clients.gangplank.secretName)'],
+    ];
+    this.secretReaders = reads.flatMap(([secret, reader]) => (secret ? [{ ...secret, reader, layer }] : []));
+    if (Boolean(this.secretReaders.length) !== layer.readsSecretsFromGit) throw new Error('clients layer: readsSecretsFromGit must match the Secrets its clients read');
 
     // A client's namespace may hold more than the client (tekton-pipelines holds Tekton itself):
     // the delivery leaves it in place when the client goes away.

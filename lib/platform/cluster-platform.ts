@@ -91,8 +91,11 @@ export interface TeleportRegistration {
  *   and groups, and revoking access must not wait for a broken tenant to heal);
  * - `teleport-agent`: the Teleport agent, after `infrastructure` (capsule-proxy, and the namespace of
  *   its join Secret) and, when it joins with a token of this cluster's operator, after `teleport`.
- *   Nothing depends on it, so an agent that cannot join holds up nothing else.
+ *   Nothing depends on it, so an agent that cannot join holds up nothing else;
+ * - `clients` (with `clients`): the capsule-proxy clients (see `ProxyClients`).
  *
+ * A SOPS-encrypted Secret of `secrets/<cluster>/` goes to the layer of the component that reads it
+ * (the agent's join Secret, a client's Secret), so it is applied with its reader (see `EncryptedSecrets`).
  * `tctl/` holds Teleport resources that no layer applies (see `TctlFolder`), `kubeconfigs/` the
  * tenants' kubeconfig templates when capsule-proxy is exposed (see `TenantKubeconfigs`). A layer is only
  * created when it has something in it: Flux fails on a Kustomization whose folder does not exist.
@@ -385,12 +388,14 @@ export class ClusterPlatform extends Construct {
         caDistribution: this.trustManager && trustManagerDistribution(this.proxyCa),
       });
     }
+    // Each encrypted Secret goes to the layer of the component that reads it (applied with it).
+    const joinSecret = this.teleportAgent?.joinSecret;
     new EncryptedSecrets(this, 'encrypted-secrets', {
-      layers: this.node.children.filter((c): c is Layer => c instanceof Layer),
       files: props.encryptedSecrets ?? [],
-      expected: this.teleportAgent?.join.method === 'token'
-        ? [{ namespace: this.teleportAgent.namespace, name: this.teleportAgent.joinSecretName, key: TeleportKubeAgent.JOIN_SECRET_KEY, reader: 'the Teleport agent (teleport.agent.join.secretName)' }]
-        : [],
+      readers: [
+        ...(joinSecret ? [{ ...joinSecret, reader: 'the Teleport agent (teleport.agent.join.secretName)', layer: this.teleportAgentLayer! }] : []),
+        ...(this.clients?.secretReaders ?? []),
+      ],
     });
   }
 

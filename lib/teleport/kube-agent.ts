@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { IKubeApiProxy } from '../capsule-proxy/capsule-proxy';
 import { ChartImage, imageSources, ImageSource } from '../core/chart-images';
 import { IHelmRelease, Layer } from '../core/delivery/delivery';
+import type { ReadSecret } from '../core/delivery/encrypted-secrets';
 import { mergeValues, OwnedValues } from '../core/helm-values';
 import { versionProfile } from '../core/version-profile';
 import type { ProxyCa, ProxyCaReference } from '../trust-manager/proxy-ca';
@@ -181,6 +182,8 @@ export class TeleportKubeAgent extends Construct {
    * always mounts one). Distinct names keep a switch of method from colliding with the old Secret.
    */
   public readonly joinSecretName: string;
+  /** The join Secret the user supplies (token method only), with the key the chart reads. */
+  public readonly joinSecret?: ReadSecret;
   public readonly join: TeleportAgentJoin;
 
   constructor(scope: Construct, id: string, props: TeleportKubeAgentProps) {
@@ -197,6 +200,7 @@ export class TeleportKubeAgent extends Construct {
       this.systemRoles = [];
     } else this.systemRoles = systemRoles.roles;
     this.joinSecretName = join.method === 'token' ? (join.secretName ?? TeleportKubeAgent.DEFAULT_JOIN_SECRET) : `${releaseName}-join-token-name`;
+    if (join.method === 'token') this.joinSecret = { namespace: this.namespace, name: this.joinSecretName, keys: [TeleportKubeAgent.JOIN_SECRET_KEY] };
 
     const proxy = props.kubeApiProxy;
     let ca: ProxyCaReference | undefined;

@@ -177,7 +177,8 @@ export interface LayerProps {
   readonly controllerOwnedFields?: readonly ControllerOwnedField[];
   /**
    * Whether objects of this layer read Secrets that the user keeps in Git, encrypted (e.g. the
-   * Teleport agent's join token): the delivery decrypts them when it is configured to.
+   * Teleport agent's join token, Headlamp's OIDC client secret): the delivery decrypts them when it
+   * is configured to, and `EncryptedSecrets` puts each such Secret in its reader's layer.
    * @default false
    */
   readonly readsSecretsFromGit?: boolean;

@@ -37,7 +37,7 @@ export const HeadlampSettings = StrictObject(
         {
           issuerURL: Type.Optional(HttpsUrl('OIDC issuer URL (the API server must accept tokens of this issuer for clientID); only without the cluster\'s oidc.issuerURL. Default: the cluster\'s oidc.issuerURL')),
           clientID: Type.String({ minLength: 1, description: 'OIDC client ID (a confidential client).' }),
-          clientSecretName: SecretName(`Existing Secret in Headlamp's namespace whose key ${Headlamp.CLIENT_SECRET_KEY} holds the client secret (never in Git).`),
+          clientSecretName: SecretName(`Existing Secret in Headlamp's namespace whose key ${Headlamp.CLIENT_SECRET_KEY} holds the client secret (never in platform.yaml; keep it SOPS-encrypted in secrets/<cluster>/ or create it out of band).`),
           scopes: Type.Optional(Type.Array(Type.String({ minLength: 1, pattern: '^[^\\s,]+$' }), { minItems: 1, uniqueItems: true, description: "Scopes to request. Default: Headlamp's (profile, email)" })),
           callbackURL: Type.Optional(HttpsUrl('Callback URL registered with the provider. Default: <Headlamp URL>/oidc-callback')),
           useAccessToken: Type.Optional(Type.Boolean({ description: 'Send the access token instead of the ID token to the Kubernetes API. Default: false' })),
@@ -82,7 +82,7 @@ export const GangplankSettings = StrictObject(
       { description: "Gangplank's OIDC client." },
     ),
     secretName: Type.Optional(
-      SecretName(`Existing Secret in Gangplank's namespace with keys ${Gangplank.SECRET_KEYS.join(' and ')} (never in Git). Default: ${Gangplank.DEFAULT_NAME}`),
+      SecretName(`Existing Secret in Gangplank's namespace with keys ${Gangplank.SECRET_KEYS.join(' and ')} (never in platform.yaml; keep it SOPS-encrypted in secrets/<cluster>/ or create it out of band). Default: ${Gangplank.DEFAULT_NAME}`),
     ),
     kubeconfigCA: Type.Optional(
       Type.Union(

@@ -7,9 +7,9 @@ import type { Manifest } from '../../core/output/manifest-file';
 
 /**
  * `secrets/<cluster>/*.yaml` of the configuration: Kubernetes Secrets encrypted with SOPS, which the
- * output carries verbatim into the layer that reads them (the Teleport agent's, for its join token)
- * for Flux to decrypt. Every file is checked to be encrypted: a plaintext Secret never reaches the
- * output.
+ * output carries verbatim into the layer of the component that reads each (the Teleport agent's for
+ * its join token, the clients' for Headlamp's and Gangplank's Secrets) for Flux to decrypt. Every
+ * file is checked to be encrypted: a plaintext Secret never reaches the output.
  */
 export const SECRETS_DIR = 'secrets';
 
