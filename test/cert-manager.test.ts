@@ -35,6 +35,17 @@ describe('cert-manager and trust-manager settings: errors name the file, the lin
     expect(problems(demo('    certManager:\n      namespace: certs\n'))).toEqual([expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.certManager: has settings but neither enabled nor external/)]);
   });
 
+  test("the CA's lifetime: hours, renewBefore shorter, only for the bootstrapped CA", () => {
+    const issuer = (lines: string) => demo(`    certManager:\n      enabled: true\n      issuer:\n${lines}`);
+    expect(problems(issuer('        type: self-signed-ca\n        caDuration: 720h\n'))).toEqual([
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.certManager\.issuer\.caDuration: caRenewBefore \(8760h\) must be shorter than caDuration \(720h\)$/),
+    ]);
+    expect(problems(issuer('        type: self-signed-ca\n        caDuration: 10y\n')).join('\n')).toMatch(/clusters\[0\]\.certManager\.issuer\.caDuration: .*a duration in hours, e\.g\. 87600h/);
+    expect(problems(issuer('        type: cluster-issuer\n        name: corp-ca\n        caRenewBefore: 720h\n'))).toEqual([
+      expect.stringMatching(/^platform\.yaml:\d+: clusters\[0\]\.certManager\.issuer\.caRenewBefore: applies to type self-signed-ca only .*not to type cluster-issuer$/),
+    ]);
+  });
+
   test('an unknown issuer type lists the allowed ones', () => {
     expect(problems(demo('    certManager:\n      enabled: true\n      issuer:\n        type: acme\n'))).toEqual([
       expect.stringMatching(/clusters\[0\]\.certManager\.issuer\.type: must be one of "self-signed-ca", "cluster-issuer", "chart" \(got "acme"\)$/),

@@ -7,6 +7,7 @@ import { loadPlatform } from '../lib/platform/config/load';
 import { configProblems as problems, configWith, FIXTURE_CONFIG, ROOT, synth } from './helpers';
 
 const HEADLAMP = { oidc: { issuerURL: 'https://keycloak.example.com/realms/example', clientID: 'headlamp', clientSecretName: 'headlamp-oidc' } };
+const TEKTON = { authProxy: { podLabels: { 'app.kubernetes.io/name': 'oauth2-proxy' } } };
 const GANGPLANK = {
   apiServerURL: 'https://capsule-proxy.example.com:443',
   oidc: {
@@ -33,7 +34,7 @@ describe('clients in platform.yaml', () => {
   });
 
   test('enabled clients go into their own layer, applied after the infrastructure (capsule-proxy and its CA Secret)', () => {
-    const { files } = synth(withClients({ headlamp: HEADLAMP, gangplank: GANGPLANK, kubernetesDashboard: {}, tektonDashboard: {} }));
+    const { files } = synth(withClients({ headlamp: HEADLAMP, gangplank: GANGPLANK, kubernetesDashboard: {}, tektonDashboard: TEKTON }));
     expect(files.filter((f) => f.path.startsWith('demo/clients/')).map((f) => f.path)).toEqual([
       'demo/clients/gangplank.yaml',
       'demo/clients/headlamp.yaml',
@@ -47,6 +48,12 @@ describe('clients in platform.yaml', () => {
     expect(JSON.stringify(helmValues(files, 'headlamp').volumes)).toContain('{"key":"ca","path":"ca.crt"}');
     expect(findManifest(files, 'ConfigMap', 'gangplank').data['config.yaml']).toContain('clusterName: demo');
     expect(findManifest(files, 'Deployment', 'tekton-dashboard').metadata.namespace).toBe('capsule-system');
+    expect(findManifest(files, 'NetworkPolicy', 'tekton-dashboard').spec.ingress[0].from[0].podSelector.matchLabels).toEqual(TEKTON.authProxy.podLabels);
+  });
+
+  test('the Tekton Dashboard needs its auth proxy: the only Pods its NetworkPolicy admits', () => {
+    expect(problems(withClients({ tektonDashboard: {} })).join('\n')).toMatch(/platform\.yaml.*clusters\[0\]\.clients\.tektonDashboard.*authProxy/);
+    expect(problems(withClients({ tektonDashboard: { authProxy: { podLabels: {} } } })).join('\n')).toMatch(/clusters\[0\]\.clients\.tektonDashboard\.authProxy\.podLabels/);
   });
 
   test('under versions current (cert-manager by default), the clients trust key ca.crt', () => {
@@ -73,7 +80,7 @@ describe('clients in platform.yaml', () => {
   });
 
   test("with trust-manager, a client elsewhere reads the proxy CA from the Bundle's ConfigMap, after the trust layer", () => {
-    const { files } = synth(withClients({ headlamp: { ...HEADLAMP, namespace: 'headlamp' }, tektonDashboard: {} }, (c) => {
+    const { files } = synth(withClients({ headlamp: { ...HEADLAMP, namespace: 'headlamp' }, tektonDashboard: TEKTON }, (c) => {
       c.certManager = { enabled: true };
       c.trustManager = { enabled: true };
     }));
@@ -142,7 +149,7 @@ describe('clients in platform.yaml', () => {
   });
 
   test("the clients' images count for restrict-image-registries (scope cluster, Enforce)", () => {
-    const cluster = loadPlatform(withClients({ gangplank: { ...GANGPLANK, image: 'mirror.example.com/gangplank:1.1.1' }, tektonDashboard: {} })).settings.clusters[0];
+    const cluster = loadPlatform(withClients({ gangplank: { ...GANGPLANK, image: 'mirror.example.com/gangplank:1.1.1' }, tektonDashboard: TEKTON })).settings.clusters[0];
     const clients = platformImages(cluster).filter((c) => !c.chart);
     expect(clients.map((c) => [c.component, c.images.map((i) => i.registry)])).toEqual([
       ['Gangplank', ['mirror.example.com']],

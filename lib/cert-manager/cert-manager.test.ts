@@ -53,10 +53,21 @@ describe('SelfSignedCaIssuer', () => {
       isCA: true,
       commonName: 'example-ca',
       secretName: 'example-ca',
-      privateKey: { algorithm: 'ECDSA', size: 256 },
+      // 10 years, renewed a year ahead, with the same key: copied kubeconfigs keep verifying.
+      duration: '87600h',
+      renewBefore: '8760h',
+      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Never' },
       issuerRef: { kind: 'ClusterIssuer', name: 'example-ca-selfsigned', group: 'cert-manager.io' },
     });
     expect(findManifest(files, 'ClusterIssuer', 'example-ca').spec).toEqual({ ca: { secretName: ca.caSecretName } });
+  });
+
+  test('the CA lifetime and renewal are settable; renewBefore must be shorter, in hours', () => {
+    const { app, layer } = testCluster();
+    new SelfSignedCaIssuer(layer, 'ca', { certManager: { namespace: 'certs' }, duration: '43800h', renewBefore: '4380h' });
+    expect(findManifest(app.render(), 'Certificate', 'platform-ca').spec).toMatchObject({ duration: '43800h', renewBefore: '4380h', privateKey: { rotationPolicy: 'Never' } });
+    expect(() => new SelfSignedCaIssuer(testCluster().layer, 'ca', { certManager: { namespace: 'certs' }, duration: '720h', renewBefore: '720h' })).toThrow('renewBefore (720h) must be shorter than duration (720h)');
+    expect(() => new SelfSignedCaIssuer(testCluster().layer, 'ca', { certManager: { namespace: 'certs' }, duration: '10y' })).toThrow("duration: '10y' is not a duration in hours");
   });
 });
 

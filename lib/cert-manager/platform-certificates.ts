@@ -8,7 +8,7 @@ export interface CertManagerOptions {
   readonly enabled?: boolean;
   readonly external?: boolean;
   readonly namespace?: string;
-  readonly issuer?: { readonly type: `${PlatformIssuerType}`; readonly name?: string };
+  readonly issuer?: { readonly type: `${PlatformIssuerType}`; readonly name?: string; readonly caDuration?: string; readonly caRenewBefore?: string };
   readonly values?: Record<string, unknown>;
 }
 
@@ -62,6 +62,11 @@ export function addCertManager(cluster: Construct, options: { readonly delivery:
     dependsOn: certManagerLayer ? [certManagerLayer] : [],
     readinessChecks: SelfSignedCaIssuer.READINESS,
   });
-  const ca = new SelfSignedCaIssuer(issuersLayer, 'platform-ca', { certManager, name: settings.issuer?.name });
+  const ca = new SelfSignedCaIssuer(issuersLayer, 'platform-ca', {
+    certManager,
+    name: settings.issuer?.name,
+    duration: settings.issuer?.caDuration,
+    renewBefore: settings.issuer?.caRenewBefore,
+  });
   return { certManager, issuer: ca.ref, before: [issuersLayer], certManagerLayer, issuersLayer };
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Certificate, CertificateSpecPrivateKeyAlgorithm } from '../../imports/cert-manager-certificates-cert-manager.io';
+import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../../imports/cert-manager-certificates-cert-manager.io';
 import { ClusterIssuer } from '../../imports/cert-manager-clusterissuers-cert-manager.io';
 import { Layer, ReadinessCheck } from '../core/delivery/delivery';
 import type { ICertManager } from './cert-manager';
@@ -34,6 +34,23 @@ export interface SelfSignedCaIssuerProps {
    * @default 'platform-ca'
    */
   readonly name?: string;
+  /**
+   * Lifetime of the CA certificate (cert-manager `duration`), in hours.
+   * @default '87600h' (10 years)
+   */
+  readonly duration?: string;
+  /**
+   * How long before its expiry the CA certificate is renewed (`renewBefore`), in hours; shorter than `duration`.
+   * @default '8760h' (1 year)
+   */
+  readonly renewBefore?: string;
+}
+
+/** Hours of a duration written as `<n>h`. */
+function hours(value: string, field: string): number {
+  const match = /^([1-9][0-9]*)h$/.exec(value);
+  if (!match) throw new Error(`${field}: '${value}' is not a duration in hours such as 87600h`);
+  return Number(match[1]);
 }
 
 /**
@@ -42,10 +59,17 @@ export interface SelfSignedCaIssuerProps {
  * cert-manager's namespace, where a ClusterIssuer reads it; the CA ClusterIssuer `ref` then issues
  * every platform certificate that asks for it, so that all of them chain to one CA.
  *
+ * The CA lives long (10 years) and keeps its key on renewal (`rotationPolicy: Never`; since
+ * cert-manager 1.18 the default is Always): a renewed CA certificate has the same key and subject,
+ * so the kubeconfigs and bundles that hold the previous one keep verifying the proxy until that one
+ * expires (`renewBefore` later). cert-manager's 90-day default would break copied kubeconfigs.
+ *
  * The objects need cert-manager's CRDs and webhook: their layer must come after cert-manager's.
  */
 export class SelfSignedCaIssuer extends Construct {
   public static readonly DEFAULT_NAME = 'platform-ca';
+  public static readonly DEFAULT_DURATION = '87600h';
+  public static readonly DEFAULT_RENEW_BEFORE = '8760h';
 
   /** What a layer with these objects waits for. */
   public static readonly READINESS: readonly ReadinessCheck[] = [
@@ -62,6 +86,11 @@ export class SelfSignedCaIssuer extends Construct {
     super(scope, id);
     const name = props.name ?? SelfSignedCaIssuer.DEFAULT_NAME;
     const selfSigned = `${name}-selfsigned`;
+    const duration = props.duration ?? SelfSignedCaIssuer.DEFAULT_DURATION;
+    const renewBefore = props.renewBefore ?? SelfSignedCaIssuer.DEFAULT_RENEW_BEFORE;
+    if (hours(renewBefore, 'renewBefore') >= hours(duration, 'duration')) {
+      throw new Error(`renewBefore (${renewBefore}) must be shorter than duration (${duration}) of the CA ${name}`);
+    }
     this.caSecretName = name;
     this.ref = { kind: 'ClusterIssuer', name };
     const file = Layer.of(this).addFile(this, 'file', name);
@@ -72,7 +101,9 @@ export class SelfSignedCaIssuer extends Construct {
         isCa: true,
         commonName: name,
         secretName: this.caSecretName,
-        privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256 },
+        duration,
+        renewBefore,
+        privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.NEVER },
         issuerRef: { kind: 'ClusterIssuer', name: selfSigned, group: 'cert-manager.io' },
       },
     });

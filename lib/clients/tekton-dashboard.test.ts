@@ -4,9 +4,11 @@ import { validateManifest } from '../core/validation/manifests';
 import { TektonDashboard, TektonDashboardProps } from './tekton-dashboard';
 import { clientsCluster, testDistribution } from './testing';
 
+const AUTH_PROXY = { podLabels: { 'app.kubernetes.io/name': 'oauth2-proxy' } };
+
 function setup(props: Partial<TektonDashboardProps> = {}, certificates?: CapsuleProxyCertificates) {
   const cluster = clientsCluster(certificates);
-  const dashboard = new TektonDashboard(cluster.clients, 'tekton', { proxy: cluster.proxy, file: testFile(cluster.clients, 'tekton-dashboard'), ...props });
+  const dashboard = new TektonDashboard(cluster.clients, 'tekton', { proxy: cluster.proxy, file: testFile(cluster.clients, 'tekton-dashboard'), authProxy: AUTH_PROXY, ...props });
   const render = () => {
     const files = cluster.app.render();
     const objects = files.filter((f) => f.path === 'test/clients/tekton-dashboard.yaml').flatMap((f) => f.manifests) as Array<Record<string, any>>;
@@ -26,16 +28,13 @@ describe('TektonDashboard', () => {
       'ClusterRole/tekton-dashboard-backend-edit',
       'ClusterRole/tekton-dashboard-backend-view',
       'ClusterRole/tekton-dashboard-tenant-view',
-      'ClusterRoleBinding/tekton-dashboard-backend-view',
-      'ClusterRoleBinding/tekton-dashboard-tenant-view',
-      'ClusterRoleBinding/tekton-dashboard-pipelines-view',
-      'ClusterRoleBinding/tekton-dashboard-triggers-view',
       'CustomResourceDefinition/extensions.dashboard.tekton.dev',
       'ServiceAccount/tekton-dashboard',
       'ConfigMap/dashboard-info',
       'Role/tekton-dashboard-info',
       'RoleBinding/tekton-dashboard-info',
       'Deployment/tekton-dashboard',
+      'NetworkPolicy/tekton-dashboard',
       'Service/tekton-dashboard',
     ]);
     expect(deployment.metadata.namespace).toBe('capsule-system');
@@ -53,13 +52,9 @@ describe('TektonDashboard', () => {
       '--stream-logs=true',
       '--triggers-namespace=tekton-pipelines',
     ]);
-    expect(bindings(objects)).toEqual({
-      'tekton-dashboard-backend-view': 'tekton-dashboard-backend-view',
-      'tekton-dashboard-tenant-view': 'tekton-dashboard-tenant-view',
-      'tekton-dashboard-pipelines-view': 'tekton-aggregate-view',
-      'tekton-dashboard-triggers-view': 'tekton-triggers-aggregate-view',
-    });
-    for (const b of objects.filter((o) => o.kind === 'ClusterRoleBinding')) expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: 'tekton-dashboard', namespace: 'capsule-system' }]);
+    // Upstream's least-privilege setup behind a token-forwarding proxy: no binding for the ServiceAccount.
+    expect(bindings(objects)).toEqual({});
+    expect(objects.filter((o) => /RoleBinding$/.test(o.kind)).flatMap((o) => o.subjects)).toEqual([{ kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' }]);
     expect(objects.find((o) => o.kind === 'ConfigMap')!.data).toEqual({ version: 'v0.68.0' });
   });
 
@@ -84,20 +79,35 @@ describe('TektonDashboard', () => {
     expect(pod.volumes[0].projected.sources).toContainEqual({ secret: { name: 'capsule-proxy', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
     expect(() => setup({ namespace: 'tekton-pipelines' })).toThrow('install the Tekton Dashboard in the capsule-proxy namespace (capsule-system) or enable trust-manager');
     const cluster = clientsCluster();
-    new TektonDashboard(cluster.clients, 'tekton', { proxy: cluster.proxy, file: testFile(cluster.clients, 'tekton'), namespace: 'tekton-pipelines', caDistribution: testDistribution(cluster.layer) });
+    new TektonDashboard(cluster.clients, 'tekton', { proxy: cluster.proxy, file: testFile(cluster.clients, 'tekton'), namespace: 'tekton-pipelines', caDistribution: testDistribution(cluster.layer), authProxy: AUTH_PROXY });
     const elsewhere = findManifest(cluster.app.render(), 'Deployment', 'tekton-dashboard');
     expect(elsewhere.metadata.namespace).toBe('tekton-pipelines');
     expect(elsewhere.spec.template.spec.volumes[0].projected.sources).toContainEqual({ configMap: { name: 'capsule-proxy-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
   });
 
-  test('read/write adds the edit bindings, and the namespaces and logout URL reach the flags', () => {
+  test('read/write binds nothing either, and the namespaces and logout URL reach the flags', () => {
     const { objects, container } = setup({ readOnly: false, pipelinesNamespace: 'pipelines', triggersNamespace: 'triggers', logoutURL: 'https://tekton.example.com/oauth2/sign_out' }).render();
-    expect(bindings(objects)).toMatchObject({
-      'tekton-dashboard-backend-edit': 'tekton-dashboard-backend-edit',
-      'tekton-dashboard-pipelines-edit': 'tekton-aggregate-edit',
-      'tekton-dashboard-triggers-edit': 'tekton-triggers-aggregate-edit',
-    });
+    expect(bindings(objects)).toEqual({});
     expect(container.args).toEqual(expect.arrayContaining(['--read-only=false', '--pipelines-namespace=pipelines', '--triggers-namespace=triggers', '--logout-url=https://tekton.example.com/oauth2/sign_out']));
+  });
+
+  test('a NetworkPolicy admits ingress to the dashboard Pods only from the auth proxy, on the dashboard port', () => {
+    const { objects, deployment } = setup().render();
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy')!;
+    expect(policy.metadata.namespace).toBe('capsule-system');
+    expect(policy.spec.podSelector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'capsule-system' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'oauth2-proxy' } } }],
+        ports: [{ protocol: 'TCP', port: TektonDashboard.PORT }],
+      },
+    ]);
+    const service = objects.find((o) => o.kind === 'Service')!;
+    expect(service.spec.ports[0].targetPort).toBe(TektonDashboard.PORT);
+    const elsewhere = setup({ authProxy: { namespace: 'oauth2-proxy', podLabels: { app: 'tekton-oauth2-proxy' } } }).render().objects.find((o) => o.kind === 'NetworkPolicy')!;
+    expect(elsewhere.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'oauth2-proxy' } }, podSelector: { matchLabels: { app: 'tekton-oauth2-proxy' } } }]);
+    expect(() => setup({ authProxy: { podLabels: {} } })).toThrow('needs authProxy.podLabels');
   });
 
   test('every object validates as a core kind', () => {

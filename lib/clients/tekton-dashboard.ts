@@ -6,6 +6,17 @@ import { ManifestFile } from '../core/output/manifest-file';
 import { CLIENT_VERSIONS } from '../versions';
 import { ClientProxyCa, clientProxyCa, IProxyCaDistribution } from './proxy-ca';
 
+/** The auth proxy (e.g. oauth2-proxy) in front of the dashboard: the only Pods that may reach it. */
+export interface TektonDashboardAuthProxy {
+  /**
+   * Namespace of the auth proxy's Pods.
+   * @default - the dashboard's namespace
+   */
+  readonly namespace?: string;
+  /** Labels of the auth proxy's Pods (a NetworkPolicy `podSelector.matchLabels`; at least one). */
+  readonly podLabels: Record<string, string>;
+}
+
 export interface TektonDashboardProps {
   /** The proxy the dashboard sends its Kubernetes API requests through. */
   readonly proxy: IKubeApiProxy;
@@ -42,6 +53,12 @@ export interface TektonDashboardProps {
    */
   readonly logoutURL?: string;
   /**
+   * The auth proxy that forwards each user's token to the dashboard. A NetworkPolicy admits ingress
+   * to the dashboard's Pods from its Pods only: the dashboard's ServiceAccount has no privileges, so
+   * a request without a user's token sees nothing, and no other Pod can reach the dashboard.
+   */
+  readonly authProxy: TektonDashboardAuthProxy;
+  /**
    * Image reference with tag.
    * @default - the release's image at the version in lib/versions.ts
    */
@@ -58,8 +75,17 @@ const SELECTOR = { 'app.kubernetes.io/name': 'dashboard', ...COMPONENT };
  * The Tekton Dashboard as its release manifests install it (tektoncd/dashboard `config/` built by
  * `scripts/installer build`; upstream ships no chart), with the seed's Tekton page's patch: the
  * container's `KUBERNETES_SERVICE_HOST`/`PORT` point at capsule-proxy and the ServiceAccount mount is
- * replaced by a projected token with the proxy's CA as `ca.crt`. Put an auth proxy (oauth2-proxy) in
- * front of its Service for a single dashboard shared by all tenants, as the seed suggests.
+ * replaced by a projected token with the proxy's CA as `ca.crt`. An auth proxy (oauth2-proxy) in
+ * front of its Service forwards each user's token, for a single dashboard shared by all tenants, as
+ * the seed suggests; capsule-proxy then filters by that user.
+ *
+ * The dashboard's ServiceAccount gets none of the installer's bindings (upstream's "least
+ * privileged" advice when a reverse proxy forwards the user's token: delete the bindings labelled
+ * `rbac.dashboard.tekton.dev/subject`). Otherwise a request without a token would act as the
+ * ServiceAccount, which capsule-proxy does not filter (it is no Capsule user): every tenant's
+ * PipelineRuns and logs. The backend itself reads only the version ConfigMaps, which every
+ * authenticated identity may read. The ClusterRoles stay, for binding to users. A NetworkPolicy
+ * admits only the auth proxy's Pods.
  */
 export class TektonDashboard extends Construct {
   public static readonly NAME = NAME;
@@ -84,11 +110,12 @@ export class TektonDashboard extends Construct {
     this.namespace = props.namespace ?? proxy.namespace;
     this.readOnly = props.readOnly ?? true;
     this.ca = clientProxyCa('the Tekton Dashboard', proxy, this.namespace, props.caDistribution);
+    const authProxyLabels = Object.entries(props.authProxy.podLabels);
+    if (authProxyLabels.length === 0) throw new Error('the Tekton Dashboard needs authProxy.podLabels: at least one label of the auth proxy Pods (an empty selector would admit every Pod)');
     const pipelines = props.pipelinesNamespace ?? TektonDashboard.DEFAULT_PIPELINES_NAMESPACE;
     const triggers = props.triggersNamespace ?? pipelines;
     const version = CLIENT_VERSIONS.tektonDashboard.tag;
     const ns = this.namespace;
-    const subject = [{ kind: 'ServiceAccount', name: NAME, namespace: ns }];
     const clusterRole = (name: string, rules: k8s.PolicyRule[]) => new k8s.KubeClusterRole(file, name, { metadata: { name, labels: COMPONENT }, rules });
 
     clusterRole('tekton-dashboard-backend-edit', [
@@ -103,23 +130,6 @@ export class TektonDashboard extends Construct {
       { apiGroups: ['dashboard.tekton.dev'], resources: ['extensions'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['events', 'namespaces', 'pods', 'pods/log'], verbs: ['get', 'list', 'watch'] },
     ]);
-    const binding = (name: string, role: string) =>
-      new k8s.KubeClusterRoleBinding(file, `binding-${name}`, {
-        metadata: { name, labels: { ...COMPONENT, 'rbac.dashboard.tekton.dev/subject': NAME } },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-        subjects: subject,
-      });
-    binding('tekton-dashboard-backend-view', 'tekton-dashboard-backend-view');
-    // The installer's bindings without --tenant-namespaces: cluster-wide, to Tekton's aggregated roles.
-    binding('tekton-dashboard-tenant-view', 'tekton-dashboard-tenant-view');
-    binding('tekton-dashboard-pipelines-view', 'tekton-aggregate-view');
-    binding('tekton-dashboard-triggers-view', 'tekton-triggers-aggregate-view');
-    if (!this.readOnly) {
-      binding('tekton-dashboard-backend-edit', 'tekton-dashboard-backend-edit');
-      binding('tekton-dashboard-pipelines-edit', 'tekton-aggregate-edit');
-      binding('tekton-dashboard-triggers-edit', 'tekton-triggers-aggregate-edit');
-    }
-
     new k8s.KubeCustomResourceDefinition(file, 'extension-crd', {
       metadata: { name: 'extensions.dashboard.tekton.dev', labels: COMPONENT },
       spec: {
@@ -216,6 +226,25 @@ export class TektonDashboard extends Construct {
             volumes: [access.volume],
           },
         },
+      },
+    });
+    // Only the auth proxy reaches the dashboard (kubelet probes are not subject to NetworkPolicy).
+    new k8s.KubeNetworkPolicy(file, 'network-policy', {
+      metadata: { name: NAME, namespace: ns, labels: COMPONENT },
+      spec: {
+        podSelector: { matchLabels: SELECTOR },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.authProxy.namespace ?? ns } },
+                podSelector: { matchLabels: Object.fromEntries(authProxyLabels) },
+              },
+            ],
+            ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(PORT) }],
+          },
+        ],
       },
     });
     new k8s.KubeService(file, 'service', {

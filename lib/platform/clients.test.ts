@@ -10,7 +10,7 @@ describe('ProxyClients', () => {
     expect(ProxyClients.enabled(undefined)).toBe(false);
     expect(ProxyClients.enabled({})).toBe(false);
     expect(ProxyClients.enabled({ kubernetesDashboard: {} })).toBe(true);
-    expect(ProxyClients.namespaces({ headlamp: HEADLAMP, tektonDashboard: { namespace: 'tekton-pipelines' }, kubernetesDashboard: {} }, 'capsule-system')).toEqual(['capsule-system', 'tekton-pipelines']);
+    expect(ProxyClients.namespaces({ headlamp: HEADLAMP, tektonDashboard: { namespace: 'tekton-pipelines', authProxy: { podLabels: { app: 'oauth2-proxy' } } }, kubernetesDashboard: {} }, 'capsule-system')).toEqual(['capsule-system', 'tekton-pipelines']);
   });
 
   test('clients elsewhere: their namespaces carry the distribution labels, and the layer waits for the distribution', () => {
@@ -23,7 +23,7 @@ describe('ProxyClients', () => {
       infrastructure: cluster.layer,
       proxy: cluster.proxy,
       clusterName: 'test',
-      settings: { headlamp: { ...HEADLAMP, namespace: 'headlamp' }, tektonDashboard: {} },
+      settings: { headlamp: { ...HEADLAMP, namespace: 'headlamp' }, tektonDashboard: { authProxy: { podLabels: { app: 'oauth2-proxy' } } } },
       caDistribution: distribution,
     });
     expect(clients.layer.dependsOn).toEqual([cluster.layer, trust]);

@@ -123,6 +123,7 @@ export class ProxyClients extends Construct {
         pipelinesNamespace: t.pipelinesNamespace,
         triggersNamespace: t.triggersNamespace,
         logoutURL: t.logoutURL,
+        authProxy: t.authProxy,
         image: t.image,
       });
     }

@@ -15,6 +15,7 @@ const CORE_KINDS: Readonly<Record<string, 'Namespaced' | 'Cluster'>> = {
   'v1/ConfigMap': 'Namespaced',
   'v1/Service': 'Namespaced',
   'apps/v1/Deployment': 'Namespaced',
+  'networking.k8s.io/v1/NetworkPolicy': 'Namespaced',
   'apiextensions.k8s.io/v1/CustomResourceDefinition': 'Cluster',
   'rbac.authorization.k8s.io/v1/ClusterRole': 'Cluster',
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'Cluster',

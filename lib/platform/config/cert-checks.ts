@@ -1,6 +1,6 @@
 import { CapsuleCertificates } from '../../capsule/capsule';
 import { CapsuleProxy, CapsuleProxyCertificates } from '../../capsule-proxy/capsule-proxy';
-import { PlatformIssuerType } from '../../cert-manager/platform-issuer';
+import { PlatformIssuerType, SelfSignedCaIssuer } from '../../cert-manager/platform-issuer';
 import type { YamlFile } from '../../core/config/yaml-file';
 import type { Problem } from '../../core/errors';
 import { DEFAULT_VERSION_PROFILE } from '../../versions';
@@ -61,6 +61,20 @@ export function certificateChecks(cluster: ClusterSettings, index: number, platf
   const issuer = certManager?.issuer;
   if (issuer?.type === PlatformIssuerType.CLUSTER_ISSUER && !issuer.name) {
     problems.push(platformFile.problem(at('certManager', 'issuer'), 'type cluster-issuer needs name: the existing ClusterIssuer'));
+  }
+  if (issuer && issuer.type !== PlatformIssuerType.SELF_SIGNED_CA) {
+    for (const field of ['caDuration', 'caRenewBefore'] as const) {
+      if (issuer[field]) problems.push(platformFile.problem(at('certManager', 'issuer', field), `applies to type ${PlatformIssuerType.SELF_SIGNED_CA} only (the CA the platform bootstraps), not to type ${issuer.type}`));
+    }
+  }
+  const caHours = (value: string | undefined, fallback: string) => Number((value ?? fallback).slice(0, -1));
+  if ((issuer?.caDuration || issuer?.caRenewBefore) && caHours(issuer.caRenewBefore, SelfSignedCaIssuer.DEFAULT_RENEW_BEFORE) >= caHours(issuer.caDuration, SelfSignedCaIssuer.DEFAULT_DURATION)) {
+    problems.push(
+      platformFile.problem(
+        at('certManager', 'issuer', issuer.caRenewBefore ? 'caRenewBefore' : 'caDuration'),
+        `caRenewBefore (${issuer.caRenewBefore ?? SelfSignedCaIssuer.DEFAULT_RENEW_BEFORE}) must be shorter than caDuration (${issuer.caDuration ?? SelfSignedCaIssuer.DEFAULT_DURATION})`,
+      ),
+    );
   }
   if (issuer?.type === PlatformIssuerType.CHART && issuer.name) {
     problems.push(platformFile.problem(at('certManager', 'issuer', 'name'), "type chart takes no name: each chart names its own Issuer (capsule-proxy: <release>-ca-issuer)"));

@@ -2,6 +2,7 @@ import { Static, Type } from '@sinclair/typebox';
 import { CertManager } from '../../cert-manager/cert-manager';
 import { ISSUER_TYPES, PlatformIssuerType, SelfSignedCaIssuer } from '../../cert-manager/platform-issuer';
 import { DnsLabel, DnsSubdomain, StrictObject, StringEnum } from '../../core/config/schema';
+import { PATTERN_HINT } from '../../core/validation/explain';
 import { CERT_CHARTS } from '../../versions';
 
 /** Schema of a cluster's `certManager` and `trustManager` settings in platform.yaml. */
@@ -10,6 +11,8 @@ const HelmValues = (component: string) =>
   Type.Record(Type.String(), Type.Unknown(), {
     description: `Extra ${component} chart values, merged over the generated ones. Values the platform derives (listed in the error when touched) cannot be overridden.`,
   });
+
+const Hours = (description: string) => Type.String({ pattern: '^[1-9][0-9]*h$', [PATTERN_HINT]: 'a duration in hours, e.g. 87600h', description });
 
 export const CertManagerIssuerSettings = StrictObject(
   {
@@ -21,6 +24,12 @@ export const CertManagerIssuerSettings = StrictObject(
     }),
     name: Type.Optional(
       DnsSubdomain({ description: `${PlatformIssuerType.SELF_SIGNED_CA}: name of the CA ClusterIssuer (and of its Certificate and Secret). ${PlatformIssuerType.CLUSTER_ISSUER}: the existing ClusterIssuer (required). Default: ${SelfSignedCaIssuer.DEFAULT_NAME}` }),
+    ),
+    caDuration: Type.Optional(
+      Hours(`${PlatformIssuerType.SELF_SIGNED_CA} only: lifetime of the CA certificate (its key is never rotated, so a renewal keeps kubeconfigs valid). Default: ${SelfSignedCaIssuer.DEFAULT_DURATION} (10 years)`),
+    ),
+    caRenewBefore: Type.Optional(
+      Hours(`${PlatformIssuerType.SELF_SIGNED_CA} only: renew the CA certificate this long before it expires; shorter than caDuration. Default: ${SelfSignedCaIssuer.DEFAULT_RENEW_BEFORE} (1 year)`),
     ),
   },
   { description: `The issuer of the platform's certificates (capsule-proxy's serving certificate in cert-manager mode). Default: type ${PlatformIssuerType.SELF_SIGNED_CA}, name ${SelfSignedCaIssuer.DEFAULT_NAME}` },

@@ -3,7 +3,7 @@ import { Gangplank } from '../../clients/gangplank';
 import { Headlamp } from '../../clients/headlamp';
 import { KubernetesDashboard } from '../../clients/kubernetes-dashboard';
 import { TektonDashboard } from '../../clients/tekton-dashboard';
-import { DnsLabel, StrictObject } from '../../core/config/schema';
+import { DnsLabel, Labels, StrictObject } from '../../core/config/schema';
 import { PATTERN_HINT } from '../../core/validation/explain';
 
 /**
@@ -110,6 +110,16 @@ export const TektonDashboardSettings = StrictObject(
     pipelinesNamespace: Type.Optional(DnsLabel({ description: `Namespace of Tekton Pipelines. Default: ${TektonDashboard.DEFAULT_PIPELINES_NAMESPACE}` })),
     triggersNamespace: Type.Optional(DnsLabel({ description: 'Namespace of Tekton Triggers. Default: pipelinesNamespace' })),
     logoutURL: Type.Optional(HttpsUrl("URL of the dashboard's logout button, e.g. an oauth2-proxy's /oauth2/sign_out. Default: no logout button")),
+    authProxy: StrictObject(
+      {
+        namespace: Type.Optional(DnsLabel({ description: "Namespace of the auth proxy's Pods. Default: the dashboard's namespace" })),
+        podLabels: Labels({ description: "Labels of the auth proxy's Pods, e.g. { app.kubernetes.io/name: oauth2-proxy }." }),
+      },
+      {
+        description:
+          "The auth proxy (e.g. oauth2-proxy) in front of the dashboard that forwards each user's token (Authorization header). Required: the dashboard's ServiceAccount has no privileges, and a NetworkPolicy admits only these Pods to the dashboard.",
+      },
+    ),
     image: Type.Optional(Image(TektonDashboard.IMAGES[0].chartDefault)),
   },
   { description: 'The Tekton Dashboard (release manifests), routed through capsule-proxy. Tekton Pipelines must be installed.' },
